@@ -1,0 +1,178 @@
+//! The pipeline, called by the commands: source → history → content → views → render →
+//! output. Each step is a function of the previous step's plain data.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result, anyhow};
+
+use crate::config::Config;
+use crate::content::{self, Dating, LoadOptions, Project};
+use crate::dates::When;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::git::{self, HistoryIndex, Repo, Revision, SourceFile};
+use crate::output;
+use crate::render::{self, SiteData, Theme, ViewInput, views::RevisionView};
+
+/// Where the content is read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// The committed tree of a revision (default `HEAD`).
+    Rev(String),
+    /// The working directory (preview).
+    Worktree,
+}
+
+/// Options of a build, validated by the CLI.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    pub source: Source,
+    pub internal: bool,
+    pub out: PathBuf,
+    pub base_url: Option<String>,
+}
+
+/// A failure of the content or the repository; the CLI exits with status 1.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error("{} error(s) in the content", .0.error_count())]
+    Content(Diagnostics),
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+/// Everything read for one revision: the input of every command.
+pub struct Loaded {
+    pub config: Config,
+    pub project: Project,
+    pub revision: Option<Revision>,
+    pub history: Option<HistoryIndex>,
+    /// The revision's commit time (or now, for the work tree): "today" for the site.
+    pub now: When,
+    pub diagnostics: Diagnostics,
+}
+
+/// What a build did, for the user and for benchmarks.
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    pub pages: usize,
+    pub files: usize,
+    pub out: PathBuf,
+    pub revision: Option<String>,
+    pub timings: Vec<(&'static str, f64)>,
+    pub diagnostics: Diagnostics,
+}
+
+/// Finds the site root: the nearest folder holding `vitrine.toml`, from `start` upward.
+pub fn find_root(start: &Path) -> Option<PathBuf> {
+    let start = start.canonicalize().ok()?;
+    start.ancestors().find(|d| d.join("vitrine.toml").is_file()).map(Path::to_path_buf)
+}
+
+/// Reads the site at a revision or the work tree: config, history and content.
+pub fn load(root: &Path, source: &Source, internal: bool, exclude: &[PathBuf]) -> Result<Loaded, BuildError> {
+    let repo = Repo::discover(root);
+    let (files, skipped, revision, repo) = match source {
+        Source::Rev(spec) => {
+            let repo = repo?;
+            let rev = repo.resolve(spec)?;
+            let (files, skipped) = repo.read_tree(&rev)?;
+            (files, skipped, Some(rev), Some(repo))
+        }
+        Source::Worktree => {
+            let (files, skipped) = git::read_worktree(root, exclude)?;
+            let repo = repo.ok();
+            let head = repo.as_ref().and_then(Repo::head);
+            (files, skipped, head, repo)
+        }
+    };
+    let mut diagnostics = Diagnostics::default();
+    for s in skipped {
+        diagnostics.push(Diagnostic::warning(format!("skipped: {}", s.reason)).at(&s.path));
+    }
+    let config = read_config(&files, source)?;
+    let history = match (&repo, &revision) {
+        (Some(repo), Some(rev)) => Some(repo.history(rev)?),
+        _ => None,
+    };
+    for w in history.iter().flat_map(|h| &h.warnings) {
+        diagnostics.push(Diagnostic::warning(w.clone()));
+    }
+    let tz = config.tz();
+    let now = match (source, &revision, &history) {
+        (Source::Rev(_), Some(rev), Some(h)) => commit_time(h, rev).map(|t| When::from_commit(t, &tz)),
+        _ => None,
+    }
+    .unwrap_or_else(|| When::from_commit(jiff::Timestamp::now(), &tz));
+    let dating = Dating { history: history.as_ref(), fallback: now.clone() };
+    let (project, diags) = content::load(files, &LoadOptions { config: &config, internal, dating });
+    diagnostics.extend(diags);
+    Ok(Loaded { config, project, revision, history, now, diagnostics })
+}
+
+/// The time of the built commit (the newest commit that touched the site root, else now).
+fn commit_time(h: &HistoryIndex, rev: &Revision) -> Option<jiff::Timestamp> {
+    h.commits.iter().find(|c| c.id == rev.id).or(h.commits.first()).map(|c| c.time)
+}
+
+fn read_config(files: &[SourceFile], source: &Source) -> Result<Config, BuildError> {
+    let file = files.iter().find(|f| f.path == "vitrine.toml").ok_or_else(|| {
+        let at = match source {
+            Source::Rev(r) => format!("at revision `{r}`"),
+            Source::Worktree => "in the work tree".into(),
+        };
+        anyhow!("vitrine.toml is not committed {at}; commit it, or build the work tree with --worktree")
+    })?;
+    let text = String::from_utf8(file.bytes.clone()).map_err(|_| anyhow!("vitrine.toml is not UTF-8"))?;
+    Config::parse(&text, Path::new("vitrine.toml")).map_err(|errs| {
+        let mut d = Diagnostics::default();
+        errs.into_iter().for_each(|e| d.push(e));
+        BuildError::Content(d)
+    })
+}
+
+/// Turns loaded content into every view a template gets.
+pub fn site_data(loaded: &Loaded, internal: bool, preview: bool) -> SiteData {
+    let input = ViewInput {
+        config: &loaded.config,
+        internal,
+        preview,
+        revision: loaded.revision.as_ref().map(|r| RevisionView { id: r.id.clone(), short: r.short.clone() }),
+        now: loaded.now.clone(),
+    };
+    render::views::build(&loaded.project, &input)
+}
+
+/// Builds the site and swaps it into `opts.out`.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
+    let mut timings = Vec::new();
+    let t = Instant::now();
+    let repo_root = Repo::discover(&opts.root).ok().and_then(|r| r.workdir());
+    output::check_target(&opts.out, &opts.root, repo_root.as_deref())?;
+    let mut loaded = load(&opts.root, &opts.source, opts.internal, std::slice::from_ref(&opts.out))?;
+    timings.push(("read", t.elapsed().as_secs_f64()));
+    if let Some(url) = &opts.base_url {
+        loaded.config.base_url = Some(url.clone());
+    }
+    if loaded.diagnostics.has_errors() {
+        return Err(BuildError::Content(loaded.diagnostics));
+    }
+    let t = Instant::now();
+    let data = site_data(&loaded, opts.internal, opts.source == Source::Worktree);
+    let theme = Theme::load(&loaded.config.language, &loaded.project.theme).context("loading the theme")?;
+    let files = render::render_site(&data, &theme, &loaded.project.assets)?;
+    timings.push(("render", t.elapsed().as_secs_f64()));
+    let t = Instant::now();
+    let marker = format!("built by vitrine from {}\n", loaded.revision.as_ref().map_or("the work tree", |r| r.id.as_str()));
+    output::write_atomically(&opts.out, &files, &marker)?;
+    timings.push(("write", t.elapsed().as_secs_f64()));
+    Ok(BuildReport {
+        pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),
+        files: files.len(),
+        out: opts.out.clone(),
+        revision: loaded.revision.map(|r| r.id),
+        timings,
+        diagnostics: loaded.diagnostics,
+    })
+}

@@ -1,0 +1,182 @@
+//! The command line: clap arguments resolved into validated options, then one library call
+//! per command. Exit status: 0 success, 1 content or repository failure, 2 usage error.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::build::{self, BuildError, BuildOptions, Source};
+use crate::diag::Diagnostics;
+
+/// vitrine: turn a project's git repository into a status site for its client.
+#[derive(Debug, Parser)]
+#[command(name = "vitrine", version, about, long_about = None)]
+pub struct Cli {
+    /// The site root (the folder holding vitrine.toml). Default: the nearest one upward.
+    #[arg(short = 'C', long = "root", global = true, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site from a committed revision (default HEAD).
+    Build(BuildArgs),
+    /// Report every problem in the content at once; exit 1 on errors.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SourceArgs {
+    /// Build the committed tree of this revision (commit, tag, branch).
+    #[arg(long, value_name = "REV", conflicts_with = "worktree")]
+    pub rev: Option<String>,
+    /// Read the working directory instead of a commit (a preview).
+    #[arg(long)]
+    pub worktree: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// Build the team's own view, with internal and draft content, marked on every page.
+    #[arg(long)]
+    pub internal: bool,
+    /// Output folder. Default: <root>/public.
+    #[arg(short = 'o', long = "output", value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Override base_url from vitrine.toml (e.g. https://acme.github.io/portal/).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Print the data templates receive, as JSON, instead of writing the site.
+    #[arg(long)]
+    pub context: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// Output format of the diagnostics.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+impl SourceArgs {
+    fn source(&self) -> Source {
+        if self.worktree { Source::Worktree } else { Source::Rev(self.rev.clone().unwrap_or_else(|| "HEAD".into())) }
+    }
+}
+
+/// Runs the command and returns the exit status.
+pub fn run(cli: Cli) -> i32 {
+    let root = match site_root(cli.root.as_deref()) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    let result = match &cli.command {
+        Command::Build(a) => run_build(&root, a),
+        Command::Check(a) => run_check(&root, a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => report_error(e),
+    }
+}
+
+fn site_root(given: Option<&Path>) -> anyhow::Result<PathBuf> {
+    match given {
+        Some(dir) if dir.join("vitrine.toml").is_file() => Ok(dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf())),
+        Some(dir) => anyhow::bail!("{} holds no vitrine.toml", dir.display()),
+        None => {
+            let cwd = std::env::current_dir()?;
+            build::find_root(&cwd).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "no vitrine.toml in {} or any folder above it\n  hint: run `vitrine init` to create a site, or pass -C DIR",
+                    cwd.display()
+                )
+            })
+        }
+    }
+}
+
+fn run_build(root: &Path, a: &BuildArgs) -> Result<i32, BuildError> {
+    let out = a.out.clone().unwrap_or_else(|| root.join("public"));
+    let opts = BuildOptions { root: root.to_path_buf(), source: a.source.source(), internal: a.internal, out, base_url: a.base_url.clone() };
+    if a.context {
+        let loaded = build::load(root, &opts.source, opts.internal, &[opts.out.clone()])?;
+        print_diagnostics(&loaded.diagnostics);
+        if loaded.diagnostics.has_errors() {
+            return Err(BuildError::Content(loaded.diagnostics));
+        }
+        let data = build::site_data(&loaded, opts.internal, opts.source == Source::Worktree);
+        let json = serde_json::to_string_pretty(&data).map_err(anyhow::Error::from)?;
+        let _ = writeln!(std::io::stdout(), "{json}");
+        return Ok(0);
+    }
+    let report = build::build(&opts)?;
+    print_diagnostics(&report.diagnostics);
+    let from = report.revision.as_deref().map_or("the work tree".to_string(), |r| format!("commit {}", &r[..10]));
+    eprintln!("built {} pages ({} files) from {from} into {}", report.pages, report.files, report.out.display());
+    let index = report.out.join("index.html");
+    eprintln!("open file://{}", index.canonicalize().unwrap_or(index).display());
+    if std::env::var_os("VITRINE_TIMINGS").is_some() {
+        for (stage, secs) in &report.timings {
+            eprintln!("  {stage:>8}: {:.3} s", secs);
+        }
+    }
+    Ok(0)
+}
+
+fn run_check(root: &Path, a: &CheckArgs) -> Result<i32, BuildError> {
+    let loaded = build::load(root, &a.source.source(), false, &[root.join("public")])?;
+    let d = &loaded.diagnostics;
+    match a.format {
+        Format::Json => {
+            let items: Vec<_> = d.clone().sorted();
+            let json = serde_json::to_string_pretty(&items).map_err(anyhow::Error::from)?;
+            let _ = writeln!(std::io::stdout(), "{json}");
+        }
+        Format::Text => {
+            print_diagnostics(d);
+            let warnings = d.iter().count() - d.error_count();
+            eprintln!("checked: {} error(s), {warnings} warning(s)", d.error_count());
+        }
+    }
+    Ok(if d.has_errors() { 1 } else { 0 })
+}
+
+fn print_diagnostics(d: &Diagnostics) {
+    let mut err = std::io::stderr().lock();
+    for item in d.clone().sorted() {
+        let _ = writeln!(err, "{item}");
+    }
+}
+
+fn report_error(e: BuildError) -> i32 {
+    match e {
+        BuildError::Content(d) => {
+            print_diagnostics(&d);
+            eprintln!("error: build failed with {} error(s); the previous output is untouched", d.error_count());
+        }
+        BuildError::Other(e) => {
+            eprintln!("error: {e}");
+            for cause in e.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+        }
+    }
+    1
+}

@@ -1,0 +1,211 @@
+//! `vitrine.toml`: the site configuration, typed and documented.
+//!
+//! Every key has a default except `title`. Unknown keys are an error (with the list of known
+//! keys as a hint), because a misspelt `timezone` silently ignored would give every date of
+//! the site the wrong offset.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diag::{Diagnostic, line_col_of};
+
+/// The site configuration.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The site's title, shown in every page's header.
+    pub title: String,
+    /// The client's name, shown on the dashboard ("Prepared for …").
+    #[serde(default)]
+    pub client: Option<String>,
+    /// Where the site is published, e.g. `https://acme.github.io/portal/`. Used for absolute
+    /// links in feeds and the sitemap; pages themselves link relatively.
+    #[serde(default)]
+    pub base_url: Option<String>,
+    /// UI language: `en` or `zh-CN`.
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// IANA time zone the site's dates are shown in, e.g. `Asia/Shanghai`.
+    #[serde(default = "default_timezone")]
+    pub timezone: String,
+    /// A short description for the dashboard and feeds.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Let raw HTML in Markdown through unsanitised. Off by default.
+    #[serde(default)]
+    pub allow_html: bool,
+    /// The communication plan.
+    #[serde(default)]
+    pub communication: Communication,
+    /// Where clients send questions and feedback.
+    #[serde(default)]
+    pub feedback: FeedbackConfig,
+    /// How the changelog is built from commits.
+    #[serde(default)]
+    pub changelog: ChangelogConfig,
+    /// Metadata of each metric series in `metrics/*.csv`, by column name.
+    #[serde(default)]
+    pub metrics: BTreeMap<String, MetricConfig>,
+    /// Extra navigation links.
+    #[serde(default)]
+    pub nav: Vec<NavLink>,
+    /// Custom domain for GitHub Pages (written as `CNAME`).
+    #[serde(default)]
+    pub cname: Option<String>,
+}
+
+/// `[communication]`: how and how often the team reports.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Communication {
+    /// `weekly` (default) or `monthly`.
+    #[serde(default)]
+    pub cadence: Option<String>,
+    /// Channels the client can use, e.g. `["weekly call, Tuesday 10:00", "e-mail"]`.
+    #[serde(default)]
+    pub channels: Vec<String>,
+    /// Who is responsible for what, e.g. `{ "status notes" = "Li Wei" }`.
+    #[serde(default)]
+    pub owners: BTreeMap<String, String>,
+    /// Whom to contact when something goes wrong, in order.
+    #[serde(default)]
+    pub escalation: Vec<String>,
+}
+
+/// `[feedback]`: where the "question or feedback" link goes.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeedbackConfig {
+    pub url: Option<String>,
+    pub email: Option<String>,
+}
+
+/// `[changelog]`: which commit types are shown, in which order.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangelogConfig {
+    /// Conventional-commit types in the order their groups are shown.
+    #[serde(default)]
+    pub order: Vec<String>,
+    /// Types never shown to the client.
+    #[serde(default)]
+    pub hide: Vec<String>,
+}
+
+/// `[metrics.NAME]`: how a metric series is labelled and judged.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricConfig {
+    pub label: Option<String>,
+    pub unit: Option<String>,
+    pub target: Option<f64>,
+    /// `higher` (default) or `lower`: which direction is better.
+    #[serde(default = "default_better")]
+    pub better: Better,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Better {
+    #[default]
+    Higher,
+    Lower,
+}
+
+/// `[[nav]]`: an extra link in the site's navigation.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NavLink {
+    pub title: String,
+    pub url: String,
+}
+
+fn default_language() -> String {
+    "en".into()
+}
+fn default_timezone() -> String {
+    "UTC".into()
+}
+fn default_better() -> Better {
+    Better::Higher
+}
+
+/// The languages the UI ships in.
+pub const LANGUAGES: &[&str] = &["en", "zh-CN"];
+
+impl Config {
+    /// Parses `vitrine.toml` text; `path` only names the file in diagnostics.
+    pub fn parse(text: &str, path: &Path) -> Result<Config, Vec<Diagnostic>> {
+        let config: Config = toml::from_str(text).map_err(|e| {
+            let mut d = Diagnostic::error(e.message().trim().to_string()).at(path);
+            if let Some(span) = e.span() {
+                let (l, c) = line_col_of(text, span.start);
+                d = d.line_col(l, c);
+            }
+            if e.message().contains("unknown field") {
+                d = d.hint("check the spelling; the keys vitrine knows are listed in the message");
+            }
+            vec![d]
+        })?;
+        let problems = config.validate(text, path);
+        if problems.is_empty() { Ok(config) } else { Err(problems) }
+    }
+
+    fn validate(&self, text: &str, path: &Path) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        let at_key = |key: &str| key_line(text, key).unwrap_or(1);
+        if self.title.trim().is_empty() {
+            out.push(Diagnostic::error("`title` is empty").at(path).line_col(at_key("title"), 1));
+        }
+        if !LANGUAGES.contains(&self.language.as_str()) {
+            out.push(
+                Diagnostic::error(format!("unknown language `{}`", self.language))
+                    .at(path)
+                    .line_col(at_key("language"), 1)
+                    .hint(format!("use one of: {}", LANGUAGES.join(", "))),
+            );
+        }
+        if jiff::tz::TimeZone::get(&self.timezone).is_err() {
+            out.push(
+                Diagnostic::error(format!("unknown time zone `{}`", self.timezone))
+                    .at(path)
+                    .line_col(at_key("timezone"), 1)
+                    .hint("use an IANA name such as `UTC`, `Europe/Berlin` or `Asia/Shanghai`"),
+            );
+        }
+        if let Some(c) = &self.communication.cadence
+            && !matches!(c.as_str(), "weekly" | "monthly")
+        {
+            out.push(
+                Diagnostic::error(format!("unknown cadence `{c}`"))
+                    .at(path)
+                    .line_col(at_key("cadence"), 1)
+                    .hint("use `weekly` or `monthly`"),
+            );
+        }
+        out
+    }
+
+    /// The time zone dates are shown in (validated at parse time).
+    pub fn tz(&self) -> jiff::tz::TimeZone {
+        jiff::tz::TimeZone::get(&self.timezone).unwrap_or(jiff::tz::TimeZone::UTC)
+    }
+
+    /// `base_url` with exactly one trailing slash, if set.
+    pub fn base_url(&self) -> Option<String> {
+        self.base_url.as_ref().map(|u| format!("{}/", u.trim_end_matches('/')))
+    }
+}
+
+/// The 1-based line on which `key` is first assigned (`key =` or `key:`), if any.
+pub fn key_line(text: &str, key: &str) -> Option<usize> {
+    text.lines().position(|line| {
+        let l = line.trim_start();
+        l.strip_prefix(key)
+            .map(|rest| rest.trim_start())
+            .is_some_and(|rest| rest.starts_with('=') || rest.starts_with(':'))
+    })
+    .map(|i| i + 1)
+}

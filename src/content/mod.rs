@@ -1,0 +1,450 @@
+//! Content: the files of the content contract, typed, dated from history and filtered for
+//! the audience of the build. Knows nothing of HTML.
+
+pub mod fields;
+mod frontmatter;
+mod metrics;
+pub mod model;
+
+use std::collections::HashMap;
+
+use jiff::tz::TimeZone;
+
+pub use frontmatter::{Format, Split, split};
+pub use model::*;
+
+use self::fields::Fields;
+use crate::config::Config;
+use crate::dates::When;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::git::{HistoryIndex, SourceFile};
+
+/// Where default dates and authors come from.
+pub struct Dating<'a> {
+    pub history: Option<&'a HistoryIndex>,
+    /// For files history knows nothing of (uncommitted in a work-tree build).
+    pub fallback: When,
+}
+
+impl Dating<'_> {
+    fn created(&self, path: &str, tz: &TimeZone) -> When {
+        self.history
+            .and_then(|h| h.created(path))
+            .map_or_else(|| self.fallback.clone(), |c| When::from_commit(c.time, tz))
+    }
+    fn updated(&self, path: &str, tz: &TimeZone) -> When {
+        self.history
+            .and_then(|h| h.updated(path))
+            .map_or_else(|| self.fallback.clone(), |c| When::from_commit(c.time, tz))
+    }
+    fn authors(&self, path: &str) -> Vec<String> {
+        self.history.map(|h| h.authors(path)).unwrap_or_default()
+    }
+}
+
+/// Options of one load.
+pub struct LoadOptions<'a> {
+    pub config: &'a Config,
+    /// Keep internal and draft content (the team's own view).
+    pub internal: bool,
+    pub dating: Dating<'a>,
+}
+
+/// Content folders and what their files become.
+const KINDS: &[&str] = &["notes", "issues", "milestones", "glossary", "feedback", "pages"];
+
+/// Reads every file of the site root into a [`Project`].
+pub fn load(files: Vec<SourceFile>, opts: &LoadOptions<'_>) -> (Project, Diagnostics) {
+    let mut project = Project::default();
+    let mut diags = Diagnostics::default();
+    let tz = opts.config.tz();
+    for file in files {
+        let top = file.path.split('/').next().unwrap_or("");
+        if let Some(rest) = file.path.strip_prefix("static/") {
+            project.assets.push((rest.to_string(), file.bytes));
+        } else if let Some(rest) = file.path.strip_prefix("theme/") {
+            project.theme.push((rest.to_string(), file.bytes));
+        } else if top == "metrics" && file.path.ends_with(".csv") {
+            if let Some(text) = text_of(&file, &mut diags) {
+                project.metrics.extend(metrics::parse(&file.path, &text, &tz, &mut diags));
+            }
+        } else if KINDS.contains(&top) && file.path.ends_with(".md") {
+            if let Some(text) = text_of(&file, &mut diags) {
+                load_item(&mut project, top, &file.path, &text, opts, &tz, &mut diags);
+            }
+        }
+    }
+    finish(&mut project, &mut diags);
+    (project, diags)
+}
+
+/// The file's text, or a warning when it is binary or not UTF-8.
+fn text_of(file: &SourceFile, diags: &mut Diagnostics) -> Option<String> {
+    if file.bytes.contains(&0) {
+        diags.push(Diagnostic::warning("skipped: a binary file in a content folder").at(&file.path));
+        return None;
+    }
+    match String::from_utf8(file.bytes.clone()) {
+        Ok(s) => Some(s),
+        Err(e) => {
+            let (l, c) = crate::diag::line_col_of(&String::from_utf8_lossy(&file.bytes[..e.utf8_error().valid_up_to()]), usize::MAX);
+            diags.push(
+                Diagnostic::warning("skipped: the file is not UTF-8")
+                    .at(&file.path)
+                    .line_col(l, c)
+                    .hint("save it as UTF-8"),
+            );
+            None
+        }
+    }
+}
+
+fn load_item(
+    project: &mut Project,
+    kind: &str,
+    path: &str,
+    text: &str,
+    opts: &LoadOptions<'_>,
+    tz: &TimeZone,
+    diags: &mut Diagnostics,
+) {
+    let split = match split(text) {
+        Ok(s) => s,
+        Err(e) => {
+            diags.push(Diagnostic::error(e).at(path).line_col(1, 1).hint("close the front matter with a line holding only the same fence"));
+            return;
+        }
+    };
+    let map = match frontmatter::parse(&split, path) {
+        Ok(m) => m,
+        Err(d) => {
+            diags.push(d);
+            return;
+        }
+    };
+    let errors_before = diags.error_count();
+    let mut f = Fields::new(map, split.front, split.front_line, path, tz, diags);
+    let internal = f.choice::<Visibility>("visibility") == Visibility::Internal;
+    let draft = f.boolean("draft").unwrap_or(false);
+    let (body, block_warning) = strip_internal(split.body, opts.internal);
+    let mut meta = Meta {
+        path: path.to_string(),
+        slug: slug_of(path),
+        internal,
+        draft,
+        created: Some(opts.dating.created(path, tz)),
+        updated: Some(opts.dating.updated(path, tz)),
+        authors: opts.dating.authors(path),
+        extra: Default::default(),
+        body,
+        body_line: split.body_line,
+    };
+    let item = read_kind(kind, &mut f, &mut meta);
+    meta.extra = f.finish();
+    if let Some(w) = block_warning {
+        diags.push(Diagnostic::warning(w).at(path).hint("close it with `<!-- /internal -->`"));
+    }
+    if diags.error_count() > errors_before {
+        return;
+    }
+    let Some(mut item) = item else { return };
+    let hidden = (meta.internal || meta.draft) && !opts.internal;
+    if hidden {
+        project.hidden.push(Hidden { path: path.to_string(), title: item.title().to_string() });
+        return;
+    }
+    item.set_meta(meta);
+    item.push_into(project);
+}
+
+/// One loaded item before it is filed into the project.
+enum Item {
+    Note(Note),
+    Issue(Issue),
+    Milestone(Milestone),
+    Term(Term),
+    Feedback(Feedback),
+    Page(Page),
+}
+
+impl Item {
+    fn title(&self) -> &str {
+        match self {
+            Item::Note(n) => &n.title,
+            Item::Issue(i) => &i.title,
+            Item::Milestone(m) => &m.title,
+            Item::Term(t) => &t.term,
+            Item::Feedback(f) => &f.from,
+            Item::Page(p) => &p.title,
+        }
+    }
+
+    fn set_meta(&mut self, meta: Meta) {
+        match self {
+            Item::Note(n) => n.meta = meta,
+            Item::Issue(i) => i.meta = meta,
+            Item::Milestone(m) => m.meta = meta,
+            Item::Term(t) => t.meta = meta,
+            Item::Feedback(f) => f.meta = meta,
+            Item::Page(p) => p.meta = meta,
+        }
+    }
+
+    fn push_into(self, p: &mut Project) {
+        match self {
+            Item::Note(n) => p.notes.push(n),
+            Item::Issue(i) => p.issues.push(i),
+            Item::Milestone(m) => p.milestones.push(m),
+            Item::Term(t) => p.terms.push(t),
+            Item::Feedback(f) => p.feedback.push(f),
+            Item::Page(x) => p.pages.push(x),
+        }
+    }
+}
+
+fn read_kind(kind: &str, f: &mut Fields<'_>, meta: &mut Meta) -> Option<Item> {
+    let created = meta.created.clone()?;
+    Some(match kind {
+        "notes" => Item::Note(Note {
+            title: f.required_string("title"),
+            date: f.date("date").unwrap_or(created),
+            kind: f.choice("kind"),
+            health: f.opt_choice("health"),
+            progress: f.integer("progress", 0, 100).map(|p| p as u8),
+            summary: f.string("summary"),
+            tags: f.strings("tags"),
+            authors: f.strings("authors"),
+            metrics: f.number_map("metrics"),
+            resolved: f.date("resolved"),
+            meta: meta.clone(),
+        }),
+        "issues" => {
+            let id = f.string("id").unwrap_or_else(|| stem_of(&meta.path));
+            meta.slug = sanitize_slug(&id);
+            Item::Issue(Issue {
+                title: f.required_string("title"),
+                kind: f.choice("type"),
+                status: f.choice("status"),
+                severity: f.choice("severity"),
+                opened: f.date("opened").unwrap_or(created),
+                due: f.date("due"),
+                owner: f.string("owner"),
+                milestone: f.string("milestone"),
+                tags: f.strings("tags"),
+                id,
+                meta: meta.clone(),
+            })
+        }
+        "milestones" => {
+            let id = f.string("id").unwrap_or_else(|| stem_of(&meta.path));
+            meta.slug = sanitize_slug(&id);
+            let title = f.required_string("title");
+            let due = f.date("due");
+            if due.is_none() {
+                f.error("due", "`due` is required for a milestone".into(), Some("add e.g. `due: 2026-03-31`".into()));
+            }
+            Item::Milestone(Milestone {
+                title,
+                due: due.unwrap_or(created),
+                status: f.choice("status"),
+                completed: f.date("completed"),
+                criteria: task_list(&meta.body),
+                id,
+                meta: meta.clone(),
+            })
+        }
+        "glossary" => Item::Term(Term {
+            term: f.required_string("term"),
+            aliases: f.strings("aliases"),
+            category: f.string("category"),
+            meta: meta.clone(),
+        }),
+        "feedback" => {
+            let date = f.date("date");
+            if date.is_none() {
+                f.error("date", "`date` is required for feedback".into(), Some(crate::dates::DATE_HINT.into()));
+            }
+            Item::Feedback(Feedback {
+                date: date.unwrap_or(created),
+                from: f.required_string("from"),
+                channel: f.string("channel"),
+                rating: f.integer("rating", 1, 5).map(|r| r as u8),
+                status: f.choice("status"),
+                response: f.string("response"),
+                issues: f.strings("issues"),
+                meta: meta.clone(),
+            })
+        }
+        _ => Item::Page(Page {
+            title: f.required_string("title"),
+            order: f.integer("order", -1_000_000, 1_000_000).unwrap_or(0),
+            nav: f.boolean("nav").unwrap_or(true),
+            meta: meta.clone(),
+        }),
+    })
+}
+
+/// Sorts every list and reports duplicate slugs.
+fn finish(p: &mut Project, diags: &mut Diagnostics) {
+    p.notes.sort_by(|a, b| b.date.cmp(&a.date).then(a.meta.slug.cmp(&b.meta.slug)));
+    p.issues.sort_by(|a, b| natural_key(&a.id).cmp(&natural_key(&b.id)));
+    p.milestones.sort_by(|a, b| a.due.cmp(&b.due));
+    p.terms.sort_by_key(|t| t.term.to_lowercase());
+    p.feedback.sort_by(|a, b| b.date.cmp(&a.date));
+    p.pages.sort_by(|a, b| a.order.cmp(&b.order).then(a.title.cmp(&b.title)));
+    p.metrics.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut seen: HashMap<(&str, &str), &str> = HashMap::new();
+    let all = p.notes.iter().map(|n| ("notes", &n.meta))
+        .chain(p.issues.iter().map(|n| ("issues", &n.meta)))
+        .chain(p.milestones.iter().map(|n| ("milestones", &n.meta)))
+        .chain(p.terms.iter().map(|n| ("glossary", &n.meta)))
+        .chain(p.feedback.iter().map(|n| ("feedback", &n.meta)))
+        .chain(p.pages.iter().map(|n| ("pages", &n.meta)));
+    for (kind, meta) in all {
+        if let Some(first) = seen.insert((kind, meta.slug.as_str()), meta.path.as_str()) {
+            diags.push(
+                Diagnostic::error(format!("`{}` has the same page name `{}` as {first}", meta.path, meta.slug))
+                    .at(&meta.path)
+                    .hint("give one of them another file name or `id`"),
+            );
+        }
+    }
+}
+
+/// `ISS-9` before `ISS-10`.
+fn natural_key(id: &str) -> (String, u64, String) {
+    let split = id.find(|c: char| c.is_ascii_digit()).unwrap_or(id.len());
+    let (head, tail) = id.split_at(split);
+    let digits: String = tail.chars().take_while(char::is_ascii_digit).collect();
+    (head.to_string(), digits.parse().unwrap_or(0), tail[digits.len()..].to_string())
+}
+
+fn stem_of(path: &str) -> String {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.strip_suffix(".md").unwrap_or(name).to_string()
+}
+
+/// The page name of a file: its stem, made safe.
+fn slug_of(path: &str) -> String {
+    sanitize_slug(&stem_of(path))
+}
+
+/// Keeps letters (any script), digits, `-` and `_`; everything else becomes `-`. Never empty,
+/// never a path: `../../x` becomes `x`.
+pub fn sanitize_slug(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.trim().chars() {
+        if c.is_alphanumeric() || c == '_' {
+            out.extend(c.to_lowercase());
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out.trim_matches('-').to_string();
+    if out.is_empty() { "item".to_string() } else { out }
+}
+
+/// Removes `<!-- internal -->…<!-- /internal -->` blocks (client build) or marks them
+/// (internal build). An unclosed block runs to the end of the file, and is reported.
+pub fn strip_internal(body: &str, keep: bool) -> (String, Option<String>) {
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    let mut warning = None;
+    while let Some((before, after_open)) = find_marker(rest, "internal") {
+        out.push_str(before);
+        let (inside, after) = match find_marker(after_open, "/internal") {
+            Some((inside, after)) => (inside, after),
+            None => {
+                warning = Some("an `<!-- internal -->` block is never closed; it runs to the end of the file".to_string());
+                (after_open, "")
+            }
+        };
+        if keep {
+            out.push_str("\n<div class=\"internal-block\">\n\n");
+            out.push_str(inside);
+            out.push_str("\n\n</div>\n");
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    (out, warning)
+}
+
+/// Finds `<!-- word -->` (any inner spacing): the text before it and after it.
+fn find_marker<'a>(s: &'a str, word: &str) -> Option<(&'a str, &'a str)> {
+    let mut from = 0;
+    while let Some(i) = s[from..].find("<!--") {
+        let start = from + i;
+        let end = s[start..].find("-->")? + start;
+        if s[start + 4..end].trim().eq_ignore_ascii_case(word) {
+            return Some((&s[..start], &s[end + 3..]));
+        }
+        from = end + 3;
+    }
+    None
+}
+
+/// The task list items (`- [ ]` / `- [x]`) of a Markdown body, outside code fences.
+fn task_list(body: &str) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    let mut fenced = false;
+    for line in body.lines() {
+        let t = line.trim_start();
+        if t.starts_with("```") || t.starts_with("~~~") {
+            fenced = !fenced;
+            continue;
+        }
+        let Some(rest) = t.strip_prefix("- [").or_else(|| t.strip_prefix("* [")) else { continue };
+        if fenced {
+            continue;
+        }
+        let mut chars = rest.chars();
+        let mark = chars.next();
+        if chars.next() != Some(']') {
+            continue;
+        }
+        let text = chars.as_str().trim().to_string();
+        match mark {
+            Some(' ') => out.push((text, false)),
+            Some('x' | 'X') => out.push((text, true)),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_blocks_are_removed_or_marked() {
+        let body = "a\n<!-- internal -->\nsecret\n<!-- /internal -->\nb";
+        assert_eq!(strip_internal(body, false).0, "a\n\nb");
+        assert!(strip_internal(body, true).0.contains("secret"));
+        let (out, warn) = strip_internal("a <!--internal--> secret", false);
+        assert_eq!(out, "a ");
+        assert!(warn.is_some());
+    }
+
+    #[test]
+    fn slugs_are_never_paths() {
+        assert_eq!(sanitize_slug("../../etc/passwd"), "etc-passwd");
+        assert_eq!(sanitize_slug("ISS-42"), "iss-42");
+        assert_eq!(sanitize_slug("登录 问题"), "登录-问题");
+        assert_eq!(sanitize_slug("///"), "item");
+    }
+
+    #[test]
+    fn task_lists_become_criteria() {
+        let c = task_list("- [x] one\n- [ ] two\n```\n- [ ] code\n```\n");
+        assert_eq!(c, vec![("one".into(), true), ("two".into(), false)]);
+    }
+
+    #[test]
+    fn ids_sort_naturally() {
+        let mut ids = vec!["ISS-10", "ISS-9", "ISS-100"];
+        ids.sort_by_key(|i| natural_key(i));
+        assert_eq!(ids, ["ISS-9", "ISS-10", "ISS-100"]);
+    }
+}

@@ -1,0 +1,179 @@
+//! The only place git2 is used. Everything that leaves this module is an owned, plain
+//! struct: a file list read from a tree, commit metadata, a per-file history index.
+//!
+//! Reading the *committed* tree (never the work tree) is what makes a build reproducible
+//! from a commit id and keeps an uncommitted draft out of a client build.
+
+mod history;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use git2::{ObjectType, Repository};
+
+pub use history::{Change, CommitMeta, FileEvent, HistoryIndex};
+
+/// A file of the site root as read from a tree or the work tree.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path relative to the site root, with `/` separators.
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A problem found while reading a tree that is not fatal (a skipped entry).
+#[derive(Debug, Clone)]
+pub struct Skipped {
+    pub path: String,
+    pub reason: String,
+}
+
+/// The repository enclosing a site root.
+pub struct Repo {
+    repo: Repository,
+    /// The site root relative to the repository's work tree, `/`-separated, no trailing slash;
+    /// empty when the site root is the repository root.
+    prefix: String,
+}
+
+/// The commit a build reads from.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Revision {
+    pub id: String,
+    pub short: String,
+    /// What the user asked for (`HEAD`, a tag…).
+    pub spec: String,
+}
+
+impl Repo {
+    /// Opens the repository that contains `site_root`.
+    pub fn discover(site_root: &Path) -> Result<Repo> {
+        let repo = Repository::discover(site_root)
+            .with_context(|| format!("{} is not inside a git repository", site_root.display()))?;
+        let base = match repo.workdir() {
+            Some(w) => w.to_path_buf(),
+            None => repo.path().parent().map(Path::to_path_buf).unwrap_or_default(),
+        };
+        let base = base.canonicalize().unwrap_or(base);
+        let root = site_root.canonicalize().unwrap_or_else(|_| site_root.to_path_buf());
+        let rel = root.strip_prefix(&base).unwrap_or(Path::new(""));
+        let prefix = rel.iter().map(|c| c.to_string_lossy()).collect::<Vec<_>>().join("/");
+        Ok(Repo { repo, prefix })
+    }
+
+    /// The repository's work tree, if it has one.
+    pub fn workdir(&self) -> Option<PathBuf> {
+        self.repo.workdir().map(Path::to_path_buf)
+    }
+
+    /// The site root relative to the repository root (`""` at the top).
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    /// Whether the repository is a shallow clone.
+    pub fn is_shallow(&self) -> bool {
+        self.repo.is_shallow()
+    }
+
+    /// Resolves a revision to a commit.
+    pub fn resolve(&self, spec: &str) -> Result<Revision> {
+        let obj = self.repo.revparse_single(spec).map_err(|e| {
+            if self.repo.is_empty().unwrap_or(false) {
+                anyhow::anyhow!("the repository has no commits yet; commit your site first (or use --worktree)")
+            } else {
+                anyhow::anyhow!("cannot resolve revision `{spec}`: {}", e.message())
+            }
+        })?;
+        let commit = obj.peel_to_commit().with_context(|| format!("`{spec}` does not name a commit"))?;
+        let id = commit.id().to_string();
+        Ok(Revision { short: id[..10].to_string(), id, spec: spec.to_string() })
+    }
+
+    /// Reads every file under the site root from the tree of `rev`.
+    ///
+    /// Symlinks are never followed, submodules are skipped; both are reported in `skipped`.
+    pub fn read_tree(&self, rev: &Revision) -> Result<(Vec<SourceFile>, Vec<Skipped>)> {
+        let commit = self.repo.find_commit(git2::Oid::from_str(&rev.id)?)?;
+        let tree = commit.tree()?;
+        let root = if self.prefix.is_empty() {
+            tree
+        } else {
+            let entry = tree.get_path(Path::new(&self.prefix)).with_context(|| {
+                format!("the site root `{}` does not exist at {}; was vitrine.toml committed?", self.prefix, rev.spec)
+            })?;
+            self.repo.find_tree(entry.id())?
+        };
+        let mut files = Vec::new();
+        let mut skipped = Vec::new();
+        let mut err = None;
+        root.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+            let name = String::from_utf8_lossy(entry.name_bytes());
+            let path = format!("{dir}{name}");
+            match (entry.kind(), entry.filemode()) {
+                (Some(ObjectType::Tree), _) => git2::TreeWalkResult::Ok,
+                (Some(ObjectType::Commit), _) => {
+                    skipped.push(Skipped { path, reason: "a submodule; vitrine does not read submodules".into() });
+                    git2::TreeWalkResult::Skip
+                }
+                (_, 0o120000) => {
+                    skipped.push(Skipped { path, reason: "a symbolic link; links are never followed".into() });
+                    git2::TreeWalkResult::Ok
+                }
+                (Some(ObjectType::Blob), _) => match self.repo.find_blob(entry.id()) {
+                    Ok(blob) => {
+                        files.push(SourceFile { path, bytes: blob.content().to_vec() });
+                        git2::TreeWalkResult::Ok
+                    }
+                    Err(e) => {
+                        err = Some(anyhow::anyhow!("cannot read {path}: {}", e.message()));
+                        git2::TreeWalkResult::Abort
+                    }
+                },
+                _ => git2::TreeWalkResult::Ok,
+            }
+        })?;
+        if let Some(e) = err {
+            return Err(e);
+        }
+        Ok((files, skipped))
+    }
+
+    /// Walks the history reachable from `rev` once and indexes, for every file under the
+    /// site root, the commits that added, changed or deleted it.
+    pub fn history(&self, rev: &Revision) -> Result<HistoryIndex> {
+        history::index(&self.repo, &self.prefix, rev)
+    }
+
+    /// The HEAD revision, or `None` in a repository without commits.
+    pub fn head(&self) -> Option<Revision> {
+        self.resolve("HEAD").ok()
+    }
+}
+
+/// Reads the site root from the work tree instead of a commit (`--worktree`, `serve`).
+///
+/// Skips `.git`, the output folder and anything that is not a regular file; symlinks are
+/// reported and not followed.
+pub fn read_worktree(site_root: &Path, exclude: &[PathBuf]) -> Result<(Vec<SourceFile>, Vec<Skipped>)> {
+    let mut files = Vec::new();
+    let mut skipped = Vec::new();
+    let walker = walkdir::WalkDir::new(site_root).follow_links(false).sort_by_file_name();
+    let excluded = |p: &Path| p.file_name().is_some_and(|n| n == ".git") || exclude.iter().any(|e| p == e);
+    for entry in walker.into_iter().filter_entry(|e| !excluded(e.path())) {
+        let entry = entry.with_context(|| format!("cannot read {}", site_root.display()))?;
+        let rel = entry.path().strip_prefix(site_root).unwrap_or(entry.path());
+        let path = rel.iter().map(|c| c.to_string_lossy()).collect::<Vec<_>>().join("/");
+        let ft = entry.file_type();
+        if ft.is_symlink() {
+            skipped.push(Skipped { path, reason: "a symbolic link; links are never followed".into() });
+        } else if ft.is_file() {
+            let bytes = std::fs::read(entry.path()).with_context(|| format!("cannot read {}", entry.path().display()))?;
+            files.push(SourceFile { path, bytes });
+        }
+    }
+    if files.is_empty() {
+        bail!("no files found under {}", site_root.display());
+    }
+    Ok((files, skipped))
+}

@@ -1,0 +1,73 @@
+//! Insight: the figures a client asks for first, derived from a [`Project`] snapshot.
+//! Plain data, no HTML: the dashboard, the report and `status.json` all read from here.
+
+use crate::content::{Feedback, FeedbackStatus, Health, IssueType, Milestone, MilestoneStatus, Note, NoteKind, Project, Severity};
+use crate::dates::When;
+
+/// The dashboard's figures.
+#[derive(Debug, Clone)]
+pub struct Dashboard<'a> {
+    /// Health from the latest note that states one.
+    pub health: Option<(Health, &'a Note)>,
+    /// Progress from the latest note that states it.
+    pub progress: Option<(u8, &'a Note)>,
+    /// The earliest milestone not done.
+    pub next_milestone: Option<&'a Milestone>,
+    /// Open defects by severity, critical first (severity, count).
+    pub open_defects: Vec<(Severity, usize)>,
+    /// Open risks.
+    pub open_risks: usize,
+    /// All open issues.
+    pub open_issues: usize,
+    /// Incident notes without `resolved`.
+    pub open_incidents: Vec<&'a Note>,
+    /// Feedback counts by status.
+    pub feedback: Vec<(FeedbackStatus, usize)>,
+}
+
+/// Computes the dashboard of a project.
+pub fn dashboard(p: &Project) -> Dashboard<'_> {
+    let latest_with = |f: &dyn Fn(&Note) -> bool| p.notes.iter().filter(|n| n.kind != NoteKind::Incident).find(|n| f(n));
+    let health = latest_with(&|n| n.health.is_some()).and_then(|n| Some((n.health?, n)));
+    let progress = latest_with(&|n| n.progress.is_some()).and_then(|n| Some((n.progress?, n)));
+    let next_milestone = p.milestones.iter().filter(|m| m.status != MilestoneStatus::Done).min_by(|a, b| a.due.cmp(&b.due));
+    let open = || p.issues.iter().filter(|i| i.status.is_open());
+    let open_defects = Severity::BY_RANK
+        .iter()
+        .map(|s| (*s, open().filter(|i| i.kind == IssueType::Defect && i.severity == *s).count()))
+        .collect();
+    Dashboard {
+        health,
+        progress,
+        next_milestone,
+        open_defects,
+        open_risks: open().filter(|i| i.kind == IssueType::Risk).count(),
+        open_issues: open().count(),
+        open_incidents: open_incidents(p),
+        feedback: feedback_counts(&p.feedback),
+    }
+}
+
+/// Incidents still open, newest first.
+pub fn open_incidents(p: &Project) -> Vec<&Note> {
+    p.notes.iter().filter(|n| n.kind == NoteKind::Incident && n.resolved.is_none()).collect()
+}
+
+fn feedback_counts(items: &[Feedback]) -> Vec<(FeedbackStatus, usize)> {
+    use crate::content::fields::Choice;
+    (0..FeedbackStatus::ALL.len())
+        .map(FeedbackStatus::from_index)
+        .map(|s| (s, items.iter().filter(|f| f.status == s).count()))
+        .filter(|(_, n)| *n > 0)
+        .collect()
+}
+
+/// Whether a milestone is late: not done and past due at `now`, or done after its due date.
+pub fn milestone_late(m: &Milestone, now: &When) -> bool {
+    match (&m.status, &m.completed) {
+        (MilestoneStatus::Slipped, _) => true,
+        (MilestoneStatus::Done, Some(done)) => done.zoned.date() > m.due.zoned.date(),
+        (MilestoneStatus::Done, None) => false,
+        _ => now > &m.due,
+    }
+}

@@ -1,0 +1,161 @@
+//! Markdown to HTML: CommonMark plus tables, task lists, footnotes, strikethrough and
+//! heading anchors, then sanitised (unless the site allows raw HTML).
+//!
+//! Sanitising happens on the rendered HTML, so Markdown can never produce a `<script>`, an
+//! event attribute or a `javascript:` link, however it is written.
+
+use std::collections::HashSet;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+
+/// A configured Markdown renderer, built once per build and shared across threads.
+pub struct Markdown {
+    sanitizer: Option<ammonia::Builder<'static>>,
+}
+
+/// What rendering one body gives.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    /// The headings of level 2 and 3, for a table of contents: (level, id, text).
+    pub toc: Vec<(u8, String, String)>,
+}
+
+impl Markdown {
+    pub fn new(allow_html: bool) -> Markdown {
+        Markdown { sanitizer: (!allow_html).then(sanitizer) }
+    }
+
+    /// Renders one body.
+    pub fn render(&self, body: &str) -> Rendered {
+        let mut events: Vec<Event<'_>> = Parser::new_ext(body, options()).collect();
+        let toc = anchor_headings(&mut events);
+        let mut out = String::with_capacity(body.len() * 3 / 2);
+        html::push_html(&mut out, events.into_iter());
+        let html = match &self.sanitizer {
+            Some(s) => s.clean(&out).to_string(),
+            None => out,
+        };
+        Rendered { html, toc }
+    }
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+fn sanitizer() -> ammonia::Builder<'static> {
+    let mut b = ammonia::Builder::default();
+    b.add_tags(["input", "section", "details", "summary", "mark"])
+        .add_generic_attributes(["id", "class", "style"])
+        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .add_tag_attributes("ol", ["start"])
+        .add_tag_attributes("a", ["title"])
+        .filter_style_properties(HashSet::from(["text-align"]))
+        .url_schemes(HashSet::from(["http", "https", "mailto", "tel"]))
+        .link_rel(Some("noopener noreferrer"));
+    b
+}
+
+/// Gives every heading an id (its text, slugged; unique within the page) so it can be
+/// linked, and returns the table of contents.
+fn anchor_headings(events: &mut [Event<'_>]) -> Vec<(u8, String, String)> {
+    let mut used = HashSet::new();
+    let mut toc = Vec::new();
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { level, id, .. }) = &events[i] {
+            let level = *level;
+            let given = id.as_ref().map(|s| s.to_string());
+            let mut text = String::new();
+            for e in &events[i + 1..] {
+                match e {
+                    Event::End(TagEnd::Heading(_)) => break,
+                    Event::Text(t) | Event::Code(t) => text.push_str(t),
+                    _ => {}
+                }
+            }
+            let base = given.unwrap_or_else(|| heading_slug(&text));
+            let mut anchor = base.clone();
+            let mut n = 1;
+            while !used.insert(anchor.clone()) {
+                n += 1;
+                anchor = format!("{base}-{n}");
+            }
+            if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
+                *id = Some(CowStr::from(anchor.clone()));
+            }
+            if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) {
+                toc.push((level as u8, anchor, text));
+            }
+        }
+        i += 1;
+    }
+    toc
+}
+
+/// A heading's anchor: lower-case letters and digits of any script, `-` between words.
+pub fn heading_slug(text: &str) -> String {
+    let s = crate::content::sanitize_slug(text);
+    if s == "item" && !text.chars().any(char::is_alphanumeric) { "section".into() } else { s }
+}
+
+/// The first paragraph of a Markdown body as plain text, cut to `max` characters.
+pub fn excerpt(body: &str, max: usize) -> String {
+    let mut text = String::new();
+    let mut in_para = false;
+    for e in Parser::new_ext(body, options()) {
+        match e {
+            Event::Start(Tag::Paragraph) => in_para = true,
+            Event::End(TagEnd::Paragraph) if !text.is_empty() => break,
+            Event::End(TagEnd::Paragraph) => in_para = false,
+            Event::Text(t) | Event::Code(t) if in_para => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak if in_para => text.push(' '),
+            _ => {}
+        }
+    }
+    if text.chars().count() > max {
+        let cut: String = text.chars().take(max).collect();
+        format!("{}…", cut.trim_end())
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_gfm_and_anchors() {
+        let md = Markdown::new(false);
+        let r = md.render("## Next steps\n\n| a | b |\n|:-|-:|\n| 1 | 2 |\n\n- [x] done\n- [ ] todo\n\n~~old~~ text[^1]\n\n[^1]: note\n\n## Next steps\n");
+        assert!(r.html.contains("<h2 id=\"next-steps\">"), "{}", r.html);
+        assert!(r.html.contains("id=\"next-steps-2\""));
+        assert!(r.html.contains("<table>"));
+        assert!(r.html.contains("checked"));
+        assert!(r.html.contains("<del>old</del>"));
+        assert!(r.html.contains("footnote"));
+        assert_eq!(r.toc.len(), 2);
+    }
+
+    #[test]
+    fn scripts_and_js_links_are_removed() {
+        let md = Markdown::new(false);
+        let r = md.render("<script>alert(1)</script>\n\n[x](javascript:alert(1)) <img src=x onerror=alert(1)>");
+        assert!(!r.html.contains("<script"), "{}", r.html);
+        assert!(!r.html.contains("javascript:"));
+        assert!(!r.html.contains("onerror"));
+    }
+
+    #[test]
+    fn excerpt_is_the_first_paragraph() {
+        assert_eq!(excerpt("# T\n\nFirst *para*\ngraph.\n\nSecond.", 100), "First para graph.");
+        assert_eq!(excerpt("abcdef", 3), "abc…");
+    }
+}

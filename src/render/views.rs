@@ -1,0 +1,482 @@
+//! Typed views: exactly what templates receive. Each is built once per build from the
+//! [`Project`] and serialised; `vitrine build --context` (via `SiteData`) dumps them.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::markdown::{Markdown, Rendered, excerpt};
+use crate::config::{Better, Config};
+use crate::content::*;
+use crate::dates::{DateView, When};
+use crate::insight;
+
+/// Shared by every page.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView {
+    pub title: String,
+    pub client: Option<String>,
+    pub description: Option<String>,
+    pub lang: String,
+    pub base_url: Option<String>,
+    /// The team's own view (`--internal`): every page says so.
+    pub internal: bool,
+    /// Built from the work tree, not a commit.
+    pub preview: bool,
+    pub revision: Option<RevisionView>,
+    pub built: DateView,
+    pub nav: Vec<NavItem>,
+    pub feedback_url: Option<String>,
+    pub feedback_email: Option<String>,
+    /// Open incidents: a banner on every page.
+    pub incidents: Vec<LinkView>,
+    pub has_metrics: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RevisionView {
+    pub id: String,
+    pub short: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NavItem {
+    pub key: String,
+    pub title: String,
+    pub url: String,
+    /// Absolute or external: not prefixed with the page's root.
+    pub external: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkView {
+    pub title: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NoteView {
+    pub url: String,
+    pub slug: String,
+    pub title: String,
+    pub date: DateView,
+    pub updated: Option<DateView>,
+    pub kind: NoteKind,
+    pub health: Option<Health>,
+    pub progress: Option<u8>,
+    pub summary: String,
+    pub tags: Vec<String>,
+    pub authors: Vec<String>,
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    pub internal: bool,
+    pub resolved: Option<DateView>,
+    pub open_incident: bool,
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IssueView {
+    pub url: String,
+    pub id: String,
+    pub title: String,
+    #[serde(rename = "type")]
+    pub kind: IssueType,
+    pub status: IssueStatus,
+    pub open: bool,
+    pub severity: Severity,
+    pub severity_rank: u8,
+    pub opened: DateView,
+    pub updated: Option<DateView>,
+    pub due: Option<DateView>,
+    pub overdue: bool,
+    pub owner: Option<String>,
+    pub milestone: Option<LinkView>,
+    pub tags: Vec<String>,
+    pub html: String,
+    pub internal: bool,
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MilestoneView {
+    pub url: String,
+    pub id: String,
+    pub title: String,
+    pub due: DateView,
+    pub status: MilestoneStatus,
+    pub late: bool,
+    pub completed: Option<DateView>,
+    pub criteria: Vec<Criterion>,
+    pub criteria_done: usize,
+    /// Acceptance progress in percent (criteria done / all), if it has criteria.
+    pub percent: Option<u8>,
+    pub html: String,
+    pub issues: Vec<LinkView>,
+    pub internal: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Criterion {
+    pub text: String,
+    pub done: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TermView {
+    pub anchor: String,
+    pub term: String,
+    pub aliases: Vec<String>,
+    pub category: Option<String>,
+    pub short: String,
+    pub html: String,
+    pub internal: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FeedbackView {
+    pub anchor: String,
+    pub date: DateView,
+    pub from: String,
+    pub channel: Option<String>,
+    pub rating: Option<u8>,
+    pub status: FeedbackStatus,
+    pub response: Option<String>,
+    pub issues: Vec<LinkView>,
+    pub html: String,
+    pub internal: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PageView {
+    pub url: String,
+    pub slug: String,
+    pub title: String,
+    pub nav: bool,
+    pub html: String,
+    pub updated: Option<DateView>,
+    pub internal: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MetricView {
+    pub name: String,
+    pub label: String,
+    pub unit: String,
+    pub target: Option<f64>,
+    pub better: &'static str,
+    pub latest: Option<f64>,
+    pub latest_date: Option<DateView>,
+    /// Latest value meets the target (None without a target or values).
+    pub met: Option<bool>,
+    pub points: Vec<PointView>,
+    /// A small inline SVG of the series with its target line.
+    pub sparkline: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PointView {
+    pub date: DateView,
+    pub value: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DashboardView {
+    pub health: Option<Health>,
+    pub health_note: Option<LinkView>,
+    pub progress: Option<u8>,
+    pub next_milestone: Option<MilestoneView>,
+    pub open_defects: Vec<SeverityCount>,
+    pub open_defects_total: usize,
+    pub open_risks: Vec<IssueView>,
+    pub open_issues: usize,
+    pub latest_notes: Vec<NoteView>,
+    pub metrics: Vec<MetricView>,
+    pub feedback: Vec<StatusCount>,
+    pub milestones_done: usize,
+    pub milestones_total: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SeverityCount {
+    pub severity: Severity,
+    pub count: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusCount {
+    pub status: FeedbackStatus,
+    pub count: usize,
+}
+
+/// Every view of the site, built once.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteData {
+    pub site: SiteView,
+    pub dashboard: DashboardView,
+    pub notes: Vec<NoteView>,
+    pub issues: Vec<IssueView>,
+    pub milestones: Vec<MilestoneView>,
+    pub terms: Vec<TermView>,
+    pub feedback: Vec<FeedbackView>,
+    pub pages: Vec<PageView>,
+    pub metrics: Vec<MetricView>,
+}
+
+/// What the views are built from besides the project.
+pub struct ViewInput<'a> {
+    pub config: &'a Config,
+    pub internal: bool,
+    pub preview: bool,
+    pub revision: Option<RevisionView>,
+    pub now: When,
+}
+
+/// Renders every Markdown body (in parallel) and builds every view.
+pub fn build(p: &Project, input: &ViewInput<'_>) -> SiteData {
+    use rayon::prelude::*;
+    let lang = input.config.language.as_str();
+    let md = Markdown::new(input.config.allow_html);
+    let metas: Vec<&Meta> = p
+        .notes
+        .iter()
+        .map(|n| &n.meta)
+        .chain(p.issues.iter().map(|i| &i.meta))
+        .chain(p.milestones.iter().map(|m| &m.meta))
+        .chain(p.terms.iter().map(|t| &t.meta))
+        .chain(p.feedback.iter().map(|f| &f.meta))
+        .chain(p.pages.iter().map(|p| &p.meta))
+        .collect();
+    let rendered: BTreeMap<&str, Rendered> = metas.par_iter().map(|m| (m.path.as_str(), md.render(&m.body))).collect();
+    let html = |m: &Meta| rendered.get(m.path.as_str()).cloned().unwrap_or_default();
+    let d = |w: &When| w.view(lang);
+    let od = |w: &Option<When>| w.as_ref().map(|w| w.view(lang));
+
+    let notes: Vec<NoteView> = p.notes.iter().map(|n| note_view(n, html(&n.meta), lang)).collect();
+    let milestone_link = |id: &str| {
+        p.milestones.iter().find(|m| m.id == id).map(|m| LinkView { title: m.title.clone(), url: format!("milestones/{}.html", m.meta.slug) })
+    };
+    let issues: Vec<IssueView> = p
+        .issues
+        .iter()
+        .map(|i| IssueView {
+            url: format!("issues/{}.html", i.meta.slug),
+            id: i.id.clone(),
+            title: i.title.clone(),
+            kind: i.kind,
+            status: i.status,
+            open: i.status.is_open(),
+            severity: i.severity,
+            severity_rank: i.severity.rank(),
+            opened: d(&i.opened),
+            updated: od(&i.meta.updated),
+            due: od(&i.due),
+            overdue: i.status.is_open() && i.due.as_ref().is_some_and(|due| due < &input.now),
+            owner: i.owner.clone(),
+            milestone: i.milestone.as_deref().and_then(milestone_link),
+            tags: i.tags.clone(),
+            html: html(&i.meta).html,
+            internal: i.meta.internal || i.meta.draft,
+            extra: i.meta.extra.clone(),
+        })
+        .collect();
+    let issue_link = |id: &str| {
+        issues.iter().find(|i| i.id == id).map(|i| LinkView { title: format!("{} {}", i.id, i.title), url: i.url.clone() })
+    };
+    let milestones: Vec<MilestoneView> = p
+        .milestones
+        .iter()
+        .map(|m| {
+            let criteria: Vec<Criterion> = m.criteria.iter().map(|(t, done)| Criterion { text: t.clone(), done: *done }).collect();
+            let criteria_done = criteria.iter().filter(|c| c.done).count();
+            MilestoneView {
+                url: format!("milestones/{}.html", m.meta.slug),
+                id: m.id.clone(),
+                title: m.title.clone(),
+                due: d(&m.due),
+                status: m.status,
+                late: insight::milestone_late(m, &input.now),
+                completed: od(&m.completed),
+                percent: (!criteria.is_empty()).then(|| (criteria_done * 100 / criteria.len()) as u8),
+                criteria_done,
+                criteria,
+                html: html(&m.meta).html,
+                issues: p.issues.iter().filter(|i| i.milestone.as_deref() == Some(&m.id)).filter_map(|i| issue_link(&i.id)).collect(),
+                internal: m.meta.internal || m.meta.draft,
+            }
+        })
+        .collect();
+    let terms = p
+        .terms
+        .iter()
+        .map(|t| TermView {
+            anchor: crate::content::sanitize_slug(&t.term),
+            term: t.term.clone(),
+            aliases: t.aliases.clone(),
+            category: t.category.clone(),
+            short: excerpt(&t.meta.body, 200),
+            html: html(&t.meta).html,
+            internal: t.meta.internal || t.meta.draft,
+        })
+        .collect();
+    let feedback = p
+        .feedback
+        .iter()
+        .map(|f| FeedbackView {
+            anchor: f.meta.slug.clone(),
+            date: d(&f.date),
+            from: f.from.clone(),
+            channel: f.channel.clone(),
+            rating: f.rating,
+            status: f.status,
+            response: f.response.clone(),
+            issues: f.issues.iter().filter_map(|id| issue_link(id)).collect(),
+            html: html(&f.meta).html,
+            internal: f.meta.internal || f.meta.draft,
+        })
+        .collect();
+    let pages: Vec<PageView> = p
+        .pages
+        .iter()
+        .map(|pg| PageView {
+            url: format!("pages/{}.html", pg.meta.slug),
+            slug: pg.meta.slug.clone(),
+            title: pg.title.clone(),
+            nav: pg.nav,
+            html: html(&pg.meta).html,
+            updated: od(&pg.meta.updated),
+            internal: pg.meta.internal || pg.meta.draft,
+        })
+        .collect();
+    let metrics: Vec<MetricView> = p.metrics.iter().map(|s| metric_view(s, input.config, lang)).collect();
+    let dashboard = dashboard_view(p, &notes, &issues, &milestones, &metrics);
+    let site = site_view(p, input, &pages, !metrics.is_empty());
+    SiteData { site, dashboard, notes, issues, milestones, terms, feedback, pages, metrics }
+}
+
+fn note_view(n: &Note, r: Rendered, lang: &str) -> NoteView {
+    NoteView {
+        url: format!("notes/{}.html", n.meta.slug),
+        slug: n.meta.slug.clone(),
+        title: n.title.clone(),
+        date: n.date.view(lang),
+        updated: n.meta.updated.as_ref().filter(|u| *u > &n.date).map(|u| u.view(lang)),
+        kind: n.kind,
+        health: n.health,
+        progress: n.progress,
+        summary: n.summary.clone().unwrap_or_else(|| excerpt(&n.meta.body, 240)),
+        tags: n.tags.clone(),
+        authors: if n.authors.is_empty() { n.meta.authors.clone() } else { n.authors.clone() },
+        html: r.html,
+        toc: r.toc.into_iter().map(|(level, id, text)| TocEntry { level, id, text }).collect(),
+        internal: n.meta.internal || n.meta.draft,
+        resolved: n.resolved.as_ref().map(|w| w.view(lang)),
+        open_incident: n.kind == NoteKind::Incident && n.resolved.is_none(),
+        extra: n.meta.extra.clone(),
+    }
+}
+
+fn metric_view(s: &MetricSeries, config: &Config, lang: &str) -> MetricView {
+    let meta = config.metrics.get(&s.name).cloned().unwrap_or_default();
+    let latest = s.points.last();
+    let met = match (meta.target, latest) {
+        (Some(t), Some((_, v))) => Some(if meta.better == Better::Lower { *v <= t } else { *v >= t }),
+        _ => None,
+    };
+    MetricView {
+        name: s.name.clone(),
+        label: meta.label.clone().unwrap_or_else(|| s.name.clone()),
+        unit: meta.unit.clone().unwrap_or_default(),
+        target: meta.target,
+        better: if meta.better == Better::Lower { "lower" } else { "higher" },
+        latest: latest.map(|p| p.1),
+        latest_date: latest.map(|p| p.0.view(lang)),
+        met,
+        points: s.points.iter().map(|(w, v)| PointView { date: w.view(lang), value: *v }).collect(),
+        sparkline: super::chart::sparkline(&s.points, meta.target),
+    }
+}
+
+fn dashboard_view(
+    p: &Project,
+    notes: &[NoteView],
+    issues: &[IssueView],
+    milestones: &[MilestoneView],
+    metrics: &[MetricView],
+) -> DashboardView {
+    let dash = insight::dashboard(p);
+    let link = |n: &Note| LinkView { title: n.title.clone(), url: format!("notes/{}.html", n.meta.slug) };
+    let open_defects: Vec<SeverityCount> =
+        dash.open_defects.iter().map(|(s, c)| SeverityCount { severity: *s, count: *c }).collect();
+    let mut open_risks: Vec<IssueView> = issues.iter().filter(|i| i.open && i.kind == IssueType::Risk).cloned().collect();
+    open_risks.sort_by_key(|i| i.severity_rank);
+    DashboardView {
+        health: dash.health.map(|h| h.0),
+        health_note: dash.health.map(|h| link(h.1)),
+        progress: dash.progress.map(|p| p.0),
+        next_milestone: dash.next_milestone.and_then(|m| milestones.iter().find(|v| v.id == m.id).cloned()),
+        open_defects_total: open_defects.iter().map(|c| c.count).sum(),
+        open_defects,
+        open_risks,
+        open_issues: dash.open_issues,
+        latest_notes: notes.iter().filter(|n| n.kind != NoteKind::Incident).take(3).cloned().collect(),
+        metrics: metrics.to_vec(),
+        feedback: dash.feedback.iter().map(|(s, c)| StatusCount { status: *s, count: *c }).collect(),
+        milestones_done: milestones.iter().filter(|m| m.status == MilestoneStatus::Done).count(),
+        milestones_total: milestones.len(),
+    }
+}
+
+fn site_view(p: &Project, input: &ViewInput<'_>, pages: &[PageView], has_metrics: bool) -> SiteView {
+    let c = input.config;
+    let mut nav = Vec::new();
+    let mut add = |key: &str, url: &str| {
+        nav.push(NavItem { key: key.into(), title: String::new(), url: url.into(), external: false });
+    };
+    add("dashboard", "index.html");
+    add("notes", "notes/index.html");
+    add("issues", "issues/index.html");
+    add("milestones", "milestones/index.html");
+    if !p.terms.is_empty() {
+        add("glossary", "glossary/index.html");
+    }
+    if !p.feedback.is_empty() {
+        add("feedback", "feedback/index.html");
+    }
+    if has_metrics {
+        add("metrics", "metrics/index.html");
+    }
+    for pg in pages.iter().filter(|p| p.nav) {
+        nav.push(NavItem { key: format!("page-{}", pg.slug), title: pg.title.clone(), url: pg.url.clone(), external: false });
+    }
+    for l in &c.nav {
+        let external = l.url.contains("://") || l.url.starts_with('/') || l.url.starts_with("mailto:");
+        nav.push(NavItem { key: String::new(), title: l.title.clone(), url: l.url.clone(), external });
+    }
+    SiteView {
+        title: c.title.clone(),
+        client: c.client.clone(),
+        description: c.description.clone(),
+        lang: c.language.clone(),
+        base_url: c.base_url(),
+        internal: input.internal,
+        preview: input.preview,
+        revision: input.revision.clone(),
+        built: input.now.view(&c.language),
+        nav,
+        feedback_url: c.feedback.url.clone(),
+        feedback_email: c.feedback.email.clone(),
+        incidents: insight::open_incidents(p)
+            .into_iter()
+            .map(|n| LinkView { title: n.title.clone(), url: format!("notes/{}.html", n.meta.slug) })
+            .collect(),
+        has_metrics,
+    }
+}
