@@ -26,6 +26,21 @@ pub enum Command {
     Build(BuildArgs),
     /// Report every problem in the content at once; exit 1 on errors.
     Check(CheckArgs),
+    /// Replay the example site's history into a fresh repository and build it.
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Where to create the demo repository (replaced if it is an earlier demo).
+    #[arg(default_value = "target/vitrine-demo")]
+    pub dir: PathBuf,
+    /// The example folder (holding replay.toml).
+    #[arg(long, default_value = "example-site")]
+    pub example: PathBuf,
+    /// Also build the team's internal view into <dir>/public-internal.
+    #[arg(long)]
+    pub internal: bool,
 }
 
 #[derive(Debug, Args)]
@@ -79,6 +94,9 @@ impl SourceArgs {
 
 /// Runs the command and returns the exit status.
 pub fn run(cli: Cli) -> i32 {
+    if let Command::Demo(a) = &cli.command {
+        return run_demo(a).unwrap_or_else(report_error);
+    }
     let root = match site_root(cli.root.as_deref()) {
         Ok(r) => r,
         Err(e) => {
@@ -89,6 +107,7 @@ pub fn run(cli: Cli) -> i32 {
     let result = match &cli.command {
         Command::Build(a) => run_build(&root, a),
         Command::Check(a) => run_check(&root, a),
+        Command::Demo(_) => unreachable!("handled above"),
     };
     match result {
         Ok(code) => code,
@@ -138,6 +157,23 @@ fn run_build(root: &Path, a: &BuildArgs) -> Result<i32, BuildError> {
         }
     }
     Ok(0)
+}
+
+fn run_demo(a: &DemoArgs) -> Result<i32, BuildError> {
+    if a.dir.join(".git").exists() && a.dir.join(".vitrine-demo").exists() {
+        std::fs::remove_dir_all(&a.dir).map_err(|e| anyhow::anyhow!("cannot remove the earlier demo {}: {e}", a.dir.display()))?;
+    }
+    eprintln!("replaying {} into {}", a.example.display(), a.dir.display());
+    let root = crate::demo::replay(&a.example, &a.dir)?;
+    std::fs::write(a.dir.join(".vitrine-demo"), "").map_err(anyhow::Error::from)?;
+    let out = root.join("public");
+    let build = BuildArgs { source: SourceArgs { rev: None, worktree: false }, internal: false, out: Some(out), base_url: None, context: false };
+    let code = run_build(&root, &build)?;
+    if a.internal {
+        let internal = BuildArgs { internal: true, out: Some(root.join("public-internal")), ..build };
+        run_build(&root, &internal)?;
+    }
+    Ok(code)
 }
 
 fn run_check(root: &Path, a: &CheckArgs) -> Result<i32, BuildError> {

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod dates;
+pub mod demo;
 pub mod diag;
 pub mod git;
 pub mod insight;

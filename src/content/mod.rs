@@ -216,6 +216,7 @@ fn read_kind(kind: &str, f: &mut Fields<'_>, meta: &mut Meta) -> Option<Item> {
             authors: f.strings("authors"),
             metrics: f.number_map("metrics"),
             resolved: f.date("resolved"),
+            version: f.string("version"),
             meta: meta.clone(),
         }),
         "issues" => {
@@ -289,7 +290,7 @@ fn finish(p: &mut Project, diags: &mut Diagnostics) {
     p.notes.sort_by(|a, b| b.date.cmp(&a.date).then(a.meta.slug.cmp(&b.meta.slug)));
     p.issues.sort_by(|a, b| natural_key(&a.id).cmp(&natural_key(&b.id)));
     p.milestones.sort_by(|a, b| a.due.cmp(&b.due));
-    p.terms.sort_by_key(|t| t.term.to_lowercase());
+    p.terms.sort_by_cached_key(|t| (index_letter(&t.term), deunicode::deunicode(&t.term).to_lowercase()));
     p.feedback.sort_by(|a, b| b.date.cmp(&a.date));
     p.pages.sort_by(|a, b| a.order.cmp(&b.order).then(a.title.cmp(&b.title)));
     p.metrics.sort_by(|a, b| a.name.cmp(&b.name));
@@ -308,6 +309,16 @@ fn finish(p: &mut Project, diags: &mut Diagnostics) {
                     .hint("give one of them another file name or `id`"),
             );
         }
+    }
+}
+
+/// The A–Z letter a term is filed under: its first Latin letter, Chinese by pinyin
+/// (`验收` → `Y`), anything else `#`.
+pub fn index_letter(term: &str) -> String {
+    let latin = deunicode::deunicode(term.trim());
+    match latin.chars().next() {
+        Some(c) if c.is_ascii_alphabetic() => c.to_ascii_uppercase().to_string(),
+        _ => "#".to_string(),
     }
 }
 

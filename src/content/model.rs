@@ -97,6 +97,8 @@ pub struct Note {
     pub authors: Vec<String>,
     pub metrics: BTreeMap<String, f64>,
     pub resolved: Option<When>,
+    /// For `kind: release`: the version it announces.
+    pub version: Option<String>,
 }
 
 #[derive(Debug, Clone)]

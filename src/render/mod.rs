@@ -112,7 +112,11 @@ fn render_job(j: &Job<'_>, data: &SiteData, theme: &Theme) -> Result<OutFile> {
     let ctx = PageContext {
         site: &data.site,
         t: &theme.strings,
-        root: "../".repeat(depth),
+        root: match (&data.site.base_url, j.path.as_str()) {
+            // GitHub Pages serves 404.html at any depth: only absolute links work there.
+            (Some(base), "404.html") => base.clone(),
+            _ => "../".repeat(depth),
+        },
         page: PageInfo { section, title: j.title.clone(), path: j.path.clone() },
         data: &j.data,
     };

@@ -132,6 +132,8 @@ pub struct Criterion {
 #[derive(Debug, Clone, Serialize)]
 pub struct TermView {
     pub anchor: String,
+    /// The A–Z group: the first Latin letter (Chinese terms by their pinyin), else `#`.
+    pub letter: String,
     pub term: String,
     pub aliases: Vec<String>,
     pub category: Option<String>,
@@ -173,6 +175,9 @@ pub struct MetricView {
     pub target: Option<f64>,
     pub better: &'static str,
     pub latest: Option<f64>,
+    /// `latest` as a reader expects it (`82`, `0.75`), without the unit.
+    pub latest_text: Option<String>,
+    pub target_text: Option<String>,
     pub latest_date: Option<DateView>,
     /// Latest value meets the target (None without a target or values).
     pub met: Option<bool>,
@@ -185,6 +190,7 @@ pub struct MetricView {
 pub struct PointView {
     pub date: DateView,
     pub value: f64,
+    pub text: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -318,6 +324,7 @@ pub fn build(p: &Project, input: &ViewInput<'_>) -> SiteData {
         .iter()
         .map(|t| TermView {
             anchor: crate::content::sanitize_slug(&t.term),
+            letter: crate::content::index_letter(&t.term),
             term: t.term.clone(),
             aliases: t.aliases.clone(),
             category: t.category.clone(),
@@ -397,9 +404,11 @@ fn metric_view(s: &MetricSeries, config: &Config, lang: &str) -> MetricView {
         target: meta.target,
         better: if meta.better == Better::Lower { "lower" } else { "higher" },
         latest: latest.map(|p| p.1),
+        latest_text: latest.map(|p| fmt_num(p.1)),
+        target_text: meta.target.map(fmt_num),
         latest_date: latest.map(|p| p.0.view(lang)),
         met,
-        points: s.points.iter().map(|(w, v)| PointView { date: w.view(lang), value: *v }).collect(),
+        points: s.points.iter().map(|(w, v)| PointView { date: w.view(lang), value: *v, text: fmt_num(*v) }).collect(),
         sparkline: super::chart::sparkline(&s.points, meta.target),
     }
 }
@@ -479,4 +488,10 @@ fn site_view(p: &Project, input: &ViewInput<'_>, pages: &[PageView], has_metrics
             .collect(),
         has_metrics,
     }
+}
+
+/// A measurement as people write it: no trailing zeros, at most two decimals.
+pub fn fmt_num(v: f64) -> String {
+    let s = format!("{v:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
