@@ -67,11 +67,19 @@ pub struct BuildReport {
 /// Finds the site root: the nearest folder holding `vitrine.toml`, from `start` upward.
 pub fn find_root(start: &Path) -> Option<PathBuf> {
     let start = start.canonicalize().ok()?;
-    start.ancestors().find(|d| d.join("vitrine.toml").is_file()).map(Path::to_path_buf)
+    start
+        .ancestors()
+        .find(|d| d.join("vitrine.toml").is_file())
+        .map(Path::to_path_buf)
 }
 
 /// Reads the site at a revision or the work tree: config, history and content.
-pub fn load(root: &Path, source: &Source, internal: bool, exclude: &[PathBuf]) -> Result<Loaded, BuildError> {
+pub fn load(
+    root: &Path,
+    source: &Source,
+    internal: bool,
+    exclude: &[PathBuf],
+) -> Result<Loaded, BuildError> {
     let repo = Repo::discover(root);
     let (files, skipped, revision, repo) = match source {
         Source::Rev(spec) => {
@@ -101,19 +109,42 @@ pub fn load(root: &Path, source: &Source, internal: bool, exclude: &[PathBuf]) -
     }
     let tz = config.tz();
     let now = match (source, &revision, &history) {
-        (Source::Rev(_), Some(rev), Some(h)) => commit_time(h, rev).map(|t| When::from_commit(t, &tz)),
+        (Source::Rev(_), Some(rev), Some(h)) => {
+            commit_time(h, rev).map(|t| When::from_commit(t, &tz))
+        }
         _ => None,
     }
     .unwrap_or_else(|| When::from_commit(jiff::Timestamp::now(), &tz));
-    let dating = Dating { history: history.as_ref(), fallback: now.clone() };
-    let (project, diags) = content::load(files, &LoadOptions { config: &config, internal, dating });
+    let dating = Dating {
+        history: history.as_ref(),
+        fallback: now.clone(),
+    };
+    let (project, diags) = content::load(
+        files,
+        &LoadOptions {
+            config: &config,
+            internal,
+            dating,
+        },
+    );
     diagnostics.extend(diags);
-    Ok(Loaded { config, project, revision, history, now, diagnostics })
+    Ok(Loaded {
+        config,
+        project,
+        revision,
+        history,
+        now,
+        diagnostics,
+    })
 }
 
 /// The time of the built commit (the newest commit that touched the site root, else now).
 fn commit_time(h: &HistoryIndex, rev: &Revision) -> Option<jiff::Timestamp> {
-    h.commits.iter().find(|c| c.id == rev.id).or(h.commits.first()).map(|c| c.time)
+    h.commits
+        .iter()
+        .find(|c| c.id == rev.id)
+        .or(h.commits.first())
+        .map(|c| c.time)
 }
 
 fn read_config(files: &[SourceFile], source: &Source) -> Result<Config, BuildError> {
@@ -124,7 +155,8 @@ fn read_config(files: &[SourceFile], source: &Source) -> Result<Config, BuildErr
         };
         anyhow!("vitrine.toml is not committed {at}; commit it, or build the work tree with --worktree")
     })?;
-    let text = String::from_utf8(file.bytes.clone()).map_err(|_| anyhow!("vitrine.toml is not UTF-8"))?;
+    let text =
+        String::from_utf8(file.bytes.clone()).map_err(|_| anyhow!("vitrine.toml is not UTF-8"))?;
     Config::parse(&text, Path::new("vitrine.toml")).map_err(|errs| {
         let mut d = Diagnostics::default();
         errs.into_iter().for_each(|e| d.push(e));
@@ -138,7 +170,10 @@ pub fn site_data(loaded: &Loaded, internal: bool, preview: bool) -> SiteData {
         config: &loaded.config,
         internal,
         preview,
-        revision: loaded.revision.as_ref().map(|r| RevisionView { id: r.id.clone(), short: r.short.clone() }),
+        revision: loaded.revision.as_ref().map(|r| RevisionView {
+            id: r.id.clone(),
+            short: r.short.clone(),
+        }),
         now: loaded.now.clone(),
     };
     render::views::build(&loaded.project, &input)
@@ -150,7 +185,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let t = Instant::now();
     let repo_root = Repo::discover(&opts.root).ok().and_then(|r| r.workdir());
     output::check_target(&opts.out, &opts.root, repo_root.as_deref())?;
-    let mut loaded = load(&opts.root, &opts.source, opts.internal, std::slice::from_ref(&opts.out))?;
+    let mut loaded = load(
+        &opts.root,
+        &opts.source,
+        opts.internal,
+        std::slice::from_ref(&opts.out),
+    )?;
     timings.push(("read", t.elapsed().as_secs_f64()));
     if let Some(url) = &opts.base_url {
         loaded.config.base_url = Some(url.clone());
@@ -160,11 +200,18 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     }
     let t = Instant::now();
     let data = site_data(&loaded, opts.internal, opts.source == Source::Worktree);
-    let theme = Theme::load(&loaded.config.language, &loaded.project.theme).context("loading the theme")?;
+    let theme =
+        Theme::load(&loaded.config.language, &loaded.project.theme).context("loading the theme")?;
     let files = render::render_site(&data, &theme, &loaded.project.assets)?;
     timings.push(("render", t.elapsed().as_secs_f64()));
     let t = Instant::now();
-    let marker = format!("built by vitrine from {}\n", loaded.revision.as_ref().map_or("the work tree", |r| r.id.as_str()));
+    let marker = format!(
+        "built by vitrine from {}\n",
+        loaded
+            .revision
+            .as_ref()
+            .map_or("the work tree", |r| r.id.as_str())
+    );
     output::write_atomically(&opts.out, &files, &marker)?;
     timings.push(("write", t.elapsed().as_secs_f64()));
     Ok(BuildReport {

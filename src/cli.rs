@@ -88,7 +88,11 @@ pub enum Format {
 
 impl SourceArgs {
     fn source(&self) -> Source {
-        if self.worktree { Source::Worktree } else { Source::Rev(self.rev.clone().unwrap_or_else(|| "HEAD".into())) }
+        if self.worktree {
+            Source::Worktree
+        } else {
+            Source::Rev(self.rev.clone().unwrap_or_else(|| "HEAD".into()))
+        }
     }
 }
 
@@ -117,7 +121,9 @@ pub fn run(cli: Cli) -> i32 {
 
 fn site_root(given: Option<&Path>) -> anyhow::Result<PathBuf> {
     match given {
-        Some(dir) if dir.join("vitrine.toml").is_file() => Ok(dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf())),
+        Some(dir) if dir.join("vitrine.toml").is_file() => {
+            Ok(dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf()))
+        }
         Some(dir) => anyhow::bail!("{} holds no vitrine.toml", dir.display()),
         None => {
             let cwd = std::env::current_dir()?;
@@ -133,9 +139,20 @@ fn site_root(given: Option<&Path>) -> anyhow::Result<PathBuf> {
 
 fn run_build(root: &Path, a: &BuildArgs) -> Result<i32, BuildError> {
     let out = a.out.clone().unwrap_or_else(|| root.join("public"));
-    let opts = BuildOptions { root: root.to_path_buf(), source: a.source.source(), internal: a.internal, out, base_url: a.base_url.clone() };
+    let opts = BuildOptions {
+        root: root.to_path_buf(),
+        source: a.source.source(),
+        internal: a.internal,
+        out,
+        base_url: a.base_url.clone(),
+    };
     if a.context {
-        let loaded = build::load(root, &opts.source, opts.internal, &[opts.out.clone()])?;
+        let loaded = build::load(
+            root,
+            &opts.source,
+            opts.internal,
+            std::slice::from_ref(&opts.out),
+        )?;
         print_diagnostics(&loaded.diagnostics);
         if loaded.diagnostics.has_errors() {
             return Err(BuildError::Content(loaded.diagnostics));
@@ -147,10 +164,23 @@ fn run_build(root: &Path, a: &BuildArgs) -> Result<i32, BuildError> {
     }
     let report = build::build(&opts)?;
     print_diagnostics(&report.diagnostics);
-    let from = report.revision.as_deref().map_or("the work tree".to_string(), |r| format!("commit {}", &r[..10]));
-    eprintln!("built {} pages ({} files) from {from} into {}", report.pages, report.files, report.out.display());
+    let from = report
+        .revision
+        .as_deref()
+        .map_or("the work tree".to_string(), |r| {
+            format!("commit {}", &r[..10])
+        });
+    eprintln!(
+        "built {} pages ({} files) from {from} into {}",
+        report.pages,
+        report.files,
+        report.out.display()
+    );
     let index = report.out.join("index.html");
-    eprintln!("open file://{}", index.canonicalize().unwrap_or(index).display());
+    eprintln!(
+        "open file://{}",
+        index.canonicalize().unwrap_or(index).display()
+    );
     if std::env::var_os("VITRINE_TIMINGS").is_some() {
         for (stage, secs) in &report.timings {
             eprintln!("  {stage:>8}: {:.3} s", secs);
@@ -161,16 +191,31 @@ fn run_build(root: &Path, a: &BuildArgs) -> Result<i32, BuildError> {
 
 fn run_demo(a: &DemoArgs) -> Result<i32, BuildError> {
     if a.dir.join(".git").exists() && a.dir.join(".vitrine-demo").exists() {
-        std::fs::remove_dir_all(&a.dir).map_err(|e| anyhow::anyhow!("cannot remove the earlier demo {}: {e}", a.dir.display()))?;
+        std::fs::remove_dir_all(&a.dir).map_err(|e| {
+            anyhow::anyhow!("cannot remove the earlier demo {}: {e}", a.dir.display())
+        })?;
     }
     eprintln!("replaying {} into {}", a.example.display(), a.dir.display());
     let root = crate::demo::replay(&a.example, &a.dir)?;
     std::fs::write(a.dir.join(".vitrine-demo"), "").map_err(anyhow::Error::from)?;
     let out = root.join("public");
-    let build = BuildArgs { source: SourceArgs { rev: None, worktree: false }, internal: false, out: Some(out), base_url: None, context: false };
+    let build = BuildArgs {
+        source: SourceArgs {
+            rev: None,
+            worktree: false,
+        },
+        internal: false,
+        out: Some(out),
+        base_url: None,
+        context: false,
+    };
     let code = run_build(&root, &build)?;
     if a.internal {
-        let internal = BuildArgs { internal: true, out: Some(root.join("public-internal")), ..build };
+        let internal = BuildArgs {
+            internal: true,
+            out: Some(root.join("public-internal")),
+            ..build
+        };
         run_build(&root, &internal)?;
     }
     Ok(code)
@@ -188,7 +233,10 @@ fn run_check(root: &Path, a: &CheckArgs) -> Result<i32, BuildError> {
         Format::Text => {
             print_diagnostics(d);
             let warnings = d.iter().count() - d.error_count();
-            eprintln!("checked: {} error(s), {warnings} warning(s)", d.error_count());
+            eprintln!(
+                "checked: {} error(s), {warnings} warning(s)",
+                d.error_count()
+            );
         }
     }
     Ok(if d.has_errors() { 1 } else { 0 })
@@ -205,7 +253,10 @@ fn report_error(e: BuildError) -> i32 {
     match e {
         BuildError::Content(d) => {
             print_diagnostics(&d);
-            eprintln!("error: build failed with {} error(s); the previous output is untouched", d.error_count());
+            eprintln!(
+                "error: build failed with {} error(s); the previous output is untouched",
+                d.error_count()
+            );
         }
         BuildError::Other(e) => {
             eprintln!("error: {e}");

@@ -150,14 +150,22 @@ impl Config {
             vec![d]
         })?;
         let problems = config.validate(text, path);
-        if problems.is_empty() { Ok(config) } else { Err(problems) }
+        if problems.is_empty() {
+            Ok(config)
+        } else {
+            Err(problems)
+        }
     }
 
     fn validate(&self, text: &str, path: &Path) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         let at_key = |key: &str| key_line(text, key).unwrap_or(1);
         if self.title.trim().is_empty() {
-            out.push(Diagnostic::error("`title` is empty").at(path).line_col(at_key("title"), 1));
+            out.push(
+                Diagnostic::error("`title` is empty")
+                    .at(path)
+                    .line_col(at_key("title"), 1),
+            );
         }
         if !LANGUAGES.contains(&self.language.as_str()) {
             out.push(
@@ -195,17 +203,20 @@ impl Config {
 
     /// `base_url` with exactly one trailing slash, if set.
     pub fn base_url(&self) -> Option<String> {
-        self.base_url.as_ref().map(|u| format!("{}/", u.trim_end_matches('/')))
+        self.base_url
+            .as_ref()
+            .map(|u| format!("{}/", u.trim_end_matches('/')))
     }
 }
 
 /// The 1-based line on which `key` is first assigned (`key =` or `key:`), if any.
 pub fn key_line(text: &str, key: &str) -> Option<usize> {
-    text.lines().position(|line| {
-        let l = line.trim_start();
-        l.strip_prefix(key)
-            .map(|rest| rest.trim_start())
-            .is_some_and(|rest| rest.starts_with('=') || rest.starts_with(':'))
-    })
-    .map(|i| i + 1)
+    text.lines()
+        .position(|line| {
+            let l = line.trim_start();
+            l.strip_prefix(key)
+                .map(|rest| rest.trim_start())
+                .is_some_and(|rest| rest.starts_with('=') || rest.starts_with(':'))
+        })
+        .map(|i| i + 1)
 }

@@ -18,7 +18,8 @@ pub struct When {
 }
 
 /// The hint every date error carries.
-pub const DATE_HINT: &str = "dates are YYYY-MM-DD or RFC 3339, e.g. 2026-03-14 or 2026-03-14T09:30:00+08:00";
+pub const DATE_HINT: &str =
+    "dates are YYYY-MM-DD or RFC 3339, e.g. 2026-03-14 or 2026-03-14T09:30:00+08:00";
 
 impl When {
     /// Parses a front-matter date in the site's time zone.
@@ -28,22 +29,36 @@ impl When {
             && s.len() == 10
         {
             let zoned = d.to_zoned_datetime(tz.clone()).map_err(|e| e.to_string())?;
-            return Ok(When { zoned, date_only: true });
+            return Ok(When {
+                zoned,
+                date_only: true,
+            });
         }
         if let Ok(ts) = s.parse::<Timestamp>() {
-            return Ok(When { zoned: ts.to_zoned_datetime(tz.clone()), date_only: false });
+            return Ok(When {
+                zoned: ts.to_zoned_datetime(tz.clone()),
+                date_only: false,
+            });
         }
         let civil = s.replacen(' ', "T", 1);
         if let Ok(dt) = civil.parse::<DateTime>() {
-            let zoned = dt.to_zoned_datetime(tz.clone()).map_err(|e| e.to_string())?;
-            return Ok(When { zoned, date_only: false });
+            let zoned = dt
+                .to_zoned_datetime(tz.clone())
+                .map_err(|e| e.to_string())?;
+            return Ok(When {
+                zoned,
+                date_only: false,
+            });
         }
         Err(format!("`{s}` is not a date"))
     }
 
     /// A commit time, shown in the site's time zone.
     pub fn from_commit(ts: Timestamp, tz: &TimeZone) -> When {
-        When { zoned: ts.to_zoned_datetime(tz.clone()), date_only: false }
+        When {
+            zoned: ts.to_zoned_datetime(tz.clone()),
+            date_only: false,
+        }
     }
 
     pub fn timestamp(&self) -> Timestamp {
@@ -53,10 +68,23 @@ impl When {
     /// The view a template gets.
     pub fn view(&self, lang: &str) -> DateView {
         let z = &self.zoned;
-        let iso = if self.date_only { z.date().to_string() } else { z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string() };
+        let iso = if self.date_only {
+            z.date().to_string()
+        } else {
+            z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+        };
         let day = format_day(z.date(), lang);
-        let text = if self.date_only { day.clone() } else { format!("{day} {}", z.strftime("%H:%M")) };
-        DateView { iso, text, day, ts: z.timestamp().as_second() }
+        let text = if self.date_only {
+            day.clone()
+        } else {
+            format!("{day} {}", z.strftime("%H:%M"))
+        };
+        DateView {
+            iso,
+            text,
+            day,
+            ts: z.timestamp().as_second(),
+        }
     }
 }
 
@@ -85,8 +113,15 @@ pub fn format_day(d: Date, lang: &str) -> String {
     if lang.starts_with("zh") {
         format!("{}年{}月{}日", d.year(), d.month(), d.day())
     } else {
-        const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-        format!("{} {} {}", d.day(), MONTHS[(d.month() - 1) as usize], d.year())
+        const MONTHS: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        format!(
+            "{} {} {}",
+            d.day(),
+            MONTHS[(d.month() - 1) as usize],
+            d.year()
+        )
     }
 }
 

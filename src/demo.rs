@@ -47,16 +47,23 @@ struct Step {
 /// `dest` (which must not exist or be empty). Returns the site root.
 pub fn replay(example: &Path, dest: &Path) -> Result<PathBuf> {
     let script_path = example.join("replay.toml");
-    let text = std::fs::read_to_string(&script_path).with_context(|| format!("cannot read {}", script_path.display()))?;
-    let script: Script = toml::from_str(&text).with_context(|| format!("{} is not a valid script", script_path.display()))?;
+    let text = std::fs::read_to_string(&script_path)
+        .with_context(|| format!("cannot read {}", script_path.display()))?;
+    let script: Script = toml::from_str(&text)
+        .with_context(|| format!("{} is not a valid script", script_path.display()))?;
     if dest.exists() && std::fs::read_dir(dest)?.next().is_some() {
-        bail!("{} exists and is not empty; remove it first", dest.display());
+        bail!(
+            "{} exists and is not empty; remove it first",
+            dest.display()
+        );
     }
     std::fs::create_dir_all(dest).with_context(|| format!("cannot create {}", dest.display()))?;
-    let repo = Repository::init(dest).with_context(|| format!("cannot create a repository in {}", dest.display()))?;
+    let repo = Repository::init(dest)
+        .with_context(|| format!("cannot create a repository in {}", dest.display()))?;
     let root = dest.join(&script.site_dir);
     for (n, step) in script.commit.iter().enumerate() {
-        apply(example, &root, step).with_context(|| format!("replay.toml commit {} ({})", n + 1, step.message))?;
+        apply(example, &root, step)
+            .with_context(|| format!("replay.toml commit {} ({})", n + 1, step.message))?;
         let oid = commit_all(&repo, step).with_context(|| format!("committing step {}", n + 1))?;
         if let Some(tag) = &step.tag {
             let obj = repo.find_object(oid, None)?;
@@ -108,8 +115,14 @@ fn signature(author: &str, date: &str) -> Result<Signature<'static>> {
         .split_once('<')
         .map(|(n, e)| (n.trim(), e.trim_end_matches('>').trim()))
         .with_context(|| format!("author `{author}` is not `Name <email>`"))?;
-    let ts: jiff::Timestamp = date.parse().with_context(|| format!("`{date}` is not RFC 3339 with an offset"))?;
-    Ok(Signature::new(name, email, &Time::new(ts.as_second(), offset_minutes(date)))?)
+    let ts: jiff::Timestamp = date
+        .parse()
+        .with_context(|| format!("`{date}` is not RFC 3339 with an offset"))?;
+    Ok(Signature::new(
+        name,
+        email,
+        &Time::new(ts.as_second(), offset_minutes(date)),
+    )?)
 }
 
 /// The UTC offset at the end of an RFC 3339 text (`+08:00`, `-05:30`, `Z`), in minutes.

@@ -43,7 +43,14 @@ impl Diagnostic {
     }
 
     fn new(severity: Severity, message: impl Into<String>) -> Self {
-        Diagnostic { severity, path: None, line: None, col: None, message: message.into(), hint: None }
+        Diagnostic {
+            severity,
+            path: None,
+            line: None,
+            col: None,
+            message: message.into(),
+            hint: None,
+        }
     }
 
     /// Names the file the problem is in.
@@ -126,7 +133,8 @@ impl Diagnostics {
 
     /// Sorted by path and line so that output is stable whatever order stages ran in.
     pub fn sorted(mut self) -> Vec<Diagnostic> {
-        self.items.sort_by(|a, b| (&a.path, a.line, a.col).cmp(&(&b.path, b.line, b.col)));
+        self.items
+            .sort_by(|a, b| (&a.path, a.line, a.col).cmp(&(&b.path, b.line, b.col)));
         self.items
     }
 }

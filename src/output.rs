@@ -17,25 +17,42 @@ pub fn check_target(out: &Path, site_root: &Path, repo_root: Option<&Path>) -> R
     let abs = absolute(out);
     let root = absolute(site_root);
     if root.starts_with(&abs) {
-        bail!("refusing to write the site to {}: it holds the site root {}", out.display(), site_root.display());
+        bail!(
+            "refusing to write the site to {}: it holds the site root {}",
+            out.display(),
+            site_root.display()
+        );
     }
     if let Some(repo) = repo_root
         && absolute(repo).starts_with(&abs)
     {
-        bail!("refusing to write the site to {}: it holds the repository {}", out.display(), repo.display());
+        bail!(
+            "refusing to write the site to {}: it holds the repository {}",
+            out.display(),
+            repo.display()
+        );
     }
     if !abs.exists() {
         return Ok(());
     }
     if !abs.is_dir() {
-        bail!("refusing to write the site to {}: it is a file", out.display());
+        bail!(
+            "refusing to write the site to {}: it is a file",
+            out.display()
+        );
     }
     for holds in ["vitrine.toml", ".git", "notes", "issues"] {
         if abs.join(holds).exists() && !abs.join(MARKER).exists() {
-            bail!("refusing to write the site to {}: it holds `{holds}`, which looks like content", out.display());
+            bail!(
+                "refusing to write the site to {}: it holds `{holds}`, which looks like content",
+                out.display()
+            );
         }
     }
-    let empty = fs::read_dir(&abs).with_context(|| format!("cannot read {}", out.display()))?.next().is_none();
+    let empty = fs::read_dir(&abs)
+        .with_context(|| format!("cannot read {}", out.display()))?
+        .next()
+        .is_none();
     if !empty && !abs.join(MARKER).exists() {
         bail!(
             "refusing to replace {}: it is not empty and was not written by vitrine (no {MARKER} file); \
@@ -49,12 +66,19 @@ pub fn check_target(out: &Path, site_root: &Path, repo_root: Option<&Path>) -> R
 /// Writes `files` to a new folder next to `out`, then swaps it into place.
 pub fn write_atomically(out: &Path, files: &[OutFile], marker_text: &str) -> Result<()> {
     let out = absolute(out);
-    let parent = out.parent().context("the output folder has no parent")?.to_path_buf();
+    let parent = out
+        .parent()
+        .context("the output folder has no parent")?
+        .to_path_buf();
     fs::create_dir_all(&parent).with_context(|| format!("cannot create {}", parent.display()))?;
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
     let staging = parent.join(format!(".{name}.vitrine-new-{}", std::process::id()));
     let _ = fs::remove_dir_all(&staging);
-    let result = write_all(&staging, files, marker_text).and_then(|()| swap(&staging, &out, &parent, &name));
+    let result =
+        write_all(&staging, files, marker_text).and_then(|()| swap(&staging, &out, &parent, &name));
     if result.is_err() {
         let _ = fs::remove_dir_all(&staging);
     }
@@ -71,17 +95,20 @@ fn write_all(dir: &Path, files: &[OutFile], marker_text: &str) -> Result<()> {
         }
         fs::write(&path, &f.bytes).with_context(|| format!("cannot write {}", path.display()))?;
     }
-    fs::write(dir.join(MARKER), marker_text).with_context(|| format!("cannot write {}", dir.join(MARKER).display()))?;
+    fs::write(dir.join(MARKER), marker_text)
+        .with_context(|| format!("cannot write {}", dir.join(MARKER).display()))?;
     Ok(())
 }
 
 fn swap(staging: &Path, out: &Path, parent: &Path, name: &str) -> Result<()> {
     if !out.exists() {
-        return fs::rename(staging, out).with_context(|| format!("cannot move the new site to {}", out.display()));
+        return fs::rename(staging, out)
+            .with_context(|| format!("cannot move the new site to {}", out.display()));
     }
     let old = parent.join(format!(".{name}.vitrine-old-{}", std::process::id()));
     let _ = fs::remove_dir_all(&old);
-    fs::rename(out, &old).with_context(|| format!("cannot move the previous site {} aside", out.display()))?;
+    fs::rename(out, &old)
+        .with_context(|| format!("cannot move the previous site {} aside", out.display()))?;
     if let Err(e) = fs::rename(staging, out) {
         let _ = fs::rename(&old, out);
         return Err(e).with_context(|| format!("cannot move the new site to {}", out.display()));
@@ -93,14 +120,22 @@ fn swap(staging: &Path, out: &Path, parent: &Path, name: &str) -> Result<()> {
 /// A relative path with no `..`, root or prefix: output never escapes its folder.
 fn safe_relative(p: &str) -> Result<PathBuf> {
     let path = Path::new(p);
-    if p.is_empty() || path.components().any(|c| !matches!(c, Component::Normal(_))) {
+    if p.is_empty()
+        || path
+            .components()
+            .any(|c| !matches!(c, Component::Normal(_)))
+    {
         bail!("refusing to write `{p}`: not a plain relative path");
     }
     Ok(path.to_path_buf())
 }
 
 fn absolute(p: &Path) -> PathBuf {
-    let abs = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
+    let abs = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(p)
+    };
     // Normalise `.`/`..` lexically; canonicalise what exists so symlinked parents compare right.
     let mut norm = PathBuf::new();
     for c in abs.components() {

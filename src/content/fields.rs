@@ -61,7 +61,14 @@ impl<'a> Fields<'a> {
         tz: &'a TimeZone,
         diags: &'a mut Diagnostics,
     ) -> Self {
-        Fields { map, front, front_line, path, tz, diags }
+        Fields {
+            map,
+            front,
+            front_line,
+            path,
+            tz,
+            diags,
+        }
     }
 
     /// The 1-based line of `key` in the file (the front matter's first line if not found).
@@ -71,7 +78,9 @@ impl<'a> Fields<'a> {
 
     /// Reports an error at `key`.
     pub fn error(&mut self, key: &str, message: String, hint: Option<String>) {
-        let mut d = Diagnostic::error(message).at(self.path).line_col(self.line_of(key), 1);
+        let mut d = Diagnostic::error(message)
+            .at(self.path)
+            .line_col(self.line_of(key), 1);
         if let Some(h) = hint {
             d = d.hint(h);
         }
@@ -122,7 +131,11 @@ impl<'a> Fields<'a> {
             Some(i) => Some(T::from_index(i)),
             None => {
                 let hint = format!("use one of: {}", T::ALL.join(", "));
-                self.error(key, format!("`{key}` must be one of {}, not `{s}`", T::ALL.join(", ")), Some(hint));
+                self.error(
+                    key,
+                    format!("`{key}` must be one of {}, not `{s}`", T::ALL.join(", ")),
+                    Some(hint),
+                );
                 None
             }
         }
@@ -154,7 +167,11 @@ impl<'a> Fields<'a> {
     pub fn integer(&mut self, key: &str, min: i64, max: i64) -> Option<i64> {
         let n = self.number(key)?;
         if n.fract() != 0.0 || n < min as f64 || n > max as f64 {
-            self.error(key, format!("`{key}` must be a whole number from {min} to {max}, not {n}"), None);
+            self.error(
+                key,
+                format!("`{key}` must be a whole number from {min} to {max}, not {n}"),
+                None,
+            );
             return None;
         }
         Some(n as i64)
@@ -180,7 +197,9 @@ impl<'a> Fields<'a> {
                     match item {
                         Value::String(s) => out.push(s),
                         Value::Number(n) => out.push(n.to_string()),
-                        _ => self.error(key, format!("`{key}` must be a list of text values"), None),
+                        _ => {
+                            self.error(key, format!("`{key}` must be a list of text values"), None)
+                        }
                     }
                 }
                 out
@@ -208,7 +227,11 @@ impl<'a> Fields<'a> {
                     }
                 }
             }
-            Some(_) => self.error(key, format!("`{key}` must be a map of names to numbers"), None),
+            Some(_) => self.error(
+                key,
+                format!("`{key}` must be a map of names to numbers"),
+                None,
+            ),
         }
         out
     }
@@ -216,7 +239,8 @@ impl<'a> Fields<'a> {
     /// The keys nobody read, kept for templates as `extra`; each one is warned about.
     pub fn finish(self) -> Map<String, Value> {
         for key in self.map.keys() {
-            let line = key_line(self.front, key).map_or(self.front_line, |l| self.front_line + l - 1);
+            let line =
+                key_line(self.front, key).map_or(self.front_line, |l| self.front_line + l - 1);
             self.diags.push(
                 Diagnostic::warning(format!("unknown key `{key}`"))
                     .at(self.path)

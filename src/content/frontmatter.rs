@@ -36,19 +36,35 @@ pub fn split(text: &str) -> Result<Split<'_>, String> {
     let (format, closers): (Format, &[&str]) = match fence {
         "---" => (Format::Yaml, &["---", "..."]),
         "+++" => (Format::Toml, &["+++"]),
-        _ => return Ok(Split { format: Format::None, front: "", front_line: 1, body: text, body_line: 1 }),
+        _ => {
+            return Ok(Split {
+                format: Format::None,
+                front: "",
+                front_line: 1,
+                body: text,
+                body_line: 1,
+            });
+        }
     };
     let mut pos = first_end;
     let mut line = 2;
     while pos < text.len() {
         let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
         if closers.contains(&text[pos..end].trim_end()) {
-            return Ok(Split { format, front: &text[first_end..pos], front_line: 2, body: &text[end..], body_line: line + 1 });
+            return Ok(Split {
+                format,
+                front: &text[first_end..pos],
+                front_line: 2,
+                body: &text[end..],
+                body_line: line + 1,
+            });
         }
         pos = end;
         line += 1;
     }
-    Err(format!("the front matter opened with `{fence}` on line 1 is never closed"))
+    Err(format!(
+        "the front matter opened with `{fence}` on line 1 is never closed"
+    ))
 }
 
 /// Parses front matter into a map, reporting syntax errors at their line in the file.
@@ -61,9 +77,11 @@ pub fn parse(split: &Split<'_>, path: &str) -> Result<Map<String, Value>, Diagno
     match value {
         Value::Object(map) => Ok(map),
         Value::Null => Ok(Map::new()),
-        _ => Err(Diagnostic::error("front matter must be a map of `key: value` lines")
-            .at(path)
-            .line_col(split.front_line, 1)),
+        _ => Err(
+            Diagnostic::error("front matter must be a map of `key: value` lines")
+                .at(path)
+                .line_col(split.front_line, 1),
+        ),
     }
 }
 
@@ -100,7 +118,9 @@ fn toml_to_json(v: toml::Value) -> Value {
         toml::Value::Boolean(b) => Value::Bool(b),
         toml::Value::Datetime(d) => Value::String(d.to_string()),
         toml::Value::Array(a) => Value::Array(a.into_iter().map(toml_to_json).collect()),
-        toml::Value::Table(t) => Value::Object(t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect()),
+        toml::Value::Table(t) => {
+            Value::Object(t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect())
+        }
     }
 }
 
@@ -124,7 +144,10 @@ mod tests {
     #[test]
     fn splits_toml_and_no_front_matter() {
         let s = split("+++\ntitle = \"A\"\n+++\nx").unwrap();
-        assert_eq!((s.format, s.front, s.body), (Format::Toml, "title = \"A\"\n", "x"));
+        assert_eq!(
+            (s.format, s.front, s.body),
+            (Format::Toml, "title = \"A\"\n", "x")
+        );
         assert_eq!(split("# Hi\n").unwrap().format, Format::None);
         assert!(split("---\ntitle: A\n").is_err());
     }
@@ -139,8 +162,14 @@ mod tests {
     #[test]
     fn yaml_no_stays_a_string_and_toml_dates_become_text() {
         let s = split("---\nanswer: no\n---\n").unwrap();
-        assert_eq!(parse(&s, "x").unwrap()["answer"], Value::String("no".into()));
+        assert_eq!(
+            parse(&s, "x").unwrap()["answer"],
+            Value::String("no".into())
+        );
         let s = split("+++\ndate = 2026-01-02\n+++\n").unwrap();
-        assert_eq!(parse(&s, "x").unwrap()["date"], Value::String("2026-01-02".into()));
+        assert_eq!(
+            parse(&s, "x").unwrap()["date"],
+            Value::String("2026-01-02".into())
+        );
     }
 }

@@ -9,8 +9,13 @@ use crate::diag::{Diagnostic, Diagnostics};
 
 pub fn parse(path: &str, text: &str, tz: &TimeZone, diags: &mut Diagnostics) -> Vec<MetricSeries> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
-    let Some((_, header)) = lines.next() else { return Vec::new() };
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty());
+    let Some((_, header)) = lines.next() else {
+        return Vec::new();
+    };
     let names: Vec<&str> = header.split(',').map(str::trim).collect();
     if names.first() != Some(&"date") || names.len() < 2 {
         diags.push(
@@ -22,14 +27,23 @@ pub fn parse(path: &str, text: &str, tz: &TimeZone, diags: &mut Diagnostics) -> 
     }
     let mut series: Vec<MetricSeries> = names[1..]
         .iter()
-        .map(|n| MetricSeries { name: n.to_string(), path: path.to_string(), points: Vec::new() })
+        .map(|n| MetricSeries {
+            name: n.to_string(),
+            path: path.to_string(),
+            points: Vec::new(),
+        })
         .collect();
     for (i, line) in lines {
         let cells: Vec<&str> = line.split(',').map(str::trim).collect();
         let when = match When::parse(cells[0], tz) {
             Ok(w) => w,
             Err(e) => {
-                diags.push(Diagnostic::error(e).at(path).line_col(i + 1, 1).hint(DATE_HINT));
+                diags.push(
+                    Diagnostic::error(e)
+                        .at(path)
+                        .line_col(i + 1, 1)
+                        .hint(DATE_HINT),
+                );
                 continue;
             }
         };

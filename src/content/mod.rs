@@ -51,7 +51,14 @@ pub struct LoadOptions<'a> {
 }
 
 /// Content folders and what their files become.
-const KINDS: &[&str] = &["notes", "issues", "milestones", "glossary", "feedback", "pages"];
+const KINDS: &[&str] = &[
+    "notes",
+    "issues",
+    "milestones",
+    "glossary",
+    "feedback",
+    "pages",
+];
 
 /// Reads every file of the site root into a [`Project`].
 pub fn load(files: Vec<SourceFile>, opts: &LoadOptions<'_>) -> (Project, Diagnostics) {
@@ -66,12 +73,15 @@ pub fn load(files: Vec<SourceFile>, opts: &LoadOptions<'_>) -> (Project, Diagnos
             project.theme.push((rest.to_string(), file.bytes));
         } else if top == "metrics" && file.path.ends_with(".csv") {
             if let Some(text) = text_of(&file, &mut diags) {
-                project.metrics.extend(metrics::parse(&file.path, &text, &tz, &mut diags));
+                project
+                    .metrics
+                    .extend(metrics::parse(&file.path, &text, &tz, &mut diags));
             }
-        } else if KINDS.contains(&top) && file.path.ends_with(".md") {
-            if let Some(text) = text_of(&file, &mut diags) {
-                load_item(&mut project, top, &file.path, &text, opts, &tz, &mut diags);
-            }
+        } else if KINDS.contains(&top)
+            && file.path.ends_with(".md")
+            && let Some(text) = text_of(&file, &mut diags)
+        {
+            load_item(&mut project, top, &file.path, &text, opts, &tz, &mut diags);
         }
     }
     finish(&mut project, &mut diags);
@@ -81,13 +91,17 @@ pub fn load(files: Vec<SourceFile>, opts: &LoadOptions<'_>) -> (Project, Diagnos
 /// The file's text, or a warning when it is binary or not UTF-8.
 fn text_of(file: &SourceFile, diags: &mut Diagnostics) -> Option<String> {
     if file.bytes.contains(&0) {
-        diags.push(Diagnostic::warning("skipped: a binary file in a content folder").at(&file.path));
+        diags
+            .push(Diagnostic::warning("skipped: a binary file in a content folder").at(&file.path));
         return None;
     }
     match String::from_utf8(file.bytes.clone()) {
         Ok(s) => Some(s),
         Err(e) => {
-            let (l, c) = crate::diag::line_col_of(&String::from_utf8_lossy(&file.bytes[..e.utf8_error().valid_up_to()]), usize::MAX);
+            let (l, c) = crate::diag::line_col_of(
+                &String::from_utf8_lossy(&file.bytes[..e.utf8_error().valid_up_to()]),
+                usize::MAX,
+            );
             diags.push(
                 Diagnostic::warning("skipped: the file is not UTF-8")
                     .at(&file.path)
@@ -111,7 +125,12 @@ fn load_item(
     let split = match split(text) {
         Ok(s) => s,
         Err(e) => {
-            diags.push(Diagnostic::error(e).at(path).line_col(1, 1).hint("close the front matter with a line holding only the same fence"));
+            diags.push(
+                Diagnostic::error(e)
+                    .at(path)
+                    .line_col(1, 1)
+                    .hint("close the front matter with a line holding only the same fence"),
+            );
             return;
         }
     };
@@ -142,7 +161,11 @@ fn load_item(
     let item = read_kind(kind, &mut f, &mut meta);
     meta.extra = f.finish();
     if let Some(w) = block_warning {
-        diags.push(Diagnostic::warning(w).at(path).hint("close it with `<!-- /internal -->`"));
+        diags.push(
+            Diagnostic::warning(w)
+                .at(path)
+                .hint("close it with `<!-- /internal -->`"),
+        );
     }
     if diags.error_count() > errors_before {
         return;
@@ -150,7 +173,10 @@ fn load_item(
     let Some(mut item) = item else { return };
     let hidden = (meta.internal || meta.draft) && !opts.internal;
     if hidden {
-        project.hidden.push(Hidden { path: path.to_string(), title: item.title().to_string() });
+        project.hidden.push(Hidden {
+            path: path.to_string(),
+            title: item.title().to_string(),
+        });
         return;
     }
     item.set_meta(meta);
@@ -242,7 +268,11 @@ fn read_kind(kind: &str, f: &mut Fields<'_>, meta: &mut Meta) -> Option<Item> {
             let title = f.required_string("title");
             let due = f.date("due");
             if due.is_none() {
-                f.error("due", "`due` is required for a milestone".into(), Some("add e.g. `due: 2026-03-31`".into()));
+                f.error(
+                    "due",
+                    "`due` is required for a milestone".into(),
+                    Some("add e.g. `due: 2026-03-31`".into()),
+                );
             }
             Item::Milestone(Milestone {
                 title,
@@ -263,7 +293,11 @@ fn read_kind(kind: &str, f: &mut Fields<'_>, meta: &mut Meta) -> Option<Item> {
         "feedback" => {
             let date = f.date("date");
             if date.is_none() {
-                f.error("date", "`date` is required for feedback".into(), Some(crate::dates::DATE_HINT.into()));
+                f.error(
+                    "date",
+                    "`date` is required for feedback".into(),
+                    Some(crate::dates::DATE_HINT.into()),
+                );
             }
             Item::Feedback(Feedback {
                 date: date.unwrap_or(created),
@@ -287,15 +321,25 @@ fn read_kind(kind: &str, f: &mut Fields<'_>, meta: &mut Meta) -> Option<Item> {
 
 /// Sorts every list and reports duplicate slugs.
 fn finish(p: &mut Project, diags: &mut Diagnostics) {
-    p.notes.sort_by(|a, b| b.date.cmp(&a.date).then(a.meta.slug.cmp(&b.meta.slug)));
-    p.issues.sort_by(|a, b| natural_key(&a.id).cmp(&natural_key(&b.id)));
+    p.notes
+        .sort_by(|a, b| b.date.cmp(&a.date).then(a.meta.slug.cmp(&b.meta.slug)));
+    p.issues.sort_by_cached_key(|i| natural_key(&i.id));
     p.milestones.sort_by(|a, b| a.due.cmp(&b.due));
-    p.terms.sort_by_cached_key(|t| (index_letter(&t.term), deunicode::deunicode(&t.term).to_lowercase()));
+    p.terms.sort_by_cached_key(|t| {
+        (
+            index_letter(&t.term),
+            deunicode::deunicode(&t.term).to_lowercase(),
+        )
+    });
     p.feedback.sort_by(|a, b| b.date.cmp(&a.date));
-    p.pages.sort_by(|a, b| a.order.cmp(&b.order).then(a.title.cmp(&b.title)));
+    p.pages
+        .sort_by(|a, b| a.order.cmp(&b.order).then(a.title.cmp(&b.title)));
     p.metrics.sort_by(|a, b| a.name.cmp(&b.name));
     let mut seen: HashMap<(&str, &str), &str> = HashMap::new();
-    let all = p.notes.iter().map(|n| ("notes", &n.meta))
+    let all = p
+        .notes
+        .iter()
+        .map(|n| ("notes", &n.meta))
         .chain(p.issues.iter().map(|n| ("issues", &n.meta)))
         .chain(p.milestones.iter().map(|n| ("milestones", &n.meta)))
         .chain(p.terms.iter().map(|n| ("glossary", &n.meta)))
@@ -304,9 +348,12 @@ fn finish(p: &mut Project, diags: &mut Diagnostics) {
     for (kind, meta) in all {
         if let Some(first) = seen.insert((kind, meta.slug.as_str()), meta.path.as_str()) {
             diags.push(
-                Diagnostic::error(format!("`{}` has the same page name `{}` as {first}", meta.path, meta.slug))
-                    .at(&meta.path)
-                    .hint("give one of them another file name or `id`"),
+                Diagnostic::error(format!(
+                    "`{}` has the same page name `{}` as {first}",
+                    meta.path, meta.slug
+                ))
+                .at(&meta.path)
+                .hint("give one of them another file name or `id`"),
             );
         }
     }
@@ -327,7 +374,11 @@ fn natural_key(id: &str) -> (String, u64, String) {
     let split = id.find(|c: char| c.is_ascii_digit()).unwrap_or(id.len());
     let (head, tail) = id.split_at(split);
     let digits: String = tail.chars().take_while(char::is_ascii_digit).collect();
-    (head.to_string(), digits.parse().unwrap_or(0), tail[digits.len()..].to_string())
+    (
+        head.to_string(),
+        digits.parse().unwrap_or(0),
+        tail[digits.len()..].to_string(),
+    )
 }
 
 fn stem_of(path: &str) -> String {
@@ -352,7 +403,11 @@ pub fn sanitize_slug(s: &str) -> String {
         }
     }
     let out = out.trim_matches('-').to_string();
-    if out.is_empty() { "item".to_string() } else { out }
+    if out.is_empty() {
+        "item".to_string()
+    } else {
+        out
+    }
 }
 
 /// Removes `<!-- internal -->…<!-- /internal -->` blocks (client build) or marks them
@@ -366,7 +421,10 @@ pub fn strip_internal(body: &str, keep: bool) -> (String, Option<String>) {
         let (inside, after) = match find_marker(after_open, "/internal") {
             Some((inside, after)) => (inside, after),
             None => {
-                warning = Some("an `<!-- internal -->` block is never closed; it runs to the end of the file".to_string());
+                warning = Some(
+                    "an `<!-- internal -->` block is never closed; it runs to the end of the file"
+                        .to_string(),
+                );
                 (after_open, "")
             }
         };
@@ -405,7 +463,9 @@ fn task_list(body: &str) -> Vec<(String, bool)> {
             fenced = !fenced;
             continue;
         }
-        let Some(rest) = t.strip_prefix("- [").or_else(|| t.strip_prefix("* [")) else { continue };
+        let Some(rest) = t.strip_prefix("- [").or_else(|| t.strip_prefix("* [")) else {
+            continue;
+        };
         if fenced {
             continue;
         }

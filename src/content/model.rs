@@ -43,7 +43,10 @@ choice!(
 impl IssueStatus {
     /// Open, in progress or blocked: still the team's to do.
     pub fn is_open(self) -> bool {
-        matches!(self, IssueStatus::Open | IssueStatus::InProgress | IssueStatus::Blocked)
+        matches!(
+            self,
+            IssueStatus::Open | IssueStatus::InProgress | IssueStatus::Blocked
+        )
     }
 }
 
@@ -57,7 +60,12 @@ impl Severity {
             Severity::Trivial => 3,
         }
     }
-    pub const BY_RANK: [Severity; 4] = [Severity::Critical, Severity::Major, Severity::Minor, Severity::Trivial];
+    pub const BY_RANK: [Severity; 4] = [
+        Severity::Critical,
+        Severity::Major,
+        Severity::Minor,
+        Severity::Trivial,
+    ];
 }
 
 /// What every item has: where it came from, who sees it, when it changed.

@@ -75,12 +75,17 @@ impl HistoryIndex {
                 Change::Modified => {}
             }
         }
-        added.or(events.last()).map(|e| &self.commits[e.commit as usize])
+        added
+            .or(events.last())
+            .map(|e| &self.commits[e.commit as usize])
     }
 
     /// The commit that last changed the file.
     pub fn updated(&self, path: &str) -> Option<&CommitMeta> {
-        let e = self.events(path).iter().find(|e| e.change != Change::Deleted)?;
+        let e = self
+            .events(path)
+            .iter()
+            .find(|e| e.change != Change::Deleted)?;
         Some(&self.commits[e.commit as usize])
     }
 
@@ -107,7 +112,10 @@ pub(super) fn index(repo: &Repository, prefix: &str, rev: &Revision) -> Result<H
     walk.set_sorting(Sort::TIME)?;
     walk.push(Oid::from_str(&rev.id)?)?;
     let mailmap = repo.mailmap().ok();
-    let mut idx = HistoryIndex { shallow: repo.is_shallow(), ..Default::default() };
+    let mut idx = HistoryIndex {
+        shallow: repo.is_shallow(),
+        ..Default::default()
+    };
     let mut root_cache: HashMap<Oid, Option<Oid>> = HashMap::new();
     for oid in walk {
         let oid = oid?;
@@ -119,7 +127,10 @@ pub(super) fn index(repo: &Repository, prefix: &str, rev: &Revision) -> Result<H
         let n = idx.commits.len() as u32;
         idx.commits.push(commit_meta(&commit, mailmap.as_ref()));
         for (path, change) in changes {
-            idx.files.entry(path).or_default().push(FileEvent { commit: n, change });
+            idx.files
+                .entry(path)
+                .or_default()
+                .push(FileEvent { commit: n, change });
         }
     }
     if idx.shallow {
@@ -133,7 +144,12 @@ pub(super) fn index(repo: &Repository, prefix: &str, rev: &Revision) -> Result<H
 }
 
 /// The site root's tree id at a commit's tree, cached by tree id.
-fn site_tree(repo: &Repository, prefix: &str, tree_id: Oid, cache: &mut HashMap<Oid, Option<Oid>>) -> Option<Oid> {
+fn site_tree(
+    repo: &Repository,
+    prefix: &str,
+    tree_id: Oid,
+    cache: &mut HashMap<Oid, Option<Oid>>,
+) -> Option<Oid> {
     *cache.entry(tree_id).or_insert_with(|| {
         if prefix.is_empty() {
             return Some(tree_id);
@@ -156,10 +172,13 @@ fn commit_changes(
     for pid in commit.parent_ids() {
         match repo.find_commit(pid) {
             Ok(p) => parents.push(site_tree(repo, prefix, p.tree_id(), cache)),
-            Err(_) => warnings.push(format!("parent {pid} of commit {} is missing; history is cut short", commit.id())),
+            Err(_) => warnings.push(format!(
+                "parent {pid} of commit {} is missing; history is cut short",
+                commit.id()
+            )),
         }
     }
-    if parents.iter().any(|p| *p == mine) {
+    if parents.contains(&mine) {
         return Ok(Vec::new());
     }
     let Some(first) = parents.first() else {
@@ -198,7 +217,10 @@ fn commit_meta(commit: &git2::Commit<'_>, mailmap: Option<&git2::Mailmap>) -> Co
     let sig = mailmap.and_then(|m| m.resolve_signature(&raw).ok());
     let sig = sig.as_ref().unwrap_or(&raw);
     let when = sig.when();
-    let summary = commit.summary_bytes().map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_default();
+    let summary = commit
+        .summary_bytes()
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+        .unwrap_or_default();
     CommitMeta {
         id: commit.id().to_string(),
         author: String::from_utf8_lossy(sig.name_bytes()).into_owned(),

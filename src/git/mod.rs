@@ -52,12 +52,22 @@ impl Repo {
             .with_context(|| format!("{} is not inside a git repository", site_root.display()))?;
         let base = match repo.workdir() {
             Some(w) => w.to_path_buf(),
-            None => repo.path().parent().map(Path::to_path_buf).unwrap_or_default(),
+            None => repo
+                .path()
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default(),
         };
         let base = base.canonicalize().unwrap_or(base);
-        let root = site_root.canonicalize().unwrap_or_else(|_| site_root.to_path_buf());
+        let root = site_root
+            .canonicalize()
+            .unwrap_or_else(|_| site_root.to_path_buf());
         let rel = root.strip_prefix(&base).unwrap_or(Path::new(""));
-        let prefix = rel.iter().map(|c| c.to_string_lossy()).collect::<Vec<_>>().join("/");
+        let prefix = rel
+            .iter()
+            .map(|c| c.to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
         Ok(Repo { repo, prefix })
     }
 
@@ -80,14 +90,22 @@ impl Repo {
     pub fn resolve(&self, spec: &str) -> Result<Revision> {
         let obj = self.repo.revparse_single(spec).map_err(|e| {
             if self.repo.is_empty().unwrap_or(false) {
-                anyhow::anyhow!("the repository has no commits yet; commit your site first (or use --worktree)")
+                anyhow::anyhow!(
+                    "the repository has no commits yet; commit your site first (or use --worktree)"
+                )
             } else {
                 anyhow::anyhow!("cannot resolve revision `{spec}`: {}", e.message())
             }
         })?;
-        let commit = obj.peel_to_commit().with_context(|| format!("`{spec}` does not name a commit"))?;
+        let commit = obj
+            .peel_to_commit()
+            .with_context(|| format!("`{spec}` does not name a commit"))?;
         let id = commit.id().to_string();
-        Ok(Revision { short: id[..10].to_string(), id, spec: spec.to_string() })
+        Ok(Revision {
+            short: id[..10].to_string(),
+            id,
+            spec: spec.to_string(),
+        })
     }
 
     /// Reads every file under the site root from the tree of `rev`.
@@ -100,7 +118,10 @@ impl Repo {
             tree
         } else {
             let entry = tree.get_path(Path::new(&self.prefix)).with_context(|| {
-                format!("the site root `{}` does not exist at {}; was vitrine.toml committed?", self.prefix, rev.spec)
+                format!(
+                    "the site root `{}` does not exist at {}; was vitrine.toml committed?",
+                    self.prefix, rev.spec
+                )
             })?;
             self.repo.find_tree(entry.id())?
         };
@@ -113,16 +134,25 @@ impl Repo {
             match (entry.kind(), entry.filemode()) {
                 (Some(ObjectType::Tree), _) => git2::TreeWalkResult::Ok,
                 (Some(ObjectType::Commit), _) => {
-                    skipped.push(Skipped { path, reason: "a submodule; vitrine does not read submodules".into() });
+                    skipped.push(Skipped {
+                        path,
+                        reason: "a submodule; vitrine does not read submodules".into(),
+                    });
                     git2::TreeWalkResult::Skip
                 }
                 (_, 0o120000) => {
-                    skipped.push(Skipped { path, reason: "a symbolic link; links are never followed".into() });
+                    skipped.push(Skipped {
+                        path,
+                        reason: "a symbolic link; links are never followed".into(),
+                    });
                     git2::TreeWalkResult::Ok
                 }
                 (Some(ObjectType::Blob), _) => match self.repo.find_blob(entry.id()) {
                     Ok(blob) => {
-                        files.push(SourceFile { path, bytes: blob.content().to_vec() });
+                        files.push(SourceFile {
+                            path,
+                            bytes: blob.content().to_vec(),
+                        });
                         git2::TreeWalkResult::Ok
                     }
                     Err(e) => {
@@ -155,20 +185,34 @@ impl Repo {
 ///
 /// Skips `.git`, the output folder and anything that is not a regular file; symlinks are
 /// reported and not followed.
-pub fn read_worktree(site_root: &Path, exclude: &[PathBuf]) -> Result<(Vec<SourceFile>, Vec<Skipped>)> {
+pub fn read_worktree(
+    site_root: &Path,
+    exclude: &[PathBuf],
+) -> Result<(Vec<SourceFile>, Vec<Skipped>)> {
     let mut files = Vec::new();
     let mut skipped = Vec::new();
-    let walker = walkdir::WalkDir::new(site_root).follow_links(false).sort_by_file_name();
-    let excluded = |p: &Path| p.file_name().is_some_and(|n| n == ".git") || exclude.iter().any(|e| p == e);
+    let walker = walkdir::WalkDir::new(site_root)
+        .follow_links(false)
+        .sort_by_file_name();
+    let excluded =
+        |p: &Path| p.file_name().is_some_and(|n| n == ".git") || exclude.iter().any(|e| p == e);
     for entry in walker.into_iter().filter_entry(|e| !excluded(e.path())) {
         let entry = entry.with_context(|| format!("cannot read {}", site_root.display()))?;
         let rel = entry.path().strip_prefix(site_root).unwrap_or(entry.path());
-        let path = rel.iter().map(|c| c.to_string_lossy()).collect::<Vec<_>>().join("/");
+        let path = rel
+            .iter()
+            .map(|c| c.to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
         let ft = entry.file_type();
         if ft.is_symlink() {
-            skipped.push(Skipped { path, reason: "a symbolic link; links are never followed".into() });
+            skipped.push(Skipped {
+                path,
+                reason: "a symbolic link; links are never followed".into(),
+            });
         } else if ft.is_file() {
-            let bytes = std::fs::read(entry.path()).with_context(|| format!("cannot read {}", entry.path().display()))?;
+            let bytes = std::fs::read(entry.path())
+                .with_context(|| format!("cannot read {}", entry.path().display()))?;
             files.push(SourceFile { path, bytes });
         }
     }

@@ -1,7 +1,10 @@
 //! Insight: the figures a client asks for first, derived from a [`Project`] snapshot.
 //! Plain data, no HTML: the dashboard, the report and `status.json` all read from here.
 
-use crate::content::{Feedback, FeedbackStatus, Health, IssueType, Milestone, MilestoneStatus, Note, NoteKind, Project, Severity};
+use crate::content::{
+    Feedback, FeedbackStatus, Health, IssueType, Milestone, MilestoneStatus, Note, NoteKind,
+    Project, Severity,
+};
 use crate::dates::When;
 
 /// The dashboard's figures.
@@ -27,14 +30,30 @@ pub struct Dashboard<'a> {
 
 /// Computes the dashboard of a project.
 pub fn dashboard(p: &Project) -> Dashboard<'_> {
-    let latest_with = |f: &dyn Fn(&Note) -> bool| p.notes.iter().filter(|n| n.kind != NoteKind::Incident).find(|n| f(n));
+    let latest_with = |f: &dyn Fn(&Note) -> bool| {
+        p.notes
+            .iter()
+            .filter(|n| n.kind != NoteKind::Incident)
+            .find(|n| f(n))
+    };
     let health = latest_with(&|n| n.health.is_some()).and_then(|n| Some((n.health?, n)));
     let progress = latest_with(&|n| n.progress.is_some()).and_then(|n| Some((n.progress?, n)));
-    let next_milestone = p.milestones.iter().filter(|m| m.status != MilestoneStatus::Done).min_by(|a, b| a.due.cmp(&b.due));
+    let next_milestone = p
+        .milestones
+        .iter()
+        .filter(|m| m.status != MilestoneStatus::Done)
+        .min_by(|a, b| a.due.cmp(&b.due));
     let open = || p.issues.iter().filter(|i| i.status.is_open());
     let open_defects = Severity::BY_RANK
         .iter()
-        .map(|s| (*s, open().filter(|i| i.kind == IssueType::Defect && i.severity == *s).count()))
+        .map(|s| {
+            (
+                *s,
+                open()
+                    .filter(|i| i.kind == IssueType::Defect && i.severity == *s)
+                    .count(),
+            )
+        })
         .collect();
     Dashboard {
         health,
@@ -50,7 +69,10 @@ pub fn dashboard(p: &Project) -> Dashboard<'_> {
 
 /// Incidents still open, newest first.
 pub fn open_incidents(p: &Project) -> Vec<&Note> {
-    p.notes.iter().filter(|n| n.kind == NoteKind::Incident && n.resolved.is_none()).collect()
+    p.notes
+        .iter()
+        .filter(|n| n.kind == NoteKind::Incident && n.resolved.is_none())
+        .collect()
 }
 
 fn feedback_counts(items: &[Feedback]) -> Vec<(FeedbackStatus, usize)> {

@@ -12,7 +12,9 @@ pub fn sparkline(points: &[(When, f64)], target: Option<f64>) -> String {
     }
     let (w, h, pad) = (160.0, 40.0, 4.0);
     let values = points.iter().map(|p| p.1).chain(target);
-    let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+        (lo.min(v), hi.max(v))
+    });
     let span = if hi > lo { hi - lo } else { 1.0 };
     let t0 = points[0].0.timestamp().as_second() as f64;
     let t1 = points[points.len() - 1].0.timestamp().as_second() as f64;
@@ -23,12 +25,21 @@ pub fn sparkline(points: &[(When, f64)], target: Option<f64>) -> String {
         "<svg class=\"sparkline\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" aria-hidden=\"true\" focusable=\"false\">"
     );
     if let Some(t) = target {
-        let _ = write!(svg, "<line class=\"target\" x1=\"0\" x2=\"{w}\" y1=\"{:.1}\" y2=\"{:.1}\"/>", y(t), y(t));
+        let _ = write!(
+            svg,
+            "<line class=\"target\" x1=\"0\" x2=\"{w}\" y1=\"{:.1}\" y2=\"{:.1}\"/>",
+            y(t),
+            y(t)
+        );
     }
     let pts: Vec<String> = points
         .iter()
         .map(|(d, v)| {
-            let px = if points.len() == 1 { w / 2.0 } else { x(d.timestamp().as_second() as f64) };
+            let px = if points.len() == 1 {
+                w / 2.0
+            } else {
+                x(d.timestamp().as_second() as f64)
+            };
             format!("{px:.1},{:.1}", y(*v))
         })
         .collect();

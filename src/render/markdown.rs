@@ -23,12 +23,15 @@ pub struct Rendered {
 
 impl Markdown {
     pub fn new(allow_html: bool) -> Markdown {
-        Markdown { sanitizer: (!allow_html).then(sanitizer) }
+        Markdown {
+            sanitizer: (!allow_html).then(sanitizer),
+        }
     }
 
     /// Renders one body.
     pub fn render(&self, body: &str) -> Rendered {
         let mut events: Vec<Event<'_>> = Parser::new_ext(body, options()).collect();
+        remote_images_to_links(&mut events);
         let toc = anchor_headings(&mut events);
         let mut out = String::with_capacity(body.len() * 3 / 2);
         html::push_html(&mut out, events.into_iter());
@@ -49,6 +52,43 @@ fn options() -> Options {
         | Options::ENABLE_GFM
 }
 
+/// Whether a URL would make the reader's browser contact another host.
+pub fn is_remote(url: &str) -> bool {
+    let u = url.trim_start();
+    u.starts_with("//")
+        || u.split_once(':')
+            .is_some_and(|(scheme, _)| !scheme.contains('/') && scheme.len() > 1)
+}
+
+/// The site never makes a request to a third party: an image from another host becomes a
+/// link to it (its alt text as the link text), so the reader decides whether to open it.
+fn remote_images_to_links(events: &mut [Event<'_>]) {
+    let mut inside = false;
+    for e in events.iter_mut() {
+        match e {
+            Event::Start(Tag::Image {
+                dest_url,
+                title,
+                id,
+                ..
+            }) if is_remote(dest_url) => {
+                inside = true;
+                *e = Event::Start(Tag::Link {
+                    link_type: pulldown_cmark::LinkType::Inline,
+                    dest_url: dest_url.clone(),
+                    title: title.clone(),
+                    id: id.clone(),
+                });
+            }
+            Event::End(TagEnd::Image) if inside => {
+                inside = false;
+                *e = Event::End(TagEnd::Link);
+            }
+            _ => {}
+        }
+    }
+}
+
 fn sanitizer() -> ammonia::Builder<'static> {
     let mut b = ammonia::Builder::default();
     b.add_tags(["input", "section", "details", "summary", "mark"])
@@ -58,7 +98,16 @@ fn sanitizer() -> ammonia::Builder<'static> {
         .add_tag_attributes("a", ["title"])
         .filter_style_properties(HashSet::from(["text-align"]))
         .url_schemes(HashSet::from(["http", "https", "mailto", "tel"]))
-        .link_rel(Some("noopener noreferrer"));
+        .link_rel(Some("noopener noreferrer"))
+        .attribute_filter(|element, attribute, value| {
+            // Raw HTML may not load remote media either.
+            let loads = matches!(attribute, "src" | "srcset" | "poster" | "data");
+            if loads && element != "a" && is_remote(value) {
+                None
+            } else {
+                Some(value.into())
+            }
+        });
     b
 }
 
@@ -102,7 +151,11 @@ fn anchor_headings(events: &mut [Event<'_>]) -> Vec<(u8, String, String)> {
 /// A heading's anchor: lower-case letters and digits of any script, `-` between words.
 pub fn heading_slug(text: &str) -> String {
     let s = crate::content::sanitize_slug(text);
-    if s == "item" && !text.chars().any(char::is_alphanumeric) { "section".into() } else { s }
+    if s == "item" && !text.chars().any(char::is_alphanumeric) {
+        "section".into()
+    } else {
+        s
+    }
 }
 
 /// The first paragraph of a Markdown body as plain text, cut to `max` characters.
@@ -147,7 +200,9 @@ mod tests {
     #[test]
     fn scripts_and_js_links_are_removed() {
         let md = Markdown::new(false);
-        let r = md.render("<script>alert(1)</script>\n\n[x](javascript:alert(1)) <img src=x onerror=alert(1)>");
+        let r = md.render(
+            "<script>alert(1)</script>\n\n[x](javascript:alert(1)) <img src=x onerror=alert(1)>",
+        );
         assert!(!r.html.contains("<script"), "{}", r.html);
         assert!(!r.html.contains("javascript:"));
         assert!(!r.html.contains("onerror"));
@@ -155,7 +210,10 @@ mod tests {
 
     #[test]
     fn excerpt_is_the_first_paragraph() {
-        assert_eq!(excerpt("# T\n\nFirst *para*\ngraph.\n\nSecond.", 100), "First para graph.");
+        assert_eq!(
+            excerpt("# T\n\nFirst *para*\ngraph.\n\nSecond.", 100),
+            "First para graph."
+        );
         assert_eq!(excerpt("abcdef", 3), "abc…");
     }
 }

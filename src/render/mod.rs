@@ -56,59 +56,207 @@ struct Job<'a> {
 #[derive(Serialize)]
 #[serde(untagged)]
 enum Data<'a> {
-    Dashboard { dashboard: &'a views::DashboardView, notes_count: usize },
-    Notes { notes: &'a [views::NoteView] },
-    Note { note: &'a views::NoteView },
-    Issues { issues: &'a [views::IssueView] },
-    Issue { issue: &'a views::IssueView },
-    Milestones { milestones: &'a [views::MilestoneView] },
-    Milestone { milestone: &'a views::MilestoneView },
-    Glossary { terms: &'a [views::TermView] },
-    Feedback { feedback: &'a [views::FeedbackView] },
-    Metrics { metrics: &'a [views::MetricView] },
-    Page { page_view: &'a views::PageView },
+    Dashboard {
+        dashboard: &'a views::DashboardView,
+        notes_count: usize,
+    },
+    Notes {
+        notes: &'a [views::NoteView],
+    },
+    Note {
+        note: &'a views::NoteView,
+    },
+    Issues {
+        issues: &'a [views::IssueView],
+    },
+    Issue {
+        issue: &'a views::IssueView,
+    },
+    Milestones {
+        milestones: &'a [views::MilestoneView],
+    },
+    Milestone {
+        milestone: &'a views::MilestoneView,
+    },
+    Glossary {
+        terms: &'a [views::TermView],
+    },
+    Feedback {
+        feedback: &'a [views::FeedbackView],
+    },
+    Metrics {
+        metrics: &'a [views::MetricView],
+    },
+    Page {
+        page_view: &'a views::PageView,
+    },
     Empty {},
 }
 
 /// Renders every page of the site, in parallel, plus the theme's and the site's static files.
-pub fn render_site(data: &SiteData, theme: &Theme, assets: &[(String, Vec<u8>)]) -> Result<Vec<OutFile>> {
-    let t = |k: &str| theme.strings.get(k).cloned().unwrap_or_else(|| k.to_string());
+pub fn render_site(
+    data: &SiteData,
+    theme: &Theme,
+    assets: &[(String, Vec<u8>)],
+) -> Result<Vec<OutFile>> {
+    let t = |k: &str| {
+        theme
+            .strings
+            .get(k)
+            .cloned()
+            .unwrap_or_else(|| k.to_string())
+    };
     let mut jobs = vec![
-        job("index.html", "index.html", "dashboard", t("nav.dashboard"), Data::Dashboard { dashboard: &data.dashboard, notes_count: data.notes.len() }),
-        job("notes.html", "notes/index.html", "notes", t("nav.notes"), Data::Notes { notes: &data.notes }),
-        job("issues.html", "issues/index.html", "issues", t("nav.issues"), Data::Issues { issues: &data.issues }),
-        job("milestones.html", "milestones/index.html", "milestones", t("nav.milestones"), Data::Milestones { milestones: &data.milestones }),
+        job(
+            "index.html",
+            "index.html",
+            "dashboard",
+            t("nav.dashboard"),
+            Data::Dashboard {
+                dashboard: &data.dashboard,
+                notes_count: data.notes.len(),
+            },
+        ),
+        job(
+            "notes.html",
+            "notes/index.html",
+            "notes",
+            t("nav.notes"),
+            Data::Notes { notes: &data.notes },
+        ),
+        job(
+            "issues.html",
+            "issues/index.html",
+            "issues",
+            t("nav.issues"),
+            Data::Issues {
+                issues: &data.issues,
+            },
+        ),
+        job(
+            "milestones.html",
+            "milestones/index.html",
+            "milestones",
+            t("nav.milestones"),
+            Data::Milestones {
+                milestones: &data.milestones,
+            },
+        ),
         job("404.html", "404.html", "", t("404.title"), Data::Empty {}),
     ];
     if !data.terms.is_empty() {
-        jobs.push(job("glossary.html", "glossary/index.html", "glossary", t("nav.glossary"), Data::Glossary { terms: &data.terms }));
+        jobs.push(job(
+            "glossary.html",
+            "glossary/index.html",
+            "glossary",
+            t("nav.glossary"),
+            Data::Glossary { terms: &data.terms },
+        ));
     }
     if !data.feedback.is_empty() {
-        jobs.push(job("feedback.html", "feedback/index.html", "feedback", t("nav.feedback"), Data::Feedback { feedback: &data.feedback }));
+        jobs.push(job(
+            "feedback.html",
+            "feedback/index.html",
+            "feedback",
+            t("nav.feedback"),
+            Data::Feedback {
+                feedback: &data.feedback,
+            },
+        ));
     }
     if !data.metrics.is_empty() {
-        jobs.push(job("metrics.html", "metrics/index.html", "metrics", t("nav.metrics"), Data::Metrics { metrics: &data.metrics }));
+        jobs.push(job(
+            "metrics.html",
+            "metrics/index.html",
+            "metrics",
+            t("nav.metrics"),
+            Data::Metrics {
+                metrics: &data.metrics,
+            },
+        ));
     }
-    jobs.extend(data.notes.iter().map(|n| job("note.html", &n.url, "notes", n.title.clone(), Data::Note { note: n })));
-    jobs.extend(data.issues.iter().map(|i| job("issue.html", &i.url, "issues", format!("{} {}", i.id, i.title), Data::Issue { issue: i })));
-    jobs.extend(data.milestones.iter().map(|m| job("milestone.html", &m.url, "milestones", m.title.clone(), Data::Milestone { milestone: m })));
-    jobs.extend(data.pages.iter().map(|p| job("page.html", &p.url, "page", p.title.clone(), Data::Page { page_view: p })));
-    let mut files: Vec<OutFile> = jobs.par_iter().map(|j| render_job(j, data, theme)).collect::<Result<_>>()?;
-    files.extend(theme.statics.iter().map(|(p, b)| OutFile { path: format!("assets/{p}"), bytes: b.clone() }));
-    files.extend(assets.iter().map(|(p, b)| OutFile { path: p.clone(), bytes: b.clone() }));
+    jobs.extend(data.notes.iter().map(|n| {
+        job(
+            "note.html",
+            &n.url,
+            "notes",
+            n.title.clone(),
+            Data::Note { note: n },
+        )
+    }));
+    jobs.extend(data.issues.iter().map(|i| {
+        job(
+            "issue.html",
+            &i.url,
+            "issues",
+            format!("{} {}", i.id, i.title),
+            Data::Issue { issue: i },
+        )
+    }));
+    jobs.extend(data.milestones.iter().map(|m| {
+        job(
+            "milestone.html",
+            &m.url,
+            "milestones",
+            m.title.clone(),
+            Data::Milestone { milestone: m },
+        )
+    }));
+    jobs.extend(data.pages.iter().map(|p| {
+        job(
+            "page.html",
+            &p.url,
+            "page",
+            p.title.clone(),
+            Data::Page { page_view: p },
+        )
+    }));
+    let mut files: Vec<OutFile> = jobs
+        .par_iter()
+        .map(|j| render_job(j, data, theme))
+        .collect::<Result<_>>()?;
+    files.extend(theme.statics.iter().map(|(p, b)| OutFile {
+        path: format!("assets/{p}"),
+        bytes: b.clone(),
+    }));
+    files.extend(assets.iter().map(|(p, b)| OutFile {
+        path: p.clone(),
+        bytes: b.clone(),
+    }));
     if let Some(base) = &data.site.base_url {
         files.push(sitemap(base, &files));
     }
     Ok(files)
 }
 
-fn job<'a>(template: &'static str, path: &str, section: &'static str, title: String, data: Data<'a>) -> Job<'a> {
-    Job { template, path: path.to_string(), section, title, data }
+fn job<'a>(
+    template: &'static str,
+    path: &str,
+    section: &'static str,
+    title: String,
+    data: Data<'a>,
+) -> Job<'a> {
+    Job {
+        template,
+        path: path.to_string(),
+        section,
+        title,
+        data,
+    }
 }
 
 fn render_job(j: &Job<'_>, data: &SiteData, theme: &Theme) -> Result<OutFile> {
     let depth = j.path.matches('/').count();
-    let section = if j.section == "page" { format!("page-{}", j.path.trim_start_matches("pages/").trim_end_matches(".html")) } else { j.section.to_string() };
+    let section = if j.section == "page" {
+        format!(
+            "page-{}",
+            j.path
+                .trim_start_matches("pages/")
+                .trim_end_matches(".html")
+        )
+    } else {
+        j.section.to_string()
+    };
     let ctx = PageContext {
         site: &data.site,
         t: &theme.strings,
@@ -117,27 +265,51 @@ fn render_job(j: &Job<'_>, data: &SiteData, theme: &Theme) -> Result<OutFile> {
             (Some(base), "404.html") => base.clone(),
             _ => "../".repeat(depth),
         },
-        page: PageInfo { section, title: j.title.clone(), path: j.path.clone() },
+        page: PageInfo {
+            section,
+            title: j.title.clone(),
+            path: j.path.clone(),
+        },
         data: &j.data,
     };
-    let tmpl = theme.env.get_template(j.template).map_err(|e| anyhow!("theme template {}: {e}", j.template))?;
-    let html = tmpl.render(minijinja::value::Serde(&ctx)).map_err(|e| anyhow!("rendering {} with {}: {e:#}", j.path, j.template))?;
-    Ok(OutFile { path: j.path.clone(), bytes: html.into_bytes() })
+    let tmpl = theme
+        .env
+        .get_template(j.template)
+        .map_err(|e| anyhow!("theme template {}: {e}", j.template))?;
+    let html = tmpl
+        .render(minijinja::value::Serde(&ctx))
+        .map_err(|e| anyhow!("rendering {} with {}: {e:#}", j.path, j.template))?;
+    Ok(OutFile {
+        path: j.path.clone(),
+        bytes: html.into_bytes(),
+    })
 }
 
 /// `sitemap.xml` of every HTML page (only with a `base_url`: a sitemap needs absolute URLs).
 fn sitemap(base: &str, files: &[OutFile]) -> OutFile {
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    let mut paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).filter(|p| p.ends_with(".html") && *p != "404.html").collect();
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    let mut paths: Vec<&str> = files
+        .iter()
+        .map(|f| f.path.as_str())
+        .filter(|p| p.ends_with(".html") && *p != "404.html")
+        .collect();
     paths.sort_unstable();
     for p in paths {
         let loc = format!("{base}{}", p.strip_suffix("index.html").unwrap_or(p));
         xml.push_str(&format!("  <url><loc>{}</loc></url>\n", escape_xml(&loc)));
     }
     xml.push_str("</urlset>\n");
-    OutFile { path: "sitemap.xml".into(), bytes: xml.into_bytes() }
+    OutFile {
+        path: "sitemap.xml".into(),
+        bytes: xml.into_bytes(),
+    }
 }
 
 fn escape_xml(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }

@@ -26,7 +26,10 @@ fn embedded() -> BTreeMap<String, Vec<u8>> {
     let mut stack = vec![&DEFAULT_THEME];
     while let Some(dir) = stack.pop() {
         for f in dir.files() {
-            out.insert(f.path().to_string_lossy().replace('\\', "/"), f.contents().to_vec());
+            out.insert(
+                f.path().to_string_lossy().replace('\\', "/"),
+                f.contents().to_vec(),
+            );
         }
         stack.extend(dir.dirs());
     }
@@ -39,7 +42,11 @@ pub fn languages(overrides: &[(String, Vec<u8>)]) -> Vec<String> {
     files.extend(overrides.iter().cloned());
     files
         .keys()
-        .filter_map(|p| p.strip_prefix("i18n/")?.strip_suffix(".toml").map(str::to_string))
+        .filter_map(|p| {
+            p.strip_prefix("i18n/")?
+                .strip_suffix(".toml")
+                .map(str::to_string)
+        })
         .collect()
 }
 
@@ -51,13 +58,18 @@ impl Theme {
             files.insert(path.clone(), bytes.clone());
         }
         let mut env = Environment::new();
-        let syntax = minijinja::syntax::SyntaxConfig::builder().trim_blocks(true).lstrip_blocks(true).build();
+        let syntax = minijinja::syntax::SyntaxConfig::builder()
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .build();
         env.set_syntax(syntax.map_err(|e| anyhow::anyhow!("template syntax: {e}"))?);
         env.add_filter("time", time_filter);
+        env.set_formatter(html_formatter);
         let mut statics = BTreeMap::new();
         for (path, bytes) in &files {
             if let Some(name) = path.strip_prefix("templates/") {
-                let text = String::from_utf8(bytes.clone()).with_context(|| format!("theme/{path} is not UTF-8"))?;
+                let text = String::from_utf8(bytes.clone())
+                    .with_context(|| format!("theme/{path} is not UTF-8"))?;
                 env.add_template_owned(name.to_string(), text)
                     .map_err(|e| anyhow::anyhow!("theme/{path}: {e}"))?;
             } else if let Some(name) = path.strip_prefix("static/") {
@@ -65,7 +77,11 @@ impl Theme {
             }
         }
         let strings = strings(&files, lang)?;
-        Ok(Theme { env, statics, strings })
+        Ok(Theme {
+            env,
+            statics,
+            strings,
+        })
     }
 }
 
@@ -75,8 +91,11 @@ fn strings(files: &BTreeMap<String, Vec<u8>>, lang: &str) -> Result<BTreeMap<Str
     let mut out = BTreeMap::new();
     for l in ["en", lang] {
         let path = format!("i18n/{l}.toml");
-        let Some(bytes) = files.get(&path) else { continue };
-        let text = std::str::from_utf8(bytes).with_context(|| format!("theme/{path} is not UTF-8"))?;
+        let Some(bytes) = files.get(&path) else {
+            continue;
+        };
+        let text =
+            std::str::from_utf8(bytes).with_context(|| format!("theme/{path} is not UTF-8"))?;
         let table: BTreeMap<String, String> =
             toml::from_str(text).map_err(|e| anyhow::anyhow!("theme/{path}: {}", e.message()))?;
         out.extend(table);
@@ -87,7 +106,39 @@ fn strings(files: &BTreeMap<String, Vec<u8>>, lang: &str) -> Result<BTreeMap<Str
 /// `{{ date | time }}`: a `<time datetime>` element.
 fn time_filter(v: Value) -> Result<Value, minijinja::Error> {
     let d: DateView = serde::Deserialize::deserialize(v.clone()).map_err(|e| {
-        minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, format!("`time` needs a date, got {v}: {e}"))
+        minijinja::Error::new(
+            minijinja::ErrorKind::InvalidOperation,
+            format!("`time` needs a date, got {v}: {e}"),
+        )
     })?;
     Ok(Value::from_safe_string(d.to_html()))
+}
+
+/// Escapes HTML like the default formatter, but leaves `/` alone so that URLs in
+/// attributes stay readable (`../assets/style.css`, not `..&#x2f;assets&#x2f;style.css`).
+fn html_formatter(
+    out: &mut minijinja::Output<'_>,
+    state: &mut minijinja::State<'_, '_>,
+    value: &Value,
+) -> Result<(), minijinja::Error> {
+    let plain = matches!(state.auto_escape(), minijinja::AutoEscape::Html) && !value.is_safe();
+    match value.as_str() {
+        Some(s) if plain => {
+            let mut escaped = String::with_capacity(s.len() + 8);
+            for c in s.chars() {
+                match c {
+                    '&' => escaped.push_str("&amp;"),
+                    '<' => escaped.push_str("&lt;"),
+                    '>' => escaped.push_str("&gt;"),
+                    '"' => escaped.push_str("&quot;"),
+                    '\'' => escaped.push_str("&#39;"),
+                    c => escaped.push(c),
+                }
+            }
+            out.write_str(&escaped).map_err(|e| {
+                minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string())
+            })
+        }
+        _ => minijinja::escape_formatter(out, state, value),
+    }
 }

@@ -260,14 +260,24 @@ pub fn build(p: &Project, input: &ViewInput<'_>) -> SiteData {
         .chain(p.feedback.iter().map(|f| &f.meta))
         .chain(p.pages.iter().map(|p| &p.meta))
         .collect();
-    let rendered: BTreeMap<&str, Rendered> = metas.par_iter().map(|m| (m.path.as_str(), md.render(&m.body))).collect();
+    let rendered: BTreeMap<&str, Rendered> = metas
+        .par_iter()
+        .map(|m| (m.path.as_str(), md.render(&m.body)))
+        .collect();
     let html = |m: &Meta| rendered.get(m.path.as_str()).cloned().unwrap_or_default();
     let d = |w: &When| w.view(lang);
     let od = |w: &Option<When>| w.as_ref().map(|w| w.view(lang));
 
-    let notes: Vec<NoteView> = p.notes.iter().map(|n| note_view(n, html(&n.meta), lang)).collect();
+    let notes: Vec<NoteView> = p
+        .notes
+        .iter()
+        .map(|n| note_view(n, html(&n.meta), lang))
+        .collect();
     let milestone_link = |id: &str| {
-        p.milestones.iter().find(|m| m.id == id).map(|m| LinkView { title: m.title.clone(), url: format!("milestones/{}.html", m.meta.slug) })
+        p.milestones.iter().find(|m| m.id == id).map(|m| LinkView {
+            title: m.title.clone(),
+            url: format!("milestones/{}.html", m.meta.slug),
+        })
     };
     let issues: Vec<IssueView> = p
         .issues
@@ -294,13 +304,23 @@ pub fn build(p: &Project, input: &ViewInput<'_>) -> SiteData {
         })
         .collect();
     let issue_link = |id: &str| {
-        issues.iter().find(|i| i.id == id).map(|i| LinkView { title: format!("{} {}", i.id, i.title), url: i.url.clone() })
+        issues.iter().find(|i| i.id == id).map(|i| LinkView {
+            title: format!("{} {}", i.id, i.title),
+            url: i.url.clone(),
+        })
     };
     let milestones: Vec<MilestoneView> = p
         .milestones
         .iter()
         .map(|m| {
-            let criteria: Vec<Criterion> = m.criteria.iter().map(|(t, done)| Criterion { text: t.clone(), done: *done }).collect();
+            let criteria: Vec<Criterion> = m
+                .criteria
+                .iter()
+                .map(|(t, done)| Criterion {
+                    text: t.clone(),
+                    done: *done,
+                })
+                .collect();
             let criteria_done = criteria.iter().filter(|c| c.done).count();
             MilestoneView {
                 url: format!("milestones/{}.html", m.meta.slug),
@@ -310,11 +330,17 @@ pub fn build(p: &Project, input: &ViewInput<'_>) -> SiteData {
                 status: m.status,
                 late: insight::milestone_late(m, &input.now),
                 completed: od(&m.completed),
-                percent: (!criteria.is_empty()).then(|| (criteria_done * 100 / criteria.len()) as u8),
+                percent: (!criteria.is_empty())
+                    .then(|| (criteria_done * 100 / criteria.len()) as u8),
                 criteria_done,
                 criteria,
                 html: html(&m.meta).html,
-                issues: p.issues.iter().filter(|i| i.milestone.as_deref() == Some(&m.id)).filter_map(|i| issue_link(&i.id)).collect(),
+                issues: p
+                    .issues
+                    .iter()
+                    .filter(|i| i.milestone.as_deref() == Some(&m.id))
+                    .filter_map(|i| issue_link(&i.id))
+                    .collect(),
                 internal: m.meta.internal || m.meta.draft,
             }
         })
@@ -362,10 +388,24 @@ pub fn build(p: &Project, input: &ViewInput<'_>) -> SiteData {
             internal: pg.meta.internal || pg.meta.draft,
         })
         .collect();
-    let metrics: Vec<MetricView> = p.metrics.iter().map(|s| metric_view(s, input.config, lang)).collect();
+    let metrics: Vec<MetricView> = p
+        .metrics
+        .iter()
+        .map(|s| metric_view(s, input.config, lang))
+        .collect();
     let dashboard = dashboard_view(p, &notes, &issues, &milestones, &metrics);
     let site = site_view(p, input, &pages, !metrics.is_empty());
-    SiteData { site, dashboard, notes, issues, milestones, terms, feedback, pages, metrics }
+    SiteData {
+        site,
+        dashboard,
+        notes,
+        issues,
+        milestones,
+        terms,
+        feedback,
+        pages,
+        metrics,
+    }
 }
 
 fn note_view(n: &Note, r: Rendered, lang: &str) -> NoteView {
@@ -374,15 +414,31 @@ fn note_view(n: &Note, r: Rendered, lang: &str) -> NoteView {
         slug: n.meta.slug.clone(),
         title: n.title.clone(),
         date: n.date.view(lang),
-        updated: n.meta.updated.as_ref().filter(|u| *u > &n.date).map(|u| u.view(lang)),
+        updated: n
+            .meta
+            .updated
+            .as_ref()
+            .filter(|u| *u > &n.date)
+            .map(|u| u.view(lang)),
         kind: n.kind,
         health: n.health,
         progress: n.progress,
-        summary: n.summary.clone().unwrap_or_else(|| excerpt(&n.meta.body, 240)),
+        summary: n
+            .summary
+            .clone()
+            .unwrap_or_else(|| excerpt(&n.meta.body, 240)),
         tags: n.tags.clone(),
-        authors: if n.authors.is_empty() { n.meta.authors.clone() } else { n.authors.clone() },
+        authors: if n.authors.is_empty() {
+            n.meta.authors.clone()
+        } else {
+            n.authors.clone()
+        },
         html: r.html,
-        toc: r.toc.into_iter().map(|(level, id, text)| TocEntry { level, id, text }).collect(),
+        toc: r
+            .toc
+            .into_iter()
+            .map(|(level, id, text)| TocEntry { level, id, text })
+            .collect(),
         internal: n.meta.internal || n.meta.draft,
         resolved: n.resolved.as_ref().map(|w| w.view(lang)),
         open_incident: n.kind == NoteKind::Incident && n.resolved.is_none(),
@@ -394,7 +450,11 @@ fn metric_view(s: &MetricSeries, config: &Config, lang: &str) -> MetricView {
     let meta = config.metrics.get(&s.name).cloned().unwrap_or_default();
     let latest = s.points.last();
     let met = match (meta.target, latest) {
-        (Some(t), Some((_, v))) => Some(if meta.better == Better::Lower { *v <= t } else { *v >= t }),
+        (Some(t), Some((_, v))) => Some(if meta.better == Better::Lower {
+            *v <= t
+        } else {
+            *v >= t
+        }),
         _ => None,
     };
     MetricView {
@@ -402,13 +462,25 @@ fn metric_view(s: &MetricSeries, config: &Config, lang: &str) -> MetricView {
         label: meta.label.clone().unwrap_or_else(|| s.name.clone()),
         unit: meta.unit.clone().unwrap_or_default(),
         target: meta.target,
-        better: if meta.better == Better::Lower { "lower" } else { "higher" },
+        better: if meta.better == Better::Lower {
+            "lower"
+        } else {
+            "higher"
+        },
         latest: latest.map(|p| p.1),
         latest_text: latest.map(|p| fmt_num(p.1)),
         target_text: meta.target.map(fmt_num),
         latest_date: latest.map(|p| p.0.view(lang)),
         met,
-        points: s.points.iter().map(|(w, v)| PointView { date: w.view(lang), value: *v, text: fmt_num(*v) }).collect(),
+        points: s
+            .points
+            .iter()
+            .map(|(w, v)| PointView {
+                date: w.view(lang),
+                value: *v,
+                text: fmt_num(*v),
+            })
+            .collect(),
         sparkline: super::chart::sparkline(&s.points, meta.target),
     }
 }
@@ -421,33 +493,73 @@ fn dashboard_view(
     metrics: &[MetricView],
 ) -> DashboardView {
     let dash = insight::dashboard(p);
-    let link = |n: &Note| LinkView { title: n.title.clone(), url: format!("notes/{}.html", n.meta.slug) };
-    let open_defects: Vec<SeverityCount> =
-        dash.open_defects.iter().map(|(s, c)| SeverityCount { severity: *s, count: *c }).collect();
-    let mut open_risks: Vec<IssueView> = issues.iter().filter(|i| i.open && i.kind == IssueType::Risk).cloned().collect();
+    let link = |n: &Note| LinkView {
+        title: n.title.clone(),
+        url: format!("notes/{}.html", n.meta.slug),
+    };
+    let open_defects: Vec<SeverityCount> = dash
+        .open_defects
+        .iter()
+        .map(|(s, c)| SeverityCount {
+            severity: *s,
+            count: *c,
+        })
+        .collect();
+    let mut open_risks: Vec<IssueView> = issues
+        .iter()
+        .filter(|i| i.open && i.kind == IssueType::Risk)
+        .cloned()
+        .collect();
     open_risks.sort_by_key(|i| i.severity_rank);
     DashboardView {
         health: dash.health.map(|h| h.0),
         health_note: dash.health.map(|h| link(h.1)),
         progress: dash.progress.map(|p| p.0),
-        next_milestone: dash.next_milestone.and_then(|m| milestones.iter().find(|v| v.id == m.id).cloned()),
+        next_milestone: dash
+            .next_milestone
+            .and_then(|m| milestones.iter().find(|v| v.id == m.id).cloned()),
         open_defects_total: open_defects.iter().map(|c| c.count).sum(),
         open_defects,
         open_risks,
         open_issues: dash.open_issues,
-        latest_notes: notes.iter().filter(|n| n.kind != NoteKind::Incident).take(3).cloned().collect(),
+        latest_notes: notes
+            .iter()
+            .filter(|n| n.kind != NoteKind::Incident)
+            .take(3)
+            .cloned()
+            .collect(),
         metrics: metrics.to_vec(),
-        feedback: dash.feedback.iter().map(|(s, c)| StatusCount { status: *s, count: *c }).collect(),
-        milestones_done: milestones.iter().filter(|m| m.status == MilestoneStatus::Done).count(),
+        feedback: dash
+            .feedback
+            .iter()
+            .map(|(s, c)| StatusCount {
+                status: *s,
+                count: *c,
+            })
+            .collect(),
+        milestones_done: milestones
+            .iter()
+            .filter(|m| m.status == MilestoneStatus::Done)
+            .count(),
         milestones_total: milestones.len(),
     }
 }
 
-fn site_view(p: &Project, input: &ViewInput<'_>, pages: &[PageView], has_metrics: bool) -> SiteView {
+fn site_view(
+    p: &Project,
+    input: &ViewInput<'_>,
+    pages: &[PageView],
+    has_metrics: bool,
+) -> SiteView {
     let c = input.config;
     let mut nav = Vec::new();
     let mut add = |key: &str, url: &str| {
-        nav.push(NavItem { key: key.into(), title: String::new(), url: url.into(), external: false });
+        nav.push(NavItem {
+            key: key.into(),
+            title: String::new(),
+            url: url.into(),
+            external: false,
+        });
     };
     add("dashboard", "index.html");
     add("notes", "notes/index.html");
@@ -463,11 +575,22 @@ fn site_view(p: &Project, input: &ViewInput<'_>, pages: &[PageView], has_metrics
         add("metrics", "metrics/index.html");
     }
     for pg in pages.iter().filter(|p| p.nav) {
-        nav.push(NavItem { key: format!("page-{}", pg.slug), title: pg.title.clone(), url: pg.url.clone(), external: false });
+        nav.push(NavItem {
+            key: format!("page-{}", pg.slug),
+            title: pg.title.clone(),
+            url: pg.url.clone(),
+            external: false,
+        });
     }
     for l in &c.nav {
-        let external = l.url.contains("://") || l.url.starts_with('/') || l.url.starts_with("mailto:");
-        nav.push(NavItem { key: String::new(), title: l.title.clone(), url: l.url.clone(), external });
+        let external =
+            l.url.contains("://") || l.url.starts_with('/') || l.url.starts_with("mailto:");
+        nav.push(NavItem {
+            key: String::new(),
+            title: l.title.clone(),
+            url: l.url.clone(),
+            external,
+        });
     }
     SiteView {
         title: c.title.clone(),
@@ -484,7 +607,10 @@ fn site_view(p: &Project, input: &ViewInput<'_>, pages: &[PageView], has_metrics
         feedback_email: c.feedback.email.clone(),
         incidents: insight::open_incidents(p)
             .into_iter()
-            .map(|n| LinkView { title: n.title.clone(), url: format!("notes/{}.html", n.meta.slug) })
+            .map(|n| LinkView {
+                title: n.title.clone(),
+                url: format!("notes/{}.html", n.meta.slug),
+            })
             .collect(),
         has_metrics,
     }

@@ -1,1 +1,24 @@
-fn main(){}
+//! One integration-test binary (links once). Every file in this folder must be a module
+//! here; `all_test_files_are_wired_in` fails otherwise.
+
+mod support;
+
+mod build;
+mod cli;
+mod content;
+mod visibility;
+
+#[test]
+fn all_test_files_are_wired_in() {
+    let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it");
+    let main = std::fs::read_to_string(here.join("main.rs")).unwrap();
+    for entry in std::fs::read_dir(&here).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        if let Some(stem) = name.strip_suffix(".rs").filter(|s| *s != "main") {
+            assert!(
+                main.contains(&format!("mod {stem};")),
+                "tests/it/{name} is not declared in main.rs"
+            );
+        }
+    }
+}
