@@ -8,13 +8,13 @@
 //! added on a branch is dated by the branch commit that added it, as `git log` would.
 
 use std::collections::HashMap;
-use std::path::Path;
 
 use anyhow::Result;
-use git2::{Delta, Oid, Repository, Sort};
+use git2::{Oid, Repository, Sort};
 use jiff::Timestamp;
 
 use super::Revision;
+use super::treediff::TreeReader;
 
 /// What a commit did to one file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -116,11 +116,16 @@ pub(super) fn index(repo: &Repository, prefix: &str, rev: &Revision) -> Result<H
         shallow: repo.is_shallow(),
         ..Default::default()
     };
-    let mut root_cache: HashMap<Oid, Option<Oid>> = HashMap::new();
+    let mut walker = Walker {
+        repo,
+        prefix,
+        trees: TreeReader::new(repo.odb()?),
+        roots: HashMap::new(),
+    };
     for oid in walk {
         let oid = oid?;
         let commit = repo.find_commit(oid)?;
-        let changes = commit_changes(repo, prefix, &commit, &mut root_cache, &mut idx.warnings)?;
+        let changes = walker.commit_changes(&commit, &mut idx.warnings)?;
         if changes.is_empty() {
             continue;
         }
@@ -143,73 +148,60 @@ pub(super) fn index(repo: &Repository, prefix: &str, rev: &Revision) -> Result<H
     Ok(idx)
 }
 
-/// The site root's tree id at a commit's tree, cached by tree id.
-fn site_tree(
-    repo: &Repository,
-    prefix: &str,
-    tree_id: Oid,
-    cache: &mut HashMap<Oid, Option<Oid>>,
-) -> Option<Oid> {
-    *cache.entry(tree_id).or_insert_with(|| {
-        if prefix.is_empty() {
-            return Some(tree_id);
-        }
-        let tree = repo.find_tree(tree_id).ok()?;
-        let entry = tree.get_path(Path::new(prefix)).ok()?;
-        (entry.kind() == Some(git2::ObjectType::Tree)).then(|| entry.id())
-    })
+/// What one walk keeps between commits.
+struct Walker<'r> {
+    repo: &'r Repository,
+    prefix: &'r str,
+    trees: TreeReader<'r>,
+    /// Commit tree id → the site root's tree id in it.
+    roots: HashMap<Oid, Option<Oid>>,
 }
 
-fn commit_changes(
-    repo: &Repository,
-    prefix: &str,
-    commit: &git2::Commit<'_>,
-    cache: &mut HashMap<Oid, Option<Oid>>,
-    warnings: &mut Vec<String>,
-) -> Result<Vec<(String, Change)>> {
-    let mine = site_tree(repo, prefix, commit.tree_id(), cache);
-    let mut parents = Vec::new();
-    for pid in commit.parent_ids() {
-        match repo.find_commit(pid) {
-            Ok(p) => parents.push(site_tree(repo, prefix, p.tree_id(), cache)),
-            Err(_) => warnings.push(format!(
-                "parent {pid} of commit {} is missing; history is cut short",
-                commit.id()
-            )),
+impl Walker<'_> {
+    /// The site root's tree id in a commit's tree.
+    fn site_tree(&mut self, tree_id: Oid) -> Result<Option<Oid>> {
+        if let Some(r) = self.roots.get(&tree_id) {
+            return Ok(*r);
         }
+        let r = self.trees.subtree(tree_id, self.prefix)?;
+        if self.roots.len() > 4096 {
+            self.roots.clear();
+        }
+        self.roots.insert(tree_id, r);
+        Ok(r)
     }
-    if parents.contains(&mine) {
-        return Ok(Vec::new());
-    }
-    let Some(first) = parents.first() else {
-        return diff(repo, None, mine);
-    };
-    let mut changes = diff(repo, *first, mine)?;
-    for other in &parents[1..] {
-        let theirs = diff(repo, *other, mine)?;
-        changes.retain(|c| theirs.iter().any(|t| t.0 == c.0));
-    }
-    Ok(changes)
-}
 
-fn diff(repo: &Repository, old: Option<Oid>, new: Option<Oid>) -> Result<Vec<(String, Change)>> {
-    let old = old.map(|o| repo.find_tree(o)).transpose()?;
-    let new = new.map(|o| repo.find_tree(o)).transpose()?;
-    let mut opts = git2::DiffOptions::new();
-    opts.skip_binary_check(true).ignore_submodules(true);
-    let d = repo.diff_tree_to_tree(old.as_ref(), new.as_ref(), Some(&mut opts))?;
-    let mut out = Vec::with_capacity(d.deltas().len());
-    for delta in d.deltas() {
-        let (change, file) = match delta.status() {
-            Delta::Added => (Change::Added, delta.new_file()),
-            Delta::Deleted => (Change::Deleted, delta.old_file()),
-            _ => (Change::Modified, delta.new_file()),
-        };
-        if let Some(p) = file.path_bytes() {
-            out.push((String::from_utf8_lossy(p).into_owned(), change));
+    /// The files a commit changed under the site root. A merge is given only what differs
+    /// from every parent.
+    fn commit_changes(
+        &mut self,
+        commit: &git2::Commit<'_>,
+        warnings: &mut Vec<String>,
+    ) -> Result<Vec<(String, Change)>> {
+        let mine = self.site_tree(commit.tree_id())?;
+        let mut parents = Vec::new();
+        for pid in commit.parent_ids() {
+            match self.repo.find_commit(pid) {
+                Ok(p) => parents.push(self.site_tree(p.tree_id())?),
+                Err(_) => warnings.push(format!(
+                    "parent {pid} of commit {} is missing; history is cut short",
+                    commit.id()
+                )),
+            }
         }
+        if parents.contains(&mine) {
+            return Ok(Vec::new());
+        }
+        let mut changes = Vec::new();
+        self.trees
+            .diff(parents.first().copied().flatten(), mine, &mut changes)?;
+        for other in parents.iter().skip(1) {
+            let mut theirs = Vec::new();
+            self.trees.diff(*other, mine, &mut theirs)?;
+            changes.retain(|c| theirs.iter().any(|t| t.0 == c.0));
+        }
+        Ok(changes)
     }
-    Ok(out)
 }
 
 fn commit_meta(commit: &git2::Commit<'_>, mailmap: Option<&git2::Mailmap>) -> CommitMeta {
