@@ -37,7 +37,7 @@ impl Entry<'_> {
         self.mode == b"160000"
     }
     fn oid(&self) -> Oid {
-        Oid::from_bytes(self.id).unwrap_or_else(|_| Oid::ZERO_SHA1)
+        Oid::from_bytes(self.id).unwrap_or(Oid::ZERO_SHA1)
     }
 }
 
