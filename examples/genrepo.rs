@@ -89,7 +89,7 @@ const ZH: &[&str] = &[
 
 fn sentence(r: &mut Rng, n: usize) -> String {
     let mut s: Vec<&str> = (0..n).map(|_| r.pick(WORDS)).collect();
-    if r.next() % 4 == 0 {
+    if r.next().is_multiple_of(4) {
         s.push(r.pick(ZH));
     }
     let mut out = s.join(" ");
