@@ -407,3 +407,33 @@ fn a_file_deleted_and_added_again_is_dated_by_its_new_life() {
             .contains(r#"datetime="2026-01-03T10:00:00+08:00""#)
     );
 }
+
+#[test]
+fn a_submodule_in_the_site_root_is_skipped_with_a_warning() {
+    let site = TestSite::new();
+    site.write("notes/a.md", &note("title: Fine", ""));
+    site.commit_at("a", "2026-01-05T10:00:00+08:00");
+    // Record a gitlink (mode 160000) the way `git submodule add` does.
+    let mut index = site.repo.index().unwrap();
+    let head = site.repo.head().unwrap().peel_to_commit().unwrap();
+    let entry = git2::IndexEntry {
+        ctime: git2::IndexTime::new(0, 0),
+        mtime: git2::IndexTime::new(0, 0),
+        dev: 0,
+        ino: 0,
+        mode: 0o160000,
+        uid: 0,
+        gid: 0,
+        file_size: 0,
+        id: head.id(),
+        flags: 0,
+        flags_extended: 0,
+        path: b"notes/vendor-docs".to_vec(),
+    };
+    index.add(&entry).unwrap();
+    let tree = site.repo.find_tree(index.write_tree().unwrap()).unwrap();
+    let sig = git2::Signature::new("T", "t@example.com", &git2::Time::new(1_767_600_000, 0)).unwrap();
+    site.repo.commit(Some("HEAD"), &sig, &sig, "submodule", &tree, &[&head]).unwrap();
+    let out = site.build_ok(&[]);
+    assert!(stderr(&out).contains("notes/vendor-docs: warning: skipped: a submodule"), "{}", stderr(&out));
+}
