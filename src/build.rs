@@ -11,6 +11,7 @@ use crate::content::{self, Dating, LoadOptions, Project};
 use crate::dates::When;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::git::{self, HistoryIndex, Repo, Revision, SourceFile};
+use crate::insight::history::Versions;
 use crate::output;
 use crate::render::{self, SiteData, Theme, ViewInput, views::RevisionView};
 
@@ -48,6 +49,10 @@ pub struct Loaded {
     pub project: Project,
     pub revision: Option<Revision>,
     pub history: Option<HistoryIndex>,
+    /// Front matter of every version of issues and milestones, by blob id.
+    pub versions: Versions,
+    /// Tags (name, commit id).
+    pub tags: Vec<(String, String)>,
     /// The revision's commit time (or now, for the work tree): "today" for the site.
     pub now: When,
     pub diagnostics: Diagnostics,
@@ -101,7 +106,7 @@ pub fn load(
     }
     let config = read_config(&files, source)?;
     let history = match (&repo, &revision) {
-        (Some(repo), Some(rev)) => Some(repo.history(rev)?),
+        (Some(repo), Some(rev)) => Some(repo.history(rev, true)?.0),
         _ => None,
     };
     for w in history.iter().flat_map(|h| &h.warnings) {
@@ -128,14 +133,62 @@ pub fn load(
         },
     );
     diagnostics.extend(diags);
+    let (versions, tags) = match (&repo, &history) {
+        (Some(repo), Some(h)) => (
+            read_versions(repo, h, &project, &mut diagnostics),
+            repo.tags(),
+        ),
+        _ => Default::default(),
+    };
     Ok(Loaded {
         config,
         project,
         revision,
         history,
+        versions,
+        tags,
         now,
         diagnostics,
     })
+}
+
+/// Parses the front matter of every version of every issue and milestone. A version that
+/// cannot be read is skipped with a warning: history never fails a build.
+fn read_versions(repo: &Repo, h: &HistoryIndex, p: &Project, diags: &mut Diagnostics) -> Versions {
+    let paths = p
+        .issues
+        .iter()
+        .map(|i| &i.meta.path)
+        .chain(p.milestones.iter().map(|m| &m.meta.path));
+    let mut wanted: Vec<(&str, &str, &str)> = Vec::new();
+    for path in paths {
+        for e in h.versions(path) {
+            wanted.push((e.blob.as_str(), path.as_str(), h.commit(e).id.as_str()));
+        }
+    }
+    wanted.sort_unstable();
+    wanted.dedup_by(|a, b| a.0 == b.0);
+    let mut out = Versions::new();
+    let blobs = repo.read_blobs(wanted.iter().map(|w| w.0));
+    for (blob, bytes) in blobs {
+        let Ok(i) = wanted.binary_search_by(|w| w.0.cmp(blob.as_str())) else {
+            continue;
+        };
+        let (_, path, commit) = wanted[i];
+        match content::front_matter_of(&bytes, path) {
+            Ok(map) => {
+                out.insert(blob, map);
+            }
+            Err(e) => diags.push(
+                Diagnostic::warning(format!(
+                    "history: the version of commit {} cannot be read ({e}); it is left out of the history",
+                    &commit[..7]
+                ))
+                .at(path),
+            ),
+        }
+    }
+    out
 }
 
 /// The time of the built commit (the newest commit that touched the site root, else now).
@@ -144,7 +197,7 @@ fn commit_time(h: &HistoryIndex, rev: &Revision) -> Option<jiff::Timestamp> {
         .iter()
         .find(|c| c.id == rev.id)
         .or(h.commits.first())
-        .map(|c| c.time)
+        .map(|c| c.timestamp())
 }
 
 fn read_config(files: &[SourceFile], source: &Source) -> Result<Config, BuildError> {
@@ -166,8 +219,16 @@ fn read_config(files: &[SourceFile], source: &Source) -> Result<Config, BuildErr
 
 /// Turns loaded content into every view a template gets.
 pub fn site_data(loaded: &Loaded, internal: bool, preview: bool) -> SiteData {
+    let history = crate::insight::history_data(
+        &loaded.project,
+        loaded.history.as_ref(),
+        &loaded.versions,
+        &loaded.tags,
+        &loaded.config,
+    );
     let input = ViewInput {
         config: &loaded.config,
+        history: &history,
         internal,
         preview,
         revision: loaded.revision.as_ref().map(|r| RevisionView {

@@ -79,11 +79,13 @@ impl When {
         } else {
             format!("{day} {}", z.strftime("%H:%M"))
         };
+        let stamp = z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string();
         DateView {
             iso,
             text,
             day,
             ts: z.timestamp().as_second(),
+            stamp,
         }
     }
 }
@@ -99,6 +101,8 @@ pub struct DateView {
     pub day: String,
     /// Unix seconds, for sorting and scripts.
     pub ts: i64,
+    /// Always a full RFC 3339 time with offset (feeds, calendars).
+    pub stamp: String,
 }
 
 impl DateView {

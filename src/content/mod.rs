@@ -28,14 +28,16 @@ pub struct Dating<'a> {
 
 impl Dating<'_> {
     fn created(&self, path: &str, tz: &TimeZone) -> When {
-        self.history
-            .and_then(|h| h.created(path))
-            .map_or_else(|| self.fallback.clone(), |c| When::from_commit(c.time, tz))
+        self.history.and_then(|h| h.created(path)).map_or_else(
+            || self.fallback.clone(),
+            |c| When::from_commit(c.timestamp(), tz),
+        )
     }
     fn updated(&self, path: &str, tz: &TimeZone) -> When {
-        self.history
-            .and_then(|h| h.updated(path))
-            .map_or_else(|| self.fallback.clone(), |c| When::from_commit(c.time, tz))
+        self.history.and_then(|h| h.updated(path)).map_or_else(
+            || self.fallback.clone(),
+            |c| When::from_commit(c.timestamp(), tz),
+        )
     }
     fn authors(&self, path: &str) -> Vec<String> {
         self.history.map(|h| h.authors(path)).unwrap_or_default()
@@ -48,6 +50,16 @@ pub struct LoadOptions<'a> {
     /// Keep internal and draft content (the team's own view).
     pub internal: bool,
     pub dating: Dating<'a>,
+}
+
+/// The front matter of one version of a file (for history), or why it cannot be read.
+pub fn front_matter_of(
+    bytes: &[u8],
+    path: &str,
+) -> Result<serde_json::Map<String, serde_json::Value>, String> {
+    let text = std::str::from_utf8(bytes).map_err(|_| "not UTF-8".to_string())?;
+    let s = split(text)?;
+    frontmatter::parse(&s, path).map_err(|d| d.message)
 }
 
 /// Content folders and what their files become.

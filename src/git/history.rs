@@ -1,23 +1,29 @@
 //! The history index: one revwalk over every commit reachable from the built revision,
 //! one tree diff per commit limited to the site root, and for every file the commits that
-//! added, changed or deleted it.
+//! added, changed, renamed or deleted it, with the blob id of each version.
 //!
 //! A commit whose site-root tree is identical to its parent's costs one tree lookup and no
 //! diff. A merge is attributed only the changes that differ from *every* parent (conflict
 //! resolutions); the branch commits themselves are walked and diffed on their own, so a file
 //! added on a branch is dated by the branch commit that added it, as `git log` would.
+//!
+//! Every commit is kept (id, author through `.mailmap`, time, message, parents), because
+//! the changelog reads the whole repository, not only the site root. The index is plain
+//! data, serialisable, so `cache` can keep it between builds and extend it with only the
+//! commits that are new.
 
 use std::collections::HashMap;
 
 use anyhow::Result;
 use git2::{Oid, Repository, Sort};
 use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
 
 use super::Revision;
-use super::treediff::TreeReader;
+use super::treediff::{Delta, TreeReader};
 
 /// What a commit did to one file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Change {
     Added,
@@ -26,30 +32,53 @@ pub enum Change {
 }
 
 /// One commit, converted at the edge: author resolved through `.mailmap`.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CommitMeta {
     pub id: String,
     pub author: String,
     pub email: String,
-    /// Author time.
-    #[serde(serialize_with = "ser_ts")]
-    pub time: Timestamp,
+    /// Author time, Unix seconds.
+    pub time: i64,
     /// The author's UTC offset at that time, in seconds.
     pub offset_seconds: i32,
-    pub summary: String,
+    /// The whole message (lossy UTF-8).
+    pub message: String,
+    /// Parent commit ids.
+    pub parents: Vec<String>,
+}
+
+impl CommitMeta {
+    pub fn timestamp(&self) -> Timestamp {
+        Timestamp::from_second(self.time).unwrap_or(Timestamp::UNIX_EPOCH)
+    }
+    /// The first line of the message.
+    pub fn summary(&self) -> &str {
+        self.message.lines().next().unwrap_or("").trim()
+    }
+    /// The abbreviated id shown to readers.
+    pub fn short(&self) -> &str {
+        &self.id[..self.id.len().min(7)]
+    }
 }
 
 /// One change to one file: `commit` indexes [`HistoryIndex::commits`].
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FileEvent {
     pub commit: u32,
     pub change: Change,
+    /// The version's blob id (the removed one for a deletion).
+    pub blob: String,
+    /// For an addition that is a rename: the old path.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
 }
 
-/// Per-file history of the site root, newest first.
-#[derive(Debug, Default)]
+/// Per-file history of the site root and every commit of the repository, newest first.
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct HistoryIndex {
-    /// Every walked commit, newest first.
+    /// The commit the walk started from.
+    pub tip: String,
+    /// Every reachable commit, newest first.
     pub commits: Vec<CommitMeta>,
     /// Site-root-relative path → its events, newest first.
     pub files: HashMap<String, Vec<FileEvent>>,
@@ -60,59 +89,115 @@ pub struct HistoryIndex {
 }
 
 impl HistoryIndex {
-    fn events(&self, path: &str) -> &[FileEvent] {
-        self.files.get(path).map_or(&[], Vec::as_slice)
-    }
-
-    /// The commit that added the file in its current life (after its last deletion).
-    pub fn created(&self, path: &str) -> Option<&CommitMeta> {
-        let events = self.events(path);
-        let mut added = None;
-        for e in events {
-            match e.change {
-                Change::Deleted => break,
-                Change::Added => added = Some(e),
-                Change::Modified => {}
+    /// The events of the file now at `path`, newest first, following it back through
+    /// renames to the paths it had before.
+    pub fn events(&self, path: &str) -> Vec<&FileEvent> {
+        let mut out = Vec::new();
+        let mut path = path.to_string();
+        // Only events older than this commit (a larger index) once a rename is followed.
+        let mut older_than: Option<u32> = None;
+        for _ in 0..64 {
+            let Some(events) = self.files.get(&path) else {
+                break;
+            };
+            let mut follow = None;
+            for e in events
+                .iter()
+                .filter(|e| older_than.is_none_or(|c| e.commit > c))
+            {
+                out.push(e);
+                if let Some(from) = &e.from {
+                    follow = Some((from.clone(), e.commit));
+                    break;
+                }
+            }
+            match follow {
+                Some((from, at)) => {
+                    path = from;
+                    older_than = Some(at);
+                }
+                None => break,
             }
         }
-        added
-            .or(events.last())
-            .map(|e| &self.commits[e.commit as usize])
+        out
+    }
+
+    /// The current life of the file: events back to (and including) the addition that
+    /// started it, skipping anything before its last deletion.
+    fn life(&self, path: &str) -> Vec<&FileEvent> {
+        let mut events = self.events(path);
+        if let Some(i) = events.iter().position(|e| e.change == Change::Deleted) {
+            events.truncate(i);
+        }
+        events
+    }
+
+    pub fn commit(&self, e: &FileEvent) -> &CommitMeta {
+        &self.commits[e.commit as usize]
+    }
+
+    /// The commit that added the file in its current life.
+    pub fn created(&self, path: &str) -> Option<&CommitMeta> {
+        self.life(path).last().map(|e| self.commit(e))
     }
 
     /// The commit that last changed the file.
     pub fn updated(&self, path: &str) -> Option<&CommitMeta> {
-        let e = self
-            .events(path)
-            .iter()
-            .find(|e| e.change != Change::Deleted)?;
-        Some(&self.commits[e.commit as usize])
+        self.life(path).first().map(|e| self.commit(e))
     }
 
     /// The distinct authors of the file's current life, first author first.
     pub fn authors(&self, path: &str) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
-        for e in self.events(path).iter().rev() {
-            if e.change == Change::Deleted {
-                out.clear();
-                continue;
-            }
-            let a = &self.commits[e.commit as usize].author;
+        for e in self.life(path).iter().rev() {
+            let a = &self.commit(e).author;
             if !out.contains(a) {
                 out.push(a.clone());
             }
         }
         out
     }
+
+    /// The versions of the file in its current life, oldest first.
+    pub fn versions(&self, path: &str) -> Vec<&FileEvent> {
+        let mut v = self.life(path);
+        v.reverse();
+        v
+    }
+
+    /// The index of a commit by id.
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.commits.iter().position(|c| c.id == id)
+    }
 }
 
-/// Builds the index for the history reachable from `rev`.
-pub(super) fn index(repo: &Repository, prefix: &str, rev: &Revision) -> Result<HistoryIndex> {
+/// Builds the index for the history reachable from `rev`, extending `cached` (the index of
+/// an ancestor) when there is one.
+pub(super) fn index(
+    repo: &Repository,
+    prefix: &str,
+    rev: &Revision,
+    cached: Option<HistoryIndex>,
+) -> Result<HistoryIndex> {
+    let tip = Oid::from_str(&rev.id)?;
+    let cached = cached.filter(|c| {
+        Oid::from_str(&c.tip)
+            .is_ok_and(|t| t == tip || repo.graph_descendant_of(tip, t).unwrap_or(false))
+    });
+    if let Some(c) = &cached
+        && c.tip == rev.id
+    {
+        return Ok(c.clone());
+    }
     let mut walk = repo.revwalk()?;
     walk.set_sorting(Sort::TIME)?;
-    walk.push(Oid::from_str(&rev.id)?)?;
+    walk.push(tip)?;
+    if let Some(c) = &cached {
+        walk.hide(Oid::from_str(&c.tip)?)?;
+    }
     let mailmap = repo.mailmap().ok();
     let mut idx = HistoryIndex {
+        tip: rev.id.clone(),
         shallow: repo.is_shallow(),
         ..Default::default()
     };
@@ -123,19 +208,17 @@ pub(super) fn index(repo: &Repository, prefix: &str, rev: &Revision) -> Result<H
         roots: HashMap::new(),
     };
     for oid in walk {
-        let oid = oid?;
-        let commit = repo.find_commit(oid)?;
+        let commit = repo.find_commit(oid?)?;
         let changes = walker.commit_changes(&commit, &mut idx.warnings)?;
-        if changes.is_empty() {
-            continue;
-        }
         let n = idx.commits.len() as u32;
         idx.commits.push(commit_meta(&commit, mailmap.as_ref()));
-        for (path, change) in changes {
-            idx.files
-                .entry(path)
-                .or_default()
-                .push(FileEvent { commit: n, change });
+        for (d, from) in changes {
+            idx.files.entry(d.path).or_default().push(FileEvent {
+                commit: n,
+                change: d.change,
+                blob: d.blob.to_string(),
+                from,
+            });
         }
     }
     if idx.shallow {
@@ -145,7 +228,48 @@ pub(super) fn index(repo: &Repository, prefix: &str, rev: &Revision) -> Result<H
                 .into(),
         );
     }
-    Ok(idx)
+    Ok(match cached {
+        Some(old) => merge(idx, old),
+        None => idx,
+    })
+}
+
+/// Puts newly walked commits in front of a cached index of an ancestor.
+fn merge(mut new: HistoryIndex, old: HistoryIndex) -> HistoryIndex {
+    let shift = new.commits.len() as u32;
+    new.commits.extend(old.commits);
+    for (path, events) in old.files {
+        let list = new.files.entry(path).or_default();
+        list.extend(events.into_iter().map(|mut e| {
+            e.commit += shift;
+            e
+        }));
+    }
+    // Branch commits merged in may be older than the cached tip: keep newest first.
+    let mut order: Vec<u32> = (0..new.commits.len() as u32).collect();
+    order.sort_by_key(|i| std::cmp::Reverse(new.commits[*i as usize].time));
+    let mut rank = vec![0u32; order.len()];
+    for (r, i) in order.iter().enumerate() {
+        rank[*i as usize] = r as u32;
+    }
+    let mut commits: Vec<Option<CommitMeta>> = new.commits.into_iter().map(Some).collect();
+    new.commits = order
+        .iter()
+        .map(|i| {
+            commits[*i as usize]
+                .take()
+                .unwrap_or_else(|| unreachable!())
+        })
+        .collect();
+    for events in new.files.values_mut() {
+        for e in events.iter_mut() {
+            e.commit = rank[e.commit as usize];
+        }
+        events.sort_by_key(|e| e.commit);
+    }
+    new.warnings.extend(old.warnings);
+    new.warnings.dedup();
+    new
 }
 
 /// What one walk keeps between commits.
@@ -171,13 +295,13 @@ impl Walker<'_> {
         Ok(r)
     }
 
-    /// The files a commit changed under the site root. A merge is given only what differs
-    /// from every parent.
+    /// The files a commit changed under the site root, with renames paired up. A merge is
+    /// given only what differs from every parent.
     fn commit_changes(
         &mut self,
         commit: &git2::Commit<'_>,
         warnings: &mut Vec<String>,
-    ) -> Result<Vec<(String, Change)>> {
+    ) -> Result<Vec<(Delta, Option<String>)>> {
         let mine = self.site_tree(commit.tree_id())?;
         let mut parents = Vec::new();
         for pid in commit.parent_ids() {
@@ -198,10 +322,47 @@ impl Walker<'_> {
         for other in parents.iter().skip(1) {
             let mut theirs = Vec::new();
             self.trees.diff(*other, mine, &mut theirs)?;
-            changes.retain(|c| theirs.iter().any(|t| t.0 == c.0));
+            changes.retain(|c| theirs.iter().any(|t| t.path == c.path));
         }
-        Ok(changes)
+        Ok(pair_renames(changes))
     }
+}
+
+/// A deletion and an addition in one commit are a rename when the content is the same, or
+/// when a file keeps its name and moves to another folder of the same kind
+/// (`issues/ISS-1.md` → `issues/done/ISS-1.md`, edited on the way).
+fn pair_renames(changes: Vec<Delta>) -> Vec<(Delta, Option<String>)> {
+    let deleted: Vec<&Delta> = changes
+        .iter()
+        .filter(|d| d.change == Change::Deleted)
+        .collect();
+    if deleted.is_empty() {
+        return changes.into_iter().map(|d| (d, None)).collect();
+    }
+    let name = |p: &str| p.rsplit('/').next().unwrap_or(p).to_string();
+    let top = |p: &str| p.split('/').next().unwrap_or(p).to_string();
+    let mut used = vec![false; deleted.len()];
+    let mut pairs: Vec<Option<String>> = Vec::with_capacity(changes.len());
+    for d in &changes {
+        let mut from = None;
+        if d.change == Change::Added {
+            let exact = deleted
+                .iter()
+                .enumerate()
+                .position(|(i, x)| !used[i] && x.blob == d.blob);
+            let moved = || {
+                deleted.iter().enumerate().position(|(i, x)| {
+                    !used[i] && name(&x.path) == name(&d.path) && top(&x.path) == top(&d.path)
+                })
+            };
+            if let Some(i) = exact.or_else(moved) {
+                used[i] = true;
+                from = Some(deleted[i].path.clone());
+            }
+        }
+        pairs.push(from);
+    }
+    changes.into_iter().zip(pairs).collect()
 }
 
 fn commit_meta(commit: &git2::Commit<'_>, mailmap: Option<&git2::Mailmap>) -> CommitMeta {
@@ -209,20 +370,13 @@ fn commit_meta(commit: &git2::Commit<'_>, mailmap: Option<&git2::Mailmap>) -> Co
     let sig = mailmap.and_then(|m| m.resolve_signature(&raw).ok());
     let sig = sig.as_ref().unwrap_or(&raw);
     let when = sig.when();
-    let summary = commit
-        .summary_bytes()
-        .map(|b| String::from_utf8_lossy(b).into_owned())
-        .unwrap_or_default();
     CommitMeta {
         id: commit.id().to_string(),
         author: String::from_utf8_lossy(sig.name_bytes()).into_owned(),
         email: String::from_utf8_lossy(sig.email_bytes()).into_owned(),
-        time: Timestamp::from_second(when.seconds()).unwrap_or(Timestamp::UNIX_EPOCH),
+        time: when.seconds(),
         offset_seconds: when.offset_minutes() * 60,
-        summary,
+        message: String::from_utf8_lossy(commit.message_bytes()).into_owned(),
+        parents: commit.parent_ids().map(|p| p.to_string()).collect(),
     }
-}
-
-fn ser_ts<S: serde::Serializer>(t: &Timestamp, s: S) -> Result<S::Ok, S::Error> {
-    s.collect_str(t)
 }

@@ -4,6 +4,7 @@
 //! Reading the *committed* tree (never the work tree) is what makes a build reproducible
 //! from a commit id and keeps an uncommitted draft out of a client build.
 
+pub mod cache;
 mod history;
 mod treediff;
 
@@ -12,6 +13,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use git2::{ObjectType, Repository};
 
+pub use cache::CacheUse;
 pub use history::{Change, CommitMeta, FileEvent, HistoryIndex};
 
 /// A file of the site root as read from a tree or the work tree.
@@ -175,8 +177,57 @@ impl Repo {
 
     /// Walks the history reachable from `rev` once and indexes, for every file under the
     /// site root, the commits that added, changed or deleted it.
-    pub fn history(&self, rev: &Revision) -> Result<HistoryIndex> {
-        history::index(&self.repo, &self.prefix, rev)
+    ///
+    /// With `use_cache`, the index of the previous build (under `.git/vitrine/`) is reused
+    /// and extended with the new commits only, and the result is stored for the next build.
+    pub fn history(&self, rev: &Revision, use_cache: bool) -> Result<(HistoryIndex, CacheUse)> {
+        if !use_cache {
+            return Ok((
+                history::index(&self.repo, &self.prefix, rev, None)?,
+                CacheUse::Missing,
+            ));
+        }
+        let file = cache::path(self.repo.path(), &self.prefix);
+        let (cached, status) = match cache::load(&file, &self.prefix) {
+            Ok(Some(c)) => (Some(c), CacheUse::Used),
+            Ok(None) => (None, CacheUse::Missing),
+            Err(_) => (None, CacheUse::Rejected),
+        };
+        let current = cached.as_ref().is_some_and(|c| c.tip == rev.id);
+        let index = history::index(&self.repo, &self.prefix, rev, cached)?;
+        if !current {
+            let _ = cache::store(&file, &self.prefix, &index);
+        }
+        Ok((index, status))
+    }
+
+    /// Tags that point (through annotated tags) at commits: (name, commit id).
+    pub fn tags(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        let Ok(refs) = self.repo.references_glob("refs/tags/*") else {
+            return out;
+        };
+        for r in refs.flatten() {
+            let (Ok(name), Ok(commit)) = (r.shorthand().map(str::to_string), r.peel_to_commit())
+            else {
+                continue;
+            };
+            out.push((name, commit.id().to_string()));
+        }
+        out
+    }
+
+    /// Reads blobs by id (hex); unknown ids are left out.
+    pub fn read_blobs<'a>(&self, ids: impl Iterator<Item = &'a str>) -> Vec<(String, Vec<u8>)> {
+        let Ok(odb) = self.repo.odb() else {
+            return Vec::new();
+        };
+        ids.filter_map(|id| {
+            let oid = git2::Oid::from_str(id).ok()?;
+            let obj = odb.read(oid).ok()?;
+            Some((id.to_string(), obj.data().to_vec()))
+        })
+        .collect()
     }
 
     /// The HEAD revision, or `None` in a repository without commits.

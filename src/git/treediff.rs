@@ -21,6 +21,15 @@ pub struct TreeReader<'r> {
     cache: HashMap<Oid, Rc<[u8]>>,
 }
 
+/// One file that differs between two trees: its path, what happened, and its blob id
+/// (the new one; the old one for a deletion).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delta {
+    pub path: String,
+    pub change: Change,
+    pub blob: Oid,
+}
+
 /// One entry of a raw tree.
 #[derive(Clone, Copy)]
 struct Entry<'a> {
@@ -86,12 +95,7 @@ impl<'r> TreeReader<'r> {
 
     /// Files added, modified or deleted between two trees (either may be absent), with
     /// `/`-separated paths relative to them.
-    pub fn diff(
-        &mut self,
-        old: Option<Oid>,
-        new: Option<Oid>,
-        out: &mut Vec<(String, Change)>,
-    ) -> Result<()> {
+    pub fn diff(&mut self, old: Option<Oid>, new: Option<Oid>, out: &mut Vec<Delta>) -> Result<()> {
         self.diff_at(old, new, "", out)
     }
 
@@ -100,7 +104,7 @@ impl<'r> TreeReader<'r> {
         old: Option<Oid>,
         new: Option<Oid>,
         prefix: &str,
-        out: &mut Vec<(String, Change)>,
+        out: &mut Vec<Delta>,
     ) -> Result<()> {
         if old == new {
             return Ok(());
@@ -153,7 +157,11 @@ impl<'r> TreeReader<'r> {
                             self.one_side(&x, prefix, Change::Deleted, out)?;
                             self.one_side(&y, prefix, Change::Added, out)?;
                         } else if !x.is_submodule() && !y.is_submodule() {
-                            out.push((path(prefix, y.name), Change::Modified));
+                            out.push(Delta {
+                                path: path(prefix, y.name),
+                                change: Change::Modified,
+                                blob: y.oid(),
+                            });
                         }
                     }
                     ia = end_a;
@@ -171,13 +179,17 @@ impl<'r> TreeReader<'r> {
         e: &Entry<'_>,
         prefix: &str,
         change: Change,
-        out: &mut Vec<(String, Change)>,
+        out: &mut Vec<Delta>,
     ) -> Result<()> {
         if e.is_submodule() {
             return Ok(());
         }
         if !e.is_tree() {
-            out.push((path(prefix, e.name), change));
+            out.push(Delta {
+                path: path(prefix, e.name),
+                change,
+                blob: e.oid(),
+            });
             return Ok(());
         }
         let sub = format!("{prefix}{}/", String::from_utf8_lossy(e.name));
@@ -313,8 +325,10 @@ mod tests {
         }
         let mut reader = TreeReader::new(repo.odb().unwrap());
         for w in commits.windows(2) {
-            let mut ours = Vec::new();
-            reader.diff(Some(w[0]), Some(w[1]), &mut ours).unwrap();
+            let mut deltas = Vec::new();
+            reader.diff(Some(w[0]), Some(w[1]), &mut deltas).unwrap();
+            let mut ours: Vec<(String, Change)> =
+                deltas.into_iter().map(|d| (d.path, d.change)).collect();
             let theirs = libgit2_diff(&repo, w[0], w[1]);
             ours.sort_by(|a, b| a.0.cmp(&b.0));
             assert_eq!(ours, theirs);

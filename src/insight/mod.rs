@@ -1,6 +1,10 @@
 //! Insight: the figures a client asks for first, derived from a [`Project`] snapshot.
 //! Plain data, no HTML: the dashboard, the report and `status.json` all read from here.
 
+pub mod changelog;
+pub mod history;
+pub mod timeline;
+
 use crate::content::{
     Feedback, FeedbackStatus, Health, IssueType, Milestone, MilestoneStatus, Note, NoteKind,
     Project, Severity,
@@ -92,4 +96,69 @@ pub fn milestone_late(m: &Milestone, now: &When) -> bool {
         (MilestoneStatus::Done, None) => false,
         _ => now > &m.due,
     }
+}
+
+/// Everything history says about the project, computed once per build.
+#[derive(Debug, Default)]
+pub struct HistoryData {
+    /// Issue histories by source path.
+    pub issues: std::collections::HashMap<String, history::ItemHistory>,
+    /// Milestone histories by source path.
+    pub milestones: std::collections::HashMap<String, history::ItemHistory>,
+    /// Each incident note's commits, oldest first, by source path.
+    pub incidents: std::collections::HashMap<String, Vec<crate::git::CommitMeta>>,
+    pub changelog: Vec<changelog::Release>,
+    pub timeline: Vec<timeline::Event>,
+}
+
+/// Derives histories, the changelog and the timeline from the index (if there is one).
+pub fn history_data(
+    p: &Project,
+    index: Option<&crate::git::HistoryIndex>,
+    versions: &history::Versions,
+    tags: &[(String, String)],
+    config: &crate::config::Config,
+) -> HistoryData {
+    let tz = config.tz();
+    let mut data = HistoryData::default();
+    if let Some(index) = index {
+        for i in &p.issues {
+            let h = history::item_history(
+                index,
+                versions,
+                &i.meta.path,
+                history::ISSUE_FIELDS,
+                &["resolved", "closed", "wont-fix"],
+                &tz,
+            );
+            data.issues.insert(i.meta.path.clone(), h);
+        }
+        for m in &p.milestones {
+            let h = history::item_history(
+                index,
+                versions,
+                &m.meta.path,
+                history::MILESTONE_FIELDS,
+                &["done"],
+                &tz,
+            );
+            data.milestones.insert(m.meta.path.clone(), h);
+        }
+        for n in p.notes.iter().filter(|n| n.kind == NoteKind::Incident) {
+            data.incidents.insert(
+                n.meta.path.clone(),
+                history::updates(index, &n.meta.path)
+                    .into_iter()
+                    .cloned()
+                    .collect(),
+            );
+        }
+        data.changelog = changelog::changelog(index, tags, &config.changelog);
+    }
+    let h = timeline::Histories {
+        issues: &data.issues,
+        milestones: &data.milestones,
+    };
+    data.timeline = timeline::timeline(p, &h, &data.changelog, &tz);
+    data
 }

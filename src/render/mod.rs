@@ -2,6 +2,7 @@
 //! where the content came from.
 
 mod chart;
+mod history_views;
 pub mod markdown;
 pub mod theme;
 pub mod views;
@@ -90,6 +91,16 @@ enum Data<'a> {
     Page {
         page_view: &'a views::PageView,
     },
+    Timeline {
+        timeline: &'a [views::MonthView],
+    },
+    Changelog {
+        changelog: &'a [views::ReleaseView],
+    },
+    Feed {
+        entries: Vec<&'a views::EventView>,
+        updated: String,
+    },
     Empty {},
 }
 
@@ -144,6 +155,53 @@ pub fn render_site(
         ),
         job("404.html", "404.html", "", t("404.title"), Data::Empty {}),
     ];
+    jobs.push(job(
+        "timeline.html",
+        "timeline/index.html",
+        "timeline",
+        t("nav.timeline"),
+        Data::Timeline {
+            timeline: &data.timeline,
+        },
+    ));
+    if !data.changelog.is_empty() {
+        jobs.push(job(
+            "changelog.html",
+            "changelog/index.html",
+            "changelog",
+            t("nav.changelog"),
+            Data::Changelog {
+                changelog: &data.changelog,
+            },
+        ));
+    }
+    let events = || data.timeline.iter().flat_map(|m| &m.events);
+    let updated = data.site.built.stamp.clone();
+    let all: Vec<_> = events().take(50).collect();
+    jobs.push(job(
+        "feed.xml",
+        "feed.xml",
+        "",
+        t("feed.timeline"),
+        Data::Feed {
+            entries: all,
+            updated: updated.clone(),
+        },
+    ));
+    let incidents: Vec<_> = events()
+        .filter(|e| e.group == "incidents")
+        .take(50)
+        .collect();
+    jobs.push(job(
+        "feed.xml",
+        "incidents.xml",
+        "",
+        t("feed.incidents"),
+        Data::Feed {
+            entries: incidents,
+            updated,
+        },
+    ));
     if !data.terms.is_empty() {
         jobs.push(job(
             "glossary.html",

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::history_views::*;
 use super::markdown::{Markdown, Rendered, excerpt};
 use crate::config::{Better, Config};
 use crate::content::*;
@@ -73,6 +74,12 @@ pub struct NoteView {
     pub resolved: Option<DateView>,
     pub open_incident: bool,
     pub extra: serde_json::Map<String, serde_json::Value>,
+    /// Releases: the version this note announces.
+    pub version: Option<String>,
+    /// Incidents: every commit to the note, oldest first.
+    pub updates: Vec<UpdateView>,
+    /// Incidents: from start to resolution (or to now), e.g. `4 h 35 min`.
+    pub duration: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -103,6 +110,102 @@ pub struct IssueView {
     pub html: String,
     pub internal: bool,
     pub extra: serde_json::Map<String, serde_json::Value>,
+    pub history: HistoryView,
+}
+
+/// An item's history as the page shows it.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct HistoryView {
+    pub entries: Vec<HistoryEntryView>,
+    /// How many times the due date moved, and by how many days in all (net).
+    pub due_moves: usize,
+    pub due_days: i64,
+    /// The first due date ever set.
+    pub first_due: Option<DateView>,
+    /// Days from opening to resolution (or to being done).
+    pub days_to_close: Option<i64>,
+    /// Days open so far (still open).
+    pub days_open: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryEntryView {
+    pub date: DateView,
+    pub author: String,
+    pub commit: String,
+    pub commit_id: String,
+    pub opened: bool,
+    pub changes: Vec<ChangeView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeView {
+    pub field: String,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// The UI string key of a value (`status.open`), when it has one.
+    pub from_key: Option<String>,
+    pub to_key: Option<String>,
+}
+
+/// One incident update: a commit to the incident note.
+#[derive(Debug, Clone, Serialize)]
+pub struct UpdateView {
+    pub date: DateView,
+    pub author: String,
+    pub commit: String,
+    pub message: String,
+}
+
+/// One month of the timeline.
+#[derive(Debug, Clone, Serialize)]
+pub struct MonthView {
+    pub key: String,
+    pub label: String,
+    pub events: Vec<EventView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EventView {
+    pub date: DateView,
+    pub kind: insight::timeline::EventKind,
+    pub group: &'static str,
+    pub title: String,
+    pub url: String,
+    pub change: Option<ChangeView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReleaseView {
+    /// The tag, or `None` for unreleased changes.
+    pub tag: Option<String>,
+    pub anchor: String,
+    pub date: Option<DateView>,
+    pub commit: Option<String>,
+    /// The release note that introduces it, if any.
+    pub note: Option<NoteLinkView>,
+    pub groups: Vec<GroupView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NoteLinkView {
+    pub title: String,
+    pub url: String,
+    pub summary: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupView {
+    pub kind: String,
+    pub entries: Vec<ChangeEntryView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeEntryView {
+    pub scope: Option<String>,
+    pub description: String,
+    pub breaking: bool,
+    pub commit: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -121,6 +224,7 @@ pub struct MilestoneView {
     pub html: String,
     pub issues: Vec<LinkView>,
     pub internal: bool,
+    pub history: HistoryView,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -234,11 +338,15 @@ pub struct SiteData {
     pub feedback: Vec<FeedbackView>,
     pub pages: Vec<PageView>,
     pub metrics: Vec<MetricView>,
+    pub timeline: Vec<MonthView>,
+    pub changelog: Vec<ReleaseView>,
 }
 
 /// What the views are built from besides the project.
 pub struct ViewInput<'a> {
     pub config: &'a Config,
+    /// Histories, changelog and timeline.
+    pub history: &'a insight::HistoryData,
     pub internal: bool,
     pub preview: bool,
     pub revision: Option<RevisionView>,
@@ -271,8 +379,10 @@ pub fn build(p: &Project, input: &ViewInput<'_>) -> SiteData {
     let notes: Vec<NoteView> = p
         .notes
         .iter()
-        .map(|n| note_view(n, html(&n.meta), lang))
+        .map(|n| note_view(n, html(&n.meta), input))
         .collect();
+    let tz = input.config.tz();
+    let hist = input.history;
     let milestone_link = |id: &str| {
         p.milestones.iter().find(|m| m.id == id).map(|m| LinkView {
             title: m.title.clone(),
@@ -301,6 +411,14 @@ pub fn build(p: &Project, input: &ViewInput<'_>) -> SiteData {
             html: html(&i.meta).html,
             internal: i.meta.internal || i.meta.draft,
             extra: i.meta.extra.clone(),
+            history: history_view(
+                hist.issues.get(&i.meta.path),
+                &i.opened,
+                &input.now,
+                false,
+                lang,
+                &tz,
+            ),
         })
         .collect();
     let issue_link = |id: &str| {
@@ -342,6 +460,14 @@ pub fn build(p: &Project, input: &ViewInput<'_>) -> SiteData {
                     .filter_map(|i| issue_link(&i.id))
                     .collect(),
                 internal: m.meta.internal || m.meta.draft,
+                history: history_view(
+                    hist.milestones.get(&m.meta.path),
+                    m.meta.created.as_ref().unwrap_or(&m.due),
+                    &input.now,
+                    true,
+                    lang,
+                    &tz,
+                ),
             }
         })
         .collect();
@@ -395,6 +521,8 @@ pub fn build(p: &Project, input: &ViewInput<'_>) -> SiteData {
         .collect();
     let dashboard = dashboard_view(p, &notes, &issues, &milestones, &metrics);
     let site = site_view(p, input, &pages, !metrics.is_empty());
+    let timeline = timeline_view(&hist.timeline, lang, &tz);
+    let changelog = changelog_view(&hist.changelog, &notes, lang, &tz);
     SiteData {
         site,
         dashboard,
@@ -405,11 +533,24 @@ pub fn build(p: &Project, input: &ViewInput<'_>) -> SiteData {
         feedback,
         pages,
         metrics,
+        timeline,
+        changelog,
     }
 }
 
-fn note_view(n: &Note, r: Rendered, lang: &str) -> NoteView {
+fn note_view(n: &Note, r: Rendered, input: &ViewInput<'_>) -> NoteView {
+    let lang = input.config.language.as_str();
+    let (updates, duration) = match input.history.incidents.get(&n.meta.path) {
+        Some(commits) => incident_view(n, commits, &input.now, lang, &input.config.tz()),
+        None if n.kind == NoteKind::Incident => {
+            incident_view(n, &[], &input.now, lang, &input.config.tz())
+        }
+        None => (Vec::new(), None),
+    };
     NoteView {
+        version: n.version.clone(),
+        updates,
+        duration,
         url: format!("notes/{}.html", n.meta.slug),
         slug: n.meta.slug.clone(),
         title: n.title.clone(),
@@ -565,6 +706,10 @@ fn site_view(
     add("notes", "notes/index.html");
     add("issues", "issues/index.html");
     add("milestones", "milestones/index.html");
+    add("timeline", "timeline/index.html");
+    if !input.history.changelog.is_empty() {
+        add("changelog", "changelog/index.html");
+    }
     if !p.terms.is_empty() {
         add("glossary", "glossary/index.html");
     }

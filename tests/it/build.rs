@@ -432,8 +432,15 @@ fn a_submodule_in_the_site_root_is_skipped_with_a_warning() {
     };
     index.add(&entry).unwrap();
     let tree = site.repo.find_tree(index.write_tree().unwrap()).unwrap();
-    let sig = git2::Signature::new("T", "t@example.com", &git2::Time::new(1_767_600_000, 0)).unwrap();
-    site.repo.commit(Some("HEAD"), &sig, &sig, "submodule", &tree, &[&head]).unwrap();
+    let sig =
+        git2::Signature::new("T", "t@example.com", &git2::Time::new(1_767_600_000, 0)).unwrap();
+    site.repo
+        .commit(Some("HEAD"), &sig, &sig, "submodule", &tree, &[&head])
+        .unwrap();
     let out = site.build_ok(&[]);
-    assert!(stderr(&out).contains("notes/vendor-docs: warning: skipped: a submodule"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("notes/vendor-docs: warning: skipped: a submodule"),
+        "{}",
+        stderr(&out)
+    );
 }

@@ -1,0 +1,283 @@
+//! Views of what history says: item histories, incident updates, the timeline and the
+//! changelog, ready for templates.
+
+use jiff::tz::TimeZone;
+
+use super::views::*;
+use crate::content::Note;
+use crate::dates::{When, days_between};
+use crate::git::CommitMeta;
+use crate::insight::changelog::Release;
+use crate::insight::history::{ItemHistory, Transition};
+use crate::insight::timeline::{Event, Target};
+
+/// The UI string prefix of a field's values (`status` → `status.open`).
+fn value_prefix(field: &str, milestone: bool) -> Option<&'static str> {
+    match field {
+        "status" if milestone => Some("mstatus"),
+        "status" => Some("status"),
+        "severity" => Some("severity"),
+        _ => None,
+    }
+}
+
+/// A field change, with dates shown as readers expect them.
+pub fn change_view(t: &Transition, milestone: bool, lang: &str, tz: &TimeZone) -> ChangeView {
+    let show = |v: &Option<String>| {
+        v.as_ref().map(|v| match t.field {
+            "due" | "completed" => When::parse(v, tz)
+                .map(|w| w.view(lang).day)
+                .unwrap_or_else(|_| v.clone()),
+            _ => v.clone(),
+        })
+    };
+    let key = |v: &Option<String>| {
+        Some(format!(
+            "{}.{}",
+            value_prefix(t.field, milestone)?,
+            v.as_ref()?
+        ))
+    };
+    ChangeView {
+        field: t.field.to_string(),
+        from: show(&t.from),
+        to: show(&t.to),
+        from_key: key(&t.from),
+        to_key: key(&t.to),
+    }
+}
+
+/// An issue's or milestone's history.
+pub fn history_view(
+    h: Option<&ItemHistory>,
+    opened: &When,
+    now: &When,
+    milestone: bool,
+    lang: &str,
+    tz: &TimeZone,
+) -> HistoryView {
+    let Some(h) = h else {
+        return HistoryView::default();
+    };
+    let entries = h
+        .entries
+        .iter()
+        .rev()
+        .map(|e| HistoryEntryView {
+            date: e.when.view(lang),
+            author: e.commit.author.clone(),
+            commit: e.commit.short().to_string(),
+            commit_id: e.commit.id.clone(),
+            opened: e.opened,
+            changes: e
+                .transitions
+                .iter()
+                .map(|t| change_view(t, milestone, lang, tz))
+                .collect(),
+        })
+        .collect();
+    HistoryView {
+        entries,
+        due_moves: h.due_moves,
+        due_days: h.due_days,
+        first_due: h
+            .first_due
+            .as_deref()
+            .and_then(|d| When::parse(d, tz).ok())
+            .map(|w| w.view(lang)),
+        days_to_close: h.closed_at.as_ref().map(|c| days_between(opened, c).max(0)),
+        days_open: h
+            .closed_at
+            .is_none()
+            .then(|| days_between(opened, now).max(0)),
+    }
+}
+
+/// An incident's update log and duration.
+pub fn incident_view(
+    n: &Note,
+    commits: &[CommitMeta],
+    now: &When,
+    lang: &str,
+    tz: &TimeZone,
+) -> (Vec<UpdateView>, Option<String>) {
+    let updates = commits
+        .iter()
+        .map(|c| UpdateView {
+            date: When::from_commit(c.timestamp(), tz).view(lang),
+            author: c.author.clone(),
+            commit: c.short().to_string(),
+            message: c.summary().to_string(),
+        })
+        .collect();
+    let end = n.resolved.as_ref().unwrap_or(now);
+    let minutes = (end.timestamp().as_second() - n.date.timestamp().as_second()).max(0) / 60;
+    (updates, Some(duration_text(minutes, lang)))
+}
+
+/// `2 d 4 h`, `4 h 35 min`, `12 min` (or Chinese units).
+pub fn duration_text(minutes: i64, lang: &str) -> String {
+    let (d, h, m) = (minutes / 1440, minutes % 1440 / 60, minutes % 60);
+    let zh = lang.starts_with("zh");
+    let unit = |n: i64, en: &str, cn: &str| {
+        if zh {
+            format!("{n}{cn}")
+        } else {
+            format!("{n} {en}")
+        }
+    };
+    let parts = if d > 0 {
+        vec![unit(d, "d", "天"), unit(h, "h", "小时")]
+    } else if h > 0 {
+        vec![unit(h, "h", "小时"), unit(m, "min", "分钟")]
+    } else {
+        vec![unit(m, "min", "分钟")]
+    };
+    parts.join(if zh { "" } else { " " })
+}
+
+/// The timeline grouped by month, newest first.
+pub fn timeline_view(events: &[Event], lang: &str, tz: &TimeZone) -> Vec<MonthView> {
+    let mut months: Vec<MonthView> = Vec::new();
+    for e in events {
+        let date = e.when.zoned.date();
+        let key = format!("{:04}-{:02}", date.year(), date.month());
+        if months.last().is_none_or(|m| m.key != key) {
+            months.push(MonthView {
+                label: month_label(date, lang),
+                key,
+                events: Vec::new(),
+            });
+        }
+        let url = match &e.target {
+            Target::Note(s) => format!("notes/{s}.html"),
+            Target::Issue(s) => format!("issues/{s}.html"),
+            Target::Milestone(s) => format!("milestones/{s}.html"),
+            Target::Release(tag) => format!(
+                "changelog/index.html#{}",
+                crate::content::sanitize_slug(tag)
+            ),
+        };
+        let change = e.change.as_ref().map(|(field, from, to)| {
+            let t = Transition {
+                field: leak_field(field),
+                from: from.clone(),
+                to: to.clone(),
+            };
+            change_view(&t, matches!(e.target, Target::Milestone(_)), lang, tz)
+        });
+        if let Some(m) = months.last_mut() {
+            m.events.push(EventView {
+                date: e.when.view(lang),
+                kind: e.kind,
+                group: e.kind.group(),
+                title: e.title.clone(),
+                url,
+                change,
+            });
+        }
+    }
+    months
+}
+
+/// Field names are a closed set; map them back to their static names.
+fn leak_field(f: &str) -> &'static str {
+    [
+        "status",
+        "severity",
+        "owner",
+        "due",
+        "milestone",
+        "completed",
+    ]
+    .into_iter()
+    .find(|k| *k == f)
+    .unwrap_or("status")
+}
+
+fn month_label(d: jiff::civil::Date, lang: &str) -> String {
+    if lang.starts_with("zh") {
+        format!("{}年{}月", d.year(), d.month())
+    } else {
+        const M: [&str; 12] = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+        format!("{} {}", M[(d.month() - 1) as usize], d.year())
+    }
+}
+
+/// The changelog, with each release's note where one names it.
+pub fn changelog_view(
+    releases: &[Release],
+    notes: &[NoteView],
+    lang: &str,
+    tz: &TimeZone,
+) -> Vec<ReleaseView> {
+    releases
+        .iter()
+        .map(|r| {
+            let note = r.tag.as_ref().and_then(|tag| {
+                let bare = tag.trim_start_matches(['v', 'V']);
+                notes
+                    .iter()
+                    .filter(|n| n.kind == crate::content::NoteKind::Release)
+                    .find(|n| {
+                        let version = n
+                            .version
+                            .as_deref()
+                            .map(|v| v.trim_start_matches(['v', 'V']));
+                        version == Some(bare)
+                            || n.title
+                                .split_whitespace()
+                                .any(|w| w.trim_start_matches(['v', 'V']) == bare)
+                    })
+                    .map(|n| NoteLinkView {
+                        title: n.title.clone(),
+                        url: n.url.clone(),
+                        summary: n.summary.clone(),
+                    })
+            });
+            ReleaseView {
+                anchor: r
+                    .tag
+                    .as_deref()
+                    .map_or("unreleased".into(), crate::content::sanitize_slug),
+                tag: r.tag.clone(),
+                date: r
+                    .commit
+                    .as_ref()
+                    .map(|c| When::from_commit(c.timestamp(), tz).view(lang)),
+                commit: r.commit.as_ref().map(|c| c.short().to_string()),
+                note,
+                groups: r
+                    .groups
+                    .iter()
+                    .map(|g| GroupView {
+                        kind: g.kind.clone(),
+                        entries: g
+                            .entries
+                            .iter()
+                            .map(|e| ChangeEntryView {
+                                scope: e.scope.clone(),
+                                description: e.description.clone(),
+                                breaking: e.breaking,
+                                commit: e.commit.short().to_string(),
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
