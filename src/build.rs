@@ -32,6 +32,8 @@ pub struct BuildOptions {
     pub internal: bool,
     pub out: PathBuf,
     pub base_url: Option<String>,
+    /// Reuse and update the history cache under `.git/vitrine/`.
+    pub use_cache: bool,
 }
 
 /// A failure of the content or the repository; the CLI exits with status 1.
@@ -56,6 +58,8 @@ pub struct Loaded {
     /// The revision's commit time (or now, for the work tree): "today" for the site.
     pub now: When,
     pub diagnostics: Diagnostics,
+    /// Seconds spent in each step, for `VITRINE_TIMINGS` and benchmarks.
+    pub timings: Vec<(&'static str, f64)>,
 }
 
 /// What a build did, for the user and for benchmarks.
@@ -79,12 +83,11 @@ pub fn find_root(start: &Path) -> Option<PathBuf> {
 }
 
 /// Reads the site at a revision or the work tree: config, history and content.
-pub fn load(
-    root: &Path,
-    source: &Source,
-    internal: bool,
-    exclude: &[PathBuf],
-) -> Result<Loaded, BuildError> {
+pub fn load(opts: &BuildOptions) -> Result<Loaded, BuildError> {
+    let (root, source, internal) = (opts.root.as_path(), &opts.source, opts.internal);
+    let exclude = std::slice::from_ref(&opts.out);
+    let mut timings = Vec::new();
+    let t = Instant::now();
     let repo = Repo::discover(root);
     let (files, skipped, revision, repo) = match source {
         Source::Rev(spec) => {
@@ -106,7 +109,13 @@ pub fn load(
     }
     let config = read_config(&files, source)?;
     let history = match (&repo, &revision) {
-        (Some(repo), Some(rev)) => Some(repo.history(rev, true)?.0),
+        (Some(repo), Some(rev)) => {
+            timings.push(("tree", t.elapsed().as_secs_f64()));
+            let t = Instant::now();
+            let h = repo.history(rev, opts.use_cache)?.0;
+            timings.push(("history", t.elapsed().as_secs_f64()));
+            Some(h)
+        }
         _ => None,
     };
     for w in history.iter().flat_map(|h| &h.warnings) {
@@ -124,6 +133,7 @@ pub fn load(
         history: history.as_ref(),
         fallback: now.clone(),
     };
+    let t = Instant::now();
     let (project, diags) = content::load(
         files,
         &LoadOptions {
@@ -140,6 +150,7 @@ pub fn load(
         ),
         _ => Default::default(),
     };
+    timings.push(("content", t.elapsed().as_secs_f64()));
     Ok(Loaded {
         config,
         project,
@@ -149,6 +160,7 @@ pub fn load(
         tags,
         now,
         diagnostics,
+        timings,
     })
 }
 
@@ -242,17 +254,10 @@ pub fn site_data(loaded: &Loaded, internal: bool, preview: bool) -> SiteData {
 
 /// Builds the site and swaps it into `opts.out`.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
-    let mut timings = Vec::new();
-    let t = Instant::now();
     let repo_root = Repo::discover(&opts.root).ok().and_then(|r| r.workdir());
     output::check_target(&opts.out, &opts.root, repo_root.as_deref())?;
-    let mut loaded = load(
-        &opts.root,
-        &opts.source,
-        opts.internal,
-        std::slice::from_ref(&opts.out),
-    )?;
-    timings.push(("read", t.elapsed().as_secs_f64()));
+    let mut loaded = load(opts)?;
+    let mut timings = std::mem::take(&mut loaded.timings);
     if let Some(url) = &opts.base_url {
         loaded.config.base_url = Some(url.clone());
     }
@@ -283,4 +288,29 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         timings,
         diagnostics: loaded.diagnostics,
     })
+}
+
+/// The changelog of the repository at `spec`, as Markdown (`vitrine changelog`).
+pub fn changelog(root: &Path, spec: &str, use_cache: bool) -> Result<String, BuildError> {
+    let repo = Repo::discover(root)?;
+    let rev = repo.resolve(spec)?;
+    let file = repo
+        .read_file(&rev, "vitrine.toml")?
+        .map(|bytes| SourceFile {
+            path: "vitrine.toml".into(),
+            bytes,
+        });
+    let config = read_config(
+        &file.into_iter().collect::<Vec<_>>(),
+        &Source::Rev(spec.to_string()),
+    )?;
+    let (index, _) = repo.history(&rev, use_cache)?;
+    let releases = crate::insight::changelog::changelog(&index, &repo.tags(), &config.changelog);
+    let views =
+        render::history_views::changelog_view(&releases, &[], &config.language, &config.tz());
+    let theme = Theme::load(&config.language, &[]).context("loading the theme")?;
+    Ok(render::history_views::changelog_markdown(
+        &views,
+        &theme.strings,
+    ))
 }

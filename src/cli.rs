@@ -26,8 +26,20 @@ pub enum Command {
     Build(BuildArgs),
     /// Report every problem in the content at once; exit 1 on errors.
     Check(CheckArgs),
+    /// Print the changelog (releases and their Conventional Commits) as Markdown.
+    Changelog(ChangelogArgs),
     /// Replay the example site's history into a fresh repository and build it.
     Demo(DemoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ChangelogArgs {
+    /// The revision whose history is read.
+    #[arg(long, value_name = "REV", default_value = "HEAD")]
+    pub rev: String,
+    /// Walk the whole history instead of reusing the cache under .git/vitrine/.
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, Args)]
@@ -69,6 +81,9 @@ pub struct BuildArgs {
     /// Print the data templates receive, as JSON, instead of writing the site.
     #[arg(long)]
     pub context: bool,
+    /// Walk the whole history instead of reusing the cache under .git/vitrine/.
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, Args)]
@@ -111,6 +126,10 @@ pub fn run(cli: Cli) -> i32 {
     let result = match &cli.command {
         Command::Build(a) => run_build(&root, a),
         Command::Check(a) => run_check(&root, a),
+        Command::Changelog(a) => build::changelog(&root, &a.rev, !a.no_cache).map(|md| {
+            let _ = write!(std::io::stdout(), "{md}");
+            0
+        }),
         Command::Demo(_) => unreachable!("handled above"),
     };
     match result {
@@ -145,14 +164,10 @@ fn run_build(root: &Path, a: &BuildArgs) -> Result<i32, BuildError> {
         internal: a.internal,
         out,
         base_url: a.base_url.clone(),
+        use_cache: !a.no_cache,
     };
     if a.context {
-        let loaded = build::load(
-            root,
-            &opts.source,
-            opts.internal,
-            std::slice::from_ref(&opts.out),
-        )?;
+        let loaded = build::load(&opts)?;
         print_diagnostics(&loaded.diagnostics);
         if loaded.diagnostics.has_errors() {
             return Err(BuildError::Content(loaded.diagnostics));
@@ -208,6 +223,7 @@ fn run_demo(a: &DemoArgs) -> Result<i32, BuildError> {
         out: Some(out),
         base_url: None,
         context: false,
+        no_cache: false,
     };
     let code = run_build(&root, &build)?;
     if a.internal {
@@ -222,7 +238,15 @@ fn run_demo(a: &DemoArgs) -> Result<i32, BuildError> {
 }
 
 fn run_check(root: &Path, a: &CheckArgs) -> Result<i32, BuildError> {
-    let loaded = build::load(root, &a.source.source(), false, &[root.join("public")])?;
+    let opts = BuildOptions {
+        root: root.to_path_buf(),
+        source: a.source.source(),
+        internal: false,
+        out: root.join("public"),
+        base_url: None,
+        use_cache: true,
+    };
+    let loaded = build::load(&opts)?;
     let d = &loaded.diagnostics;
     match a.format {
         Format::Json => {

@@ -175,6 +175,20 @@ impl Repo {
         Ok((files, skipped))
     }
 
+    /// Reads one file of the site root at `rev`, if it exists.
+    pub fn read_file(&self, rev: &Revision, path: &str) -> Result<Option<Vec<u8>>> {
+        let commit = self.repo.find_commit(git2::Oid::from_str(&rev.id)?)?;
+        let full = if self.prefix.is_empty() {
+            path.to_string()
+        } else {
+            format!("{}/{path}", self.prefix)
+        };
+        let Ok(entry) = commit.tree()?.get_path(Path::new(&full)) else {
+            return Ok(None);
+        };
+        Ok(Some(self.repo.find_blob(entry.id())?.content().to_vec()))
+    }
+
     /// Walks the history reachable from `rev` once and indexes, for every file under the
     /// site root, the commits that added, changed or deleted it.
     ///

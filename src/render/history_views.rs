@@ -281,3 +281,39 @@ pub fn changelog_view(
         })
         .collect()
 }
+
+/// The changelog as Markdown, for e-mail, chat or a CHANGELOG file.
+pub fn changelog_markdown(
+    releases: &[ReleaseView],
+    t: &std::collections::BTreeMap<String, String>,
+) -> String {
+    let s = |k: &str| t.get(k).cloned().unwrap_or_else(|| k.to_string());
+    let mut out = String::new();
+    for r in releases {
+        let name = r.tag.clone().unwrap_or_else(|| s("changelog.unreleased"));
+        let date = r
+            .date
+            .as_ref()
+            .map(|d| format!(" ({})", d.day))
+            .unwrap_or_default();
+        out.push_str(&format!("## {name}{date}\n\n"));
+        if let Some(n) = &r.note {
+            out.push_str(&format!("{}: {}\n\n", n.title, n.summary));
+        }
+        for g in &r.groups {
+            let key = format!("changelog.group.{}", g.kind);
+            let label = t.get(&key).cloned().unwrap_or_else(|| g.kind.clone());
+            out.push_str(&format!("### {label}\n\n"));
+            for e in &g.entries {
+                let scope = e
+                    .scope
+                    .as_ref()
+                    .map(|sc| format!("**{sc}:** "))
+                    .unwrap_or_default();
+                out.push_str(&format!("- {scope}{} ({})\n", e.description, e.commit));
+            }
+            out.push('\n');
+        }
+    }
+    out
+}

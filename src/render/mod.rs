@@ -2,7 +2,7 @@
 //! where the content came from.
 
 mod chart;
-mod history_views;
+pub mod history_views;
 pub mod markdown;
 pub mod theme;
 pub mod views;

@@ -6,6 +6,7 @@ mod support;
 mod build;
 mod cli;
 mod content;
+mod history;
 mod visibility;
 
 #[test]
