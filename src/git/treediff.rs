@@ -120,12 +120,7 @@ impl<'r> TreeReader<'r> {
         // Skip the common prefix (backed off to an entry boundary) and stop the merge-join
         // as soon as both remainders are the same whole entries of the common suffix.
         let start = prefix_boundary(&a, &b);
-        let suffix = a[start..]
-            .iter()
-            .rev()
-            .zip(b[start..].iter().rev())
-            .take_while(|(x, y)| x == y)
-            .count();
+        let suffix = common_suffix(&a[start..], &b[start..]);
         let (mut ia, mut ib) = (start, start);
         loop {
             let (rest_a, rest_b) = (a.len() - ia, b.len() - ib);
@@ -206,11 +201,7 @@ fn path(prefix: &str, name: &[u8]) -> String {
 
 /// The start of the first entry in which `a` and `b` differ (their bytes agree before it).
 fn prefix_boundary(a: &[u8], b: &[u8]) -> usize {
-    let common = a
-        .iter()
-        .zip(b)
-        .position(|(x, y)| x != y)
-        .unwrap_or(a.len().min(b.len()));
+    let common = common_prefix(a, b);
     let mut off = 0;
     while let Some(end) = entry_end(a, off) {
         if end > common {
@@ -219,6 +210,35 @@ fn prefix_boundary(a: &[u8], b: &[u8]) -> usize {
         off = end;
     }
     off
+}
+
+/// Length of the common prefix, compared a block at a time (`memcmp`) before byte by byte.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    const BLOCK: usize = 128;
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    while i + BLOCK <= n && a[i..i + BLOCK] == b[i..i + BLOCK] {
+        i += BLOCK;
+    }
+    while i < n && a[i] == b[i] {
+        i += 1;
+    }
+    i
+}
+
+/// Length of the common suffix, compared the same way.
+fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    const BLOCK: usize = 128;
+    let n = a.len().min(b.len());
+    let (la, lb) = (a.len(), b.len());
+    let mut i = 0;
+    while i + BLOCK <= n && a[la - i - BLOCK..la - i] == b[lb - i - BLOCK..lb - i] {
+        i += BLOCK;
+    }
+    while i < n && a[la - i - 1] == b[lb - i - 1] {
+        i += 1;
+    }
+    i
 }
 
 /// The end of the entry that starts at `off`.
