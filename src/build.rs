@@ -143,6 +143,9 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded, BuildError> {
         },
     );
     diagnostics.extend(diags);
+    if !internal {
+        diagnostics.extend(crate::check::lint(&project, &config));
+    }
     let (versions, tags) = match (&repo, &history) {
         (Some(repo), Some(h)) => (
             read_versions(repo, h, &project, &mut diagnostics),

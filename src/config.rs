@@ -45,6 +45,9 @@ pub struct Config {
     /// How the changelog is built from commits.
     #[serde(default)]
     pub changelog: ChangelogConfig,
+    /// The jargon check of `vitrine check`.
+    #[serde(default)]
+    pub glossary: GlossaryConfig,
     /// Metadata of each metric series in `metrics/*.csv`, by column name.
     #[serde(default)]
     pub metrics: BTreeMap<String, MetricConfig>,
@@ -72,6 +75,32 @@ pub struct Communication {
     /// Whom to contact when something goes wrong, in order.
     #[serde(default)]
     pub escalation: Vec<String>,
+}
+
+/// `[glossary]`: how unexplained acronyms in client-visible text are reported.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct GlossaryConfig {
+    /// `warn` (default), `error` or `off`.
+    #[serde(default = "default_jargon")]
+    pub jargon: String,
+    /// Acronyms that need no explanation for this client (added to OK, ID, PDF, FAQ, AM,
+    /// PM, UTC).
+    #[serde(default)]
+    pub allow: Vec<String>,
+}
+
+impl Default for GlossaryConfig {
+    fn default() -> Self {
+        GlossaryConfig {
+            jargon: default_jargon(),
+            allow: Vec::new(),
+        }
+    }
+}
+
+fn default_jargon() -> String {
+    "warn".into()
 }
 
 /// `[feedback]`: where the "question or feedback" link goes.
@@ -181,6 +210,14 @@ impl Config {
                     .at(path)
                     .line_col(at_key("timezone"), 1)
                     .hint("use an IANA name such as `UTC`, `Europe/Berlin` or `Asia/Shanghai`"),
+            );
+        }
+        if !matches!(self.glossary.jargon.as_str(), "warn" | "error" | "off") {
+            out.push(
+                Diagnostic::error(format!("unknown jargon level `{}`", self.glossary.jargon))
+                    .at(path)
+                    .line_col(at_key("jargon"), 1)
+                    .hint("use `warn`, `error` or `off`"),
             );
         }
         if let Some(c) = &self.communication.cadence

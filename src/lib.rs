@@ -5,6 +5,7 @@
 //! → `output` (atomic write). The `cli` module is a thin layer over it.
 
 pub mod build;
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod content;

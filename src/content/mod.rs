@@ -185,9 +185,16 @@ fn load_item(
     let Some(mut item) = item else { return };
     let hidden = (meta.internal || meta.draft) && !opts.internal;
     if hidden {
+        let id = match &item {
+            Item::Issue(i) => Some(i.id.clone()),
+            Item::Milestone(m) => Some(m.id.clone()),
+            _ => None,
+        };
         project.hidden.push(Hidden {
             path: path.to_string(),
             title: item.title().to_string(),
+            id,
+            body: meta.body.clone(),
         });
         return;
     }

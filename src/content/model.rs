@@ -178,6 +178,10 @@ pub struct MetricSeries {
 pub struct Hidden {
     pub path: String,
     pub title: String,
+    /// An issue's or milestone's id.
+    pub id: Option<String>,
+    /// Its body, for the leak guard.
+    pub body: String,
 }
 
 /// The whole site's content at one revision, already filtered for its audience.

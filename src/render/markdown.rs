@@ -6,7 +6,11 @@
 
 use std::collections::HashSet;
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{
+    CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, TextMergeStream, html,
+};
+
+use super::linker::Linker;
 
 /// A configured Markdown renderer, built once per build and shared across threads.
 pub struct Markdown {
@@ -30,9 +34,31 @@ impl Markdown {
 
     /// Renders one body.
     pub fn render(&self, body: &str) -> Rendered {
-        let mut events: Vec<Event<'_>> = Parser::new_ext(body, options()).collect();
+        self.render_linked(body, None, "", None)
+    }
+
+    /// Renders one body, linking glossary terms and issue ids in its running text; `root`
+    /// leads from the page to the site root.
+    /// `exclude` is a target never linked (a term's own definition).
+    pub fn render_linked(
+        &self,
+        body: &str,
+        linker: Option<&Linker>,
+        root: &str,
+        exclude: Option<usize>,
+    ) -> Rendered {
+        let mut events: Vec<Event<'_>> =
+            TextMergeStream::new(Parser::new_ext(body, options())).collect();
         remote_images_to_links(&mut events);
         let toc = anchor_headings(&mut events);
+        let mut linked: Vec<usize> = exclude.into_iter().collect();
+        if let Some(l) = linker.filter(|l| !l.is_empty()) {
+            link_text(&mut events, l, root, &mut linked);
+            let notes = term_notes(l, &linked[exclude.is_some() as usize..]);
+            if !notes.is_empty() {
+                events.push(Event::Html(CowStr::from(notes)));
+            }
+        }
         let mut out = String::with_capacity(body.len() * 3 / 2);
         html::push_html(&mut out, events.into_iter());
         let html = match &self.sanitizer {
@@ -89,10 +115,75 @@ fn remote_images_to_links(events: &mut [Event<'_>]) {
     }
 }
 
+/// Replaces running text with linked text, outside code, links, images, headings and raw
+/// HTML links.
+fn link_text(events: &mut [Event<'_>], linker: &Linker, root: &str, linked: &mut Vec<usize>) {
+    let mut skip = 0usize;
+    for e in events.iter_mut() {
+        match e {
+            Event::Start(
+                Tag::Link { .. }
+                | Tag::Image { .. }
+                | Tag::Heading { .. }
+                | Tag::CodeBlock(_)
+                | Tag::HtmlBlock,
+            ) => skip += 1,
+            Event::End(
+                TagEnd::Link
+                | TagEnd::Image
+                | TagEnd::Heading(_)
+                | TagEnd::CodeBlock
+                | TagEnd::HtmlBlock,
+            ) => skip = skip.saturating_sub(1),
+            Event::InlineHtml(h) if h.trim_start().to_ascii_lowercase().starts_with("<a") => {
+                skip += 1
+            }
+            Event::InlineHtml(h) if h.trim_start().to_ascii_lowercase().starts_with("</a") => {
+                skip = skip.saturating_sub(1)
+            }
+            Event::Text(t) if skip == 0 => {
+                let mut out = String::with_capacity(t.len() + 16);
+                let before = linked.len();
+                linker.link(t, root, linked, &mut out);
+                if linked.len() > before {
+                    *e = Event::InlineHtml(CowStr::from(out));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The definitions of the terms linked on a page, shown as footnotes when printed.
+fn term_notes(linker: &Linker, linked: &[usize]) -> String {
+    let mut out = String::new();
+    for t in linked.iter().map(|i| &linker.targets[*i]) {
+        if let Some(term) = &t.term {
+            out.push_str(&format!(
+                "<dt>{}</dt><dd>{}</dd>",
+                escape(term),
+                escape(&t.tip)
+            ));
+        }
+    }
+    if out.is_empty() {
+        out
+    } else {
+        format!("\n<aside class=\"term-notes\"><dl>{out}</dl></aside>\n")
+    }
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
 fn sanitizer() -> ammonia::Builder<'static> {
     let mut b = ammonia::Builder::default();
     b.add_tags(["input", "section", "details", "summary", "mark"])
-        .add_generic_attributes(["id", "class", "style"])
+        .add_generic_attributes(["id", "class", "style", "role"])
         .add_tag_attributes("input", ["type", "checked", "disabled"])
         .add_tag_attributes("ol", ["start"])
         .add_tag_attributes("a", ["title"])
@@ -158,6 +249,59 @@ pub fn heading_slug(text: &str) -> String {
     }
 }
 
+/// All-capital words of 2–6 letters in the running text of a body (not in code, links,
+/// headings' ids or raw HTML): (byte offset in the body, word). Issue ids (`ISS-4`) are not
+/// words here.
+pub fn acronyms(body: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut skip = 0usize;
+    for (e, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        match e {
+            Event::Start(
+                Tag::Link { .. } | Tag::Image { .. } | Tag::CodeBlock(_) | Tag::HtmlBlock,
+            ) => skip += 1,
+            Event::End(TagEnd::Link | TagEnd::Image | TagEnd::CodeBlock | TagEnd::HtmlBlock) => {
+                skip = skip.saturating_sub(1)
+            }
+            Event::Text(t) if skip == 0 => {
+                let base = if body.get(range.clone()) == Some(&*t) {
+                    range.start
+                } else {
+                    body[range.clone()]
+                        .find(&*t)
+                        .map_or(range.start, |i| range.start + i)
+                };
+                scan_acronyms(&t, base, &mut out);
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn scan_acronyms(text: &str, base: usize, out: &mut Vec<(usize, String)>) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_uppercase()
+            || (i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_'))
+        {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_uppercase() {
+            i += 1;
+        }
+        let next = bytes.get(i).copied();
+        let id_like = next == Some(b'-') && bytes.get(i + 1).is_some_and(u8::is_ascii_digit);
+        let bounded = !next.is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_');
+        if (2..=6).contains(&(i - start)) && bounded && !id_like {
+            out.push((base + start, text[start..i].to_string()));
+        }
+    }
+}
+
 /// The first paragraph of a Markdown body as plain text, cut to `max` characters.
 pub fn excerpt(body: &str, max: usize) -> String {
     let mut text = String::new();
@@ -206,6 +350,14 @@ mod tests {
         assert!(!r.html.contains("<script"), "{}", r.html);
         assert!(!r.html.contains("javascript:"));
         assert!(!r.html.contains("onerror"));
+    }
+
+    #[test]
+    fn acronyms_are_found_outside_code_and_links_but_not_ids() {
+        let body = "The HIS and UAT.\n\n`SQL` and [API](x) and ISS-42 and HTTPSERVER and CamelCASE\n\n```\nJSON\n```\n";
+        let found: Vec<String> = acronyms(body).into_iter().map(|(_, w)| w).collect();
+        assert_eq!(found, ["HIS", "UAT"]);
+        assert_eq!(acronyms("x\n\nSLA here")[0].0, 3);
     }
 
     #[test]

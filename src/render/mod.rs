@@ -3,6 +3,7 @@
 
 mod chart;
 pub mod history_views;
+pub mod linker;
 pub mod markdown;
 pub mod theme;
 pub mod views;

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::history_views::*;
+use super::linker::{IssueInput, Linker, TermInput};
 use super::markdown::{Markdown, Rendered, excerpt};
 use crate::config::{Better, Config};
 use crate::content::*;
@@ -368,9 +369,23 @@ pub fn build(p: &Project, input: &ViewInput<'_>) -> SiteData {
         .chain(p.feedback.iter().map(|f| &f.meta))
         .chain(p.pages.iter().map(|p| &p.meta))
         .collect();
+    let linker = linker_for(p);
+    // A term's own definition does not link to itself (terms are the first targets).
+    let own_term: BTreeMap<&str, usize> = p
+        .terms
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.meta.path.as_str(), i))
+        .collect();
     let rendered: BTreeMap<&str, Rendered> = metas
         .par_iter()
-        .map(|m| (m.path.as_str(), md.render(&m.body)))
+        .map(|m| {
+            let own = own_term.get(m.path.as_str()).copied();
+            (
+                m.path.as_str(),
+                md.render_linked(&m.body, Some(&linker), "../", own),
+            )
+        })
         .collect();
     let html = |m: &Meta| rendered.get(m.path.as_str()).cloned().unwrap_or_default();
     let d = |w: &When| w.view(lang);
@@ -536,6 +551,43 @@ pub fn build(p: &Project, input: &ViewInput<'_>) -> SiteData {
         timeline,
         changelog,
     }
+}
+
+/// The linker over every client-visible term, alias and issue id of the project.
+pub fn linker_for(p: &Project) -> Linker {
+    let shorts: Vec<String> = p.terms.iter().map(|t| excerpt(&t.meta.body, 200)).collect();
+    let anchors: Vec<String> = p
+        .terms
+        .iter()
+        .map(|t| crate::content::sanitize_slug(&t.term))
+        .collect();
+    let terms: Vec<TermInput<'_>> = p
+        .terms
+        .iter()
+        .zip(shorts.iter().zip(&anchors))
+        .map(|(t, (short, anchor))| TermInput {
+            term: &t.term,
+            aliases: &t.aliases,
+            anchor,
+            short,
+        })
+        .collect();
+    let urls: Vec<String> = p
+        .issues
+        .iter()
+        .map(|i| format!("issues/{}.html", i.meta.slug))
+        .collect();
+    let issues: Vec<IssueInput<'_>> = p
+        .issues
+        .iter()
+        .zip(&urls)
+        .map(|(i, url)| IssueInput {
+            id: &i.id,
+            url,
+            title: &i.title,
+        })
+        .collect();
+    Linker::new(&terms, &issues)
 }
 
 fn note_view(n: &Note, r: Rendered, input: &ViewInput<'_>) -> NoteView {

@@ -1,0 +1,134 @@
+//! Checks of the content as a whole, beyond each file's own front matter: unexplained
+//! jargon, references to unknown or internal issues and milestones, broken relative links.
+//! `build` reports them as diagnostics too; `check` is where a team looks at them all.
+
+use std::collections::HashSet;
+
+use crate::config::Config;
+use crate::content::{Meta, Project};
+use crate::diag::{Diagnostic, Diagnostics, Severity, line_col_of};
+use crate::render::markdown;
+
+/// Acronyms every reader knows.
+const COMMON: &[&str] = &["OK", "ID", "PDF", "FAQ", "AM", "PM", "UTC"];
+
+/// Every whole-project diagnostic of a client-visible project.
+pub fn lint(p: &Project, config: &Config) -> Diagnostics {
+    let mut d = Diagnostics::default();
+    let metas = all_metas(p);
+    jargon(p, config, &metas, &mut d);
+    references(p, &metas, &mut d);
+    d
+}
+
+fn all_metas(p: &Project) -> Vec<&Meta> {
+    p.notes
+        .iter()
+        .map(|n| &n.meta)
+        .chain(p.issues.iter().map(|i| &i.meta))
+        .chain(p.milestones.iter().map(|m| &m.meta))
+        .chain(p.terms.iter().map(|t| &t.meta))
+        .chain(p.feedback.iter().map(|f| &f.meta))
+        .chain(p.pages.iter().map(|p| &p.meta))
+        .collect()
+}
+
+/// Where an offset of a body is in its file.
+fn at(meta: &Meta, offset: usize) -> (usize, usize) {
+    let (l, c) = line_col_of(&meta.body, offset);
+    (meta.body_line + l - 1, c)
+}
+
+fn jargon(p: &Project, config: &Config, metas: &[&Meta], d: &mut Diagnostics) {
+    let severity = match config.glossary.jargon.as_str() {
+        "off" => return,
+        "error" => Severity::Error,
+        _ => Severity::Warning,
+    };
+    let mut known: HashSet<&str> = COMMON.iter().copied().collect();
+    known.extend(config.glossary.allow.iter().map(String::as_str));
+    for t in &p.terms {
+        known.insert(&t.term);
+        known.extend(t.aliases.iter().map(String::as_str));
+    }
+    for meta in metas {
+        let mut reported = HashSet::new();
+        for (offset, word) in markdown::acronyms(&meta.body) {
+            if known.contains(word.as_str()) || !reported.insert(word.clone()) {
+                continue;
+            }
+            let (line, col) = at(meta, offset);
+            let message = format!("`{word}` is not explained in the glossary");
+            let diag = match severity {
+                Severity::Error => Diagnostic::error(message),
+                Severity::Warning => Diagnostic::warning(message),
+            };
+            d.push(diag.at(&meta.path).line_col(line, col).hint(format!(
+                "add glossary/{}.md with `term:` (or an alias) `{word}`, or list it in [glossary] allow",
+                word.to_lowercase()
+            )));
+        }
+    }
+}
+
+fn references(p: &Project, metas: &[&Meta], d: &mut Diagnostics) {
+    let issues: HashSet<&str> = p.issues.iter().map(|i| i.id.as_str()).collect();
+    let milestones: HashSet<&str> = p.milestones.iter().map(|m| m.id.as_str()).collect();
+    let hidden: Vec<&str> = p.hidden.iter().filter_map(|h| h.id.as_deref()).collect();
+    for i in &p.issues {
+        if let Some(m) = &i.milestone
+            && !milestones.contains(m.as_str())
+        {
+            let kind = if hidden.contains(&m.as_str()) {
+                "an internal"
+            } else {
+                "an unknown"
+            };
+            d.push(
+                Diagnostic::warning(format!("`milestone: {m}` names {kind} milestone"))
+                    .at(&i.meta.path)
+                    .hint("use the id (file stem or `id:`) of a milestone in milestones/"),
+            );
+        }
+    }
+    for f in &p.feedback {
+        for id in f.issues.iter().filter(|id| !issues.contains(id.as_str())) {
+            let kind = if hidden.contains(&id.as_str()) {
+                "an internal"
+            } else {
+                "an unknown"
+            };
+            d.push(
+                Diagnostic::warning(format!(
+                    "`issues` names {kind} issue `{id}`; it is not linked"
+                ))
+                .at(&f.meta.path),
+            );
+        }
+    }
+    for meta in metas {
+        for id in &hidden {
+            if let Some(offset) = find_word(&meta.body, id) {
+                let (line, col) = at(meta, offset);
+                d.push(
+                    Diagnostic::warning(format!("client-visible text mentions the internal item `{id}`"))
+                        .at(&meta.path)
+                        .line_col(line, col)
+                        .hint("the id is shown as plain text and not linked; reword, or make the item client-visible"),
+                );
+            }
+        }
+    }
+}
+
+/// The offset of `word` in `text` as a whole word.
+fn find_word(text: &str, word: &str) -> Option<usize> {
+    let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
+    text.match_indices(word).map(|(i, _)| i).find(|&i| {
+        !text[..i].chars().next_back().is_some_and(is_word)
+            && !text[i + word.len()..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_alphanumeric())
+    })
+}
