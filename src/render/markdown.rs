@@ -50,6 +50,12 @@ impl Markdown {
         let mut events: Vec<Event<'_>> =
             TextMergeStream::new(Parser::new_ext(body, options())).collect();
         remote_images_to_links(&mut events);
+        neutralise_urls(&mut events);
+        // Markdown itself can only produce safe HTML (text and attributes are escaped, URLs
+        // filtered above); only raw HTML written in the source needs the sanitiser.
+        let raw_html = events
+            .iter()
+            .any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
         let toc = anchor_headings(&mut events);
         let mut linked: Vec<usize> = exclude.into_iter().collect();
         if let Some(l) = linker.filter(|l| !l.is_empty()) {
@@ -62,8 +68,8 @@ impl Markdown {
         let mut out = String::with_capacity(body.len() * 3 / 2);
         html::push_html(&mut out, events.into_iter());
         let html = match &self.sanitizer {
-            Some(s) => s.clean(&out).to_string(),
-            None => out,
+            Some(s) if raw_html => s.clean(&out).to_string(),
+            _ => out,
         };
         Rendered { html, toc }
     }
@@ -76,6 +82,36 @@ fn options() -> Options {
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_GFM
+}
+
+/// Link targets with a scheme other than http(s), mailto or tel (`javascript:`, `data:`,
+/// `vbscript:`…) become `#`.
+fn neutralise_urls(events: &mut [Event<'_>]) {
+    for e in events.iter_mut() {
+        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = e
+            && !safe_url(dest_url)
+        {
+            *dest_url = CowStr::Borrowed("#");
+        }
+    }
+}
+
+/// A relative URL, or one with an allowed scheme.
+fn safe_url(url: &str) -> bool {
+    let u: String = url
+        .trim()
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect();
+    match u.split_once(':') {
+        Some((scheme, _)) if !scheme.contains(['/', '?', '#']) => {
+            matches!(
+                scheme.to_ascii_lowercase().as_str(),
+                "http" | "https" | "mailto" | "tel"
+            )
+        }
+        _ => true,
+    }
 }
 
 /// Whether a URL would make the reader's browser contact another host.
@@ -189,7 +225,7 @@ fn sanitizer() -> ammonia::Builder<'static> {
         .add_tag_attributes("a", ["title"])
         .filter_style_properties(HashSet::from(["text-align"]))
         .url_schemes(HashSet::from(["http", "https", "mailto", "tel"]))
-        .link_rel(Some("noopener noreferrer"))
+        .link_rel(None)
         .attribute_filter(|element, attribute, value| {
             // Raw HTML may not load remote media either.
             let loads = matches!(attribute, "src" | "srcset" | "poster" | "data");

@@ -6,6 +6,7 @@ mod support;
 mod build;
 mod cli;
 mod content;
+mod glossary;
 mod history;
 mod visibility;
 
