@@ -59,8 +59,11 @@ pub struct Loaded {
     pub now: When,
     pub diagnostics: Diagnostics,
     /// Seconds spent in each step, for `VITRINE_TIMINGS` and benchmarks.
-    pub timings: Vec<(&'static str, f64)>,
+    pub timings: Timings,
 }
+
+/// Seconds spent in each step of a build.
+pub type Timings = Vec<(&'static str, f64)>;
 
 /// What a build did, for the user and for benchmarks.
 #[derive(Debug, Clone)]
@@ -69,7 +72,7 @@ pub struct BuildReport {
     pub files: usize,
     pub out: PathBuf,
     pub revision: Option<String>,
-    pub timings: Vec<(&'static str, f64)>,
+    pub timings: Timings,
     pub diagnostics: Diagnostics,
 }
 
@@ -259,6 +262,33 @@ pub fn site_data(loaded: &Loaded, internal: bool, preview: bool) -> SiteData {
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let repo_root = Repo::discover(&opts.root).ok().and_then(|r| r.workdir());
     output::check_target(&opts.out, &opts.root, repo_root.as_deref())?;
+    let (files, loaded, mut timings) = render_files(opts)?;
+    let t = Instant::now();
+    let source = loaded
+        .revision
+        .as_ref()
+        .map_or("the work tree", |r| r.id.as_str());
+    output::write_atomically(
+        &opts.out,
+        &files,
+        &format!("built by vitrine from {source}\n"),
+    )?;
+    timings.push(("write", t.elapsed().as_secs_f64()));
+    Ok(BuildReport {
+        pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),
+        files: files.len(),
+        out: opts.out.clone(),
+        revision: loaded.revision.map(|r| r.id),
+        timings,
+        diagnostics: loaded.diagnostics,
+    })
+}
+
+/// Reads and renders the whole site into memory (`build` writes it, `serve` serves it,
+/// `publish` commits it).
+pub fn render_files(
+    opts: &BuildOptions,
+) -> Result<(Vec<render::OutFile>, Loaded, Timings), BuildError> {
     let mut loaded = load(opts)?;
     let mut timings = std::mem::take(&mut loaded.timings);
     if let Some(url) = &opts.base_url {
@@ -273,22 +303,89 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         Theme::load(&loaded.config.language, &loaded.project.theme).context("loading the theme")?;
     let files = render::render_site(&data, &theme, &loaded.project.assets)?;
     timings.push(("render", t.elapsed().as_secs_f64()));
-    let t = Instant::now();
-    let marker = format!(
-        "built by vitrine from {}\n",
-        loaded
-            .revision
-            .as_ref()
-            .map_or("the work tree", |r| r.id.as_str())
+    Ok((files, loaded, timings))
+}
+
+/// What `publish` should do.
+#[derive(Debug, Clone)]
+pub struct PublishOptions {
+    pub root: PathBuf,
+    pub branch: String,
+    pub remote: String,
+    pub push: bool,
+}
+
+/// What `publish` did.
+#[derive(Debug, Clone)]
+pub struct PublishReport {
+    /// The new commit on the branch, or `None` when the site had not changed.
+    pub commit: Option<String>,
+    pub source: String,
+    pub files: usize,
+    pub diagnostics: Diagnostics,
+}
+
+/// Builds the committed HEAD and commits the site onto `branch` (its previous tip as
+/// parent: history is kept, nothing is forced), then pushes it with the user's own git.
+pub fn publish(p: &PublishOptions) -> Result<PublishReport, BuildError> {
+    let repo = Repo::discover(&p.root)?;
+    let prefix = if repo.prefix().is_empty() {
+        String::new()
+    } else {
+        format!("{}/", repo.prefix())
+    };
+    let output = |p: &&String| {
+        ["public/", "public-internal/"]
+            .iter()
+            .any(|o| p.strip_prefix(&prefix).is_some_and(|r| r.starts_with(o)))
+    };
+    if let Some(dirty) = repo.dirty_paths()?.iter().find(|p| !output(p)) {
+        return Err(anyhow!(
+            "refusing to publish: `{dirty}` has uncommitted changes in the site root; publish builds the committed \
+             HEAD, so commit or stash them first"
+        )
+        .into());
+    }
+    let opts = BuildOptions {
+        root: p.root.clone(),
+        source: Source::Rev("HEAD".into()),
+        internal: false,
+        out: p.root.join("public"),
+        base_url: None,
+        use_cache: true,
+    };
+    let (mut files, loaded, _) = render_files(&opts)?;
+    let source = loaded
+        .revision
+        .as_ref()
+        .map(|r| r.id.clone())
+        .unwrap_or_default();
+    files.push(render::OutFile {
+        path: ".nojekyll".into(),
+        bytes: Vec::new(),
+    });
+    if let Some(cname) = &loaded.config.cname {
+        files.push(render::OutFile {
+            path: "CNAME".into(),
+            bytes: format!("{}\n", cname.trim()).into_bytes(),
+        });
+    }
+    let entries: Vec<(String, Vec<u8>)> = files
+        .iter()
+        .map(|f| (f.path.clone(), f.bytes.clone()))
+        .collect();
+    let message = format!(
+        "Publish status site from {}\n\nSource-Commit: {source}\n",
+        &source[..source.len().min(10)]
     );
-    output::write_atomically(&opts.out, &files, &marker)?;
-    timings.push(("write", t.elapsed().as_secs_f64()));
-    Ok(BuildReport {
-        pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),
+    let commit = repo.commit_files(&p.branch, &p.remote, &entries, &message)?;
+    if p.push {
+        repo.push(&p.remote, &p.branch)?;
+    }
+    Ok(PublishReport {
+        commit,
+        source,
         files: files.len(),
-        out: opts.out.clone(),
-        revision: loaded.revision.map(|r| r.id),
-        timings,
         diagnostics: loaded.diagnostics,
     })
 }

@@ -18,7 +18,83 @@ pub fn lint(p: &Project, config: &Config) -> Diagnostics {
     let metas = all_metas(p);
     jargon(p, config, &metas, &mut d);
     references(p, &metas, &mut d);
+    links(p, &metas, &mut d);
     d
+}
+
+/// Relative links in bodies that lead nowhere. Bodies are rendered one folder below the
+/// site root (`notes/x.html`), so `../issues/iss-1.html` is how one page links another.
+fn links(p: &Project, metas: &[&Meta], d: &mut Diagnostics) {
+    let mut pages: HashSet<String> = [
+        "index.html",
+        "notes/index.html",
+        "issues/index.html",
+        "milestones/index.html",
+        "timeline/index.html",
+        "glossary/index.html",
+        "feedback/index.html",
+        "metrics/index.html",
+        "changelog/index.html",
+        "404.html",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for (kind, meta) in p
+        .notes
+        .iter()
+        .map(|n| ("notes", &n.meta))
+        .chain(p.issues.iter().map(|n| ("issues", &n.meta)))
+        .chain(p.milestones.iter().map(|n| ("milestones", &n.meta)))
+        .chain(p.pages.iter().map(|n| ("pages", &n.meta)))
+    {
+        pages.insert(format!("{kind}/{}.html", meta.slug));
+    }
+    let sources: HashSet<&str> = metas.iter().map(|m| m.path.as_str()).collect();
+    for meta in metas {
+        for (offset, url) in markdown::relative_links(&meta.body) {
+            let target = url.split(['#', '?']).next().unwrap_or("");
+            if target.is_empty() {
+                continue;
+            }
+            let (line, col) = at(meta, offset);
+            if target.ends_with(".md") {
+                let dir = meta.path.rsplit_once('/').map_or("", |(d, _)| d);
+                let source = resolve(dir, target);
+                let hint = match &source {
+                    Some(s) if sources.contains(s.as_str()) => "link to its page instead, e.g. `../issues/iss-1.html` (the file name or id, lower case, .html)".to_string(),
+                    _ => "no such file in the site root".to_string(),
+                };
+                d.push(
+                    Diagnostic::warning(format!(
+                        "the link `{url}` points to a source file, which is not part of the site"
+                    ))
+                    .at(&meta.path)
+                    .line_col(line, col)
+                    .hint(hint),
+                );
+            } else if target.ends_with(".html")
+                && resolve("notes", target).is_none_or(|t| !pages.contains(&t))
+            {
+                d.push(Diagnostic::warning(format!("the link `{url}` leads to no page of the site")).at(&meta.path).line_col(line, col).hint("pages are linked as `../notes/<file name>.html`, `../issues/<id>.html`, `../pages/<file name>.html`"));
+            }
+        }
+    }
+}
+
+/// Joins a relative path to a folder; `None` if it climbs above the root.
+fn resolve(dir: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+    for seg in rel.split('/') {
+        match seg {
+            ".." => {
+                parts.pop()?;
+            }
+            "." | "" => {}
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
 }
 
 fn all_metas(p: &Project) -> Vec<&Meta> {

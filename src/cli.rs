@@ -22,14 +22,76 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Create a site root with a commented vitrine.toml and one example of each content kind.
+    Init(InitArgs),
+    /// Create a content file with its front matter filled in, and print its path.
+    New(NewArgs),
     /// Build the site from a committed revision (default HEAD).
     Build(BuildArgs),
     /// Report every problem in the content at once; exit 1 on errors.
     Check(CheckArgs),
+    /// Serve the work tree as a preview, rebuilding and reloading on every change.
+    Serve(ServeArgs),
+    /// Build the committed HEAD and commit the site onto a branch for GitHub Pages.
+    Publish(PublishArgs),
     /// Print the changelog (releases and their Conventional Commits) as Markdown.
     Changelog(ChangelogArgs),
     /// Replay the example site's history into a fresh repository and build it.
     Demo(DemoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to make a site root (created if missing).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Also write a GitHub Actions workflow that builds and publishes to GitHub Pages.
+    #[arg(long)]
+    pub github_actions: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// What to create.
+    #[arg(value_enum)]
+    pub kind: crate::scaffold::Kind,
+    /// Its title (for feedback: who it is from).
+    pub title: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The port (0 picks a free one).
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// The address to listen on. Only change it to share the preview on your network.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: String,
+    /// Open the site in the browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Serve the team's internal view.
+    #[arg(long)]
+    pub internal: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PublishArgs {
+    /// The branch that receives the site.
+    #[arg(long, default_value = "gh-pages")]
+    pub branch: String,
+    /// Push the branch afterwards with your own git and credentials.
+    #[arg(long)]
+    pub push: bool,
+    /// The remote to push to (and to compare with).
+    #[arg(long, default_value = "origin")]
+    pub remote: String,
+    /// Not allowed: publish always builds the committed HEAD.
+    #[arg(long, hide = true)]
+    pub worktree: bool,
+    /// Not allowed: the internal view is never published.
+    #[arg(long, hide = true)]
+    pub internal: bool,
 }
 
 #[derive(Debug, Args)]
@@ -113,8 +175,10 @@ impl SourceArgs {
 
 /// Runs the command and returns the exit status.
 pub fn run(cli: Cli) -> i32 {
-    if let Command::Demo(a) = &cli.command {
-        return run_demo(a).unwrap_or_else(report_error);
+    match &cli.command {
+        Command::Demo(a) => return run_demo(a).unwrap_or_else(report_error),
+        Command::Init(a) => return run_init(a).unwrap_or_else(report_error),
+        _ => {}
     }
     let root = match site_root(cli.root.as_deref()) {
         Ok(r) => r,
@@ -130,7 +194,32 @@ pub fn run(cli: Cli) -> i32 {
             let _ = write!(std::io::stdout(), "{md}");
             0
         }),
-        Command::Demo(_) => unreachable!("handled above"),
+        Command::New(a) => run_new(&root, a),
+        Command::Serve(a) => {
+            let opts = crate::serve::ServeOptions {
+                root: root.clone(),
+                bind: a.bind.clone(),
+                port: a.port,
+                open: a.open,
+                internal: a.internal,
+            };
+            crate::serve::serve(&opts)
+                .map(|()| 0)
+                .map_err(BuildError::from)
+        }
+        Command::Publish(a) if a.worktree || a.internal => {
+            let what = if a.worktree {
+                "--worktree (uncommitted files)"
+            } else {
+                "--internal (the team's view)"
+            };
+            eprintln!(
+                "error: publish refuses {what}: only the committed client site is ever published"
+            );
+            return 2;
+        }
+        Command::Publish(a) => run_publish(&root, a),
+        Command::Demo(_) | Command::Init(_) => unreachable!("handled above"),
     };
     match result {
         Ok(code) => code,
@@ -201,6 +290,95 @@ fn run_build(root: &Path, a: &BuildArgs) -> Result<i32, BuildError> {
             eprintln!("  {stage:>8}: {:.3} s", secs);
         }
     }
+    Ok(0)
+}
+
+fn run_init(a: &InitArgs) -> Result<i32, BuildError> {
+    let dir = &a.dir;
+    std::fs::create_dir_all(dir)
+        .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
+    let repo_root = crate::git::Repo::discover(dir)
+        .ok()
+        .and_then(|r| r.workdir());
+    let workflow = if a.github_actions {
+        let base = repo_root.clone().unwrap_or_else(|| dir.clone());
+        let abs = dir
+            .canonicalize()
+            .unwrap_or_else(|_| std::env::current_dir().unwrap_or_default().join(dir));
+        let base_abs = base.canonicalize().unwrap_or(base.clone());
+        let site = abs
+            .strip_prefix(&base_abs)
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_default();
+        Some((base, site))
+    } else {
+        None
+    };
+    let written = crate::scaffold::init(
+        dir,
+        workflow.as_ref().map(|(b, s)| (b.as_path(), s.as_str())),
+    )?;
+    for w in &written {
+        match w {
+            crate::scaffold::Written::Created(p) => eprintln!("created {}", p.display()),
+            crate::scaffold::Written::Kept(p) => eprintln!("kept    {} (it exists)", p.display()),
+        }
+    }
+    if repo_root.is_none() {
+        eprintln!(
+            "note: {} is not in a git repository yet; run `git init` and commit before `vitrine build`",
+            dir.display()
+        );
+    }
+    eprintln!(
+        "next: edit vitrine.toml, commit, then run `vitrine build` (or `vitrine build --worktree` to preview)"
+    );
+    Ok(0)
+}
+
+fn run_publish(root: &Path, a: &PublishArgs) -> Result<i32, BuildError> {
+    let opts = build::PublishOptions {
+        root: root.to_path_buf(),
+        branch: a.branch.clone(),
+        remote: a.remote.clone(),
+        push: a.push,
+    };
+    let report = build::publish(&opts)?;
+    print_diagnostics(&report.diagnostics);
+    let source = &report.source[..report.source.len().min(10)];
+    match &report.commit {
+        Some(c) => eprintln!(
+            "published {} files from {source} as commit {} on `{}`",
+            report.files,
+            &c[..10],
+            a.branch
+        ),
+        None => eprintln!(
+            "`{}` already holds the site of {source}; nothing to commit",
+            a.branch
+        ),
+    }
+    if a.push {
+        eprintln!("pushed `{}` to `{}`", a.branch, a.remote);
+    } else {
+        eprintln!(
+            "push it with `git push {} {}` (or run publish with --push)",
+            a.remote, a.branch
+        );
+    }
+    Ok(0)
+}
+
+fn run_new(root: &Path, a: &NewArgs) -> Result<i32, BuildError> {
+    let text = std::fs::read_to_string(root.join("vitrine.toml")).map_err(anyhow::Error::from)?;
+    let tz = crate::config::Config::parse(&text, Path::new("vitrine.toml"))
+        .map(|c| c.tz())
+        .unwrap_or(jiff::tz::TimeZone::UTC);
+    let path = crate::scaffold::new_item(root, a.kind, &a.title, &tz, jiff::Timestamp::now())?;
+    let shown = path
+        .strip_prefix(std::env::current_dir().unwrap_or_default())
+        .unwrap_or(&path);
+    let _ = writeln!(std::io::stdout(), "{}", shown.display());
     Ok(0)
 }
 

@@ -16,3 +16,5 @@ pub mod git;
 pub mod insight;
 pub mod output;
 pub mod render;
+pub mod scaffold;
+pub mod serve;

@@ -290,3 +290,126 @@ pub fn read_worktree(
     }
     Ok((files, skipped))
 }
+
+/// Publishing: a folder's files as a new commit on a branch, and the push.
+impl Repo {
+    /// Paths under the site root with uncommitted changes (ignored files excepted).
+    pub fn dirty_paths(&self) -> Result<Vec<String>> {
+        if self.repo.is_bare() {
+            return Ok(Vec::new());
+        }
+        let mut opts = git2::StatusOptions::new();
+        opts.include_untracked(true)
+            .recurse_untracked_dirs(true)
+            .include_ignored(false);
+        if !self.prefix.is_empty() {
+            opts.pathspec(format!("{}/", self.prefix));
+        }
+        let statuses = self.repo.statuses(Some(&mut opts))?;
+        Ok(statuses
+            .iter()
+            .filter_map(|s| s.path().ok().map(str::to_string))
+            .collect())
+    }
+
+    /// Commits `files` (path → bytes) as the whole tree of `branch`, with the branch's tip
+    /// (or, if there is no local branch, the remote's) as parent. Refuses when the remote
+    /// branch has commits the local one lacks. Returns `None` when nothing changed.
+    pub fn commit_files(
+        &self,
+        branch: &str,
+        remote: &str,
+        files: &[(String, Vec<u8>)],
+        message: &str,
+    ) -> Result<Option<String>> {
+        let local_ref = format!("refs/heads/{branch}");
+        let local = self.repo.refname_to_id(&local_ref).ok();
+        let remote_tip = self
+            .repo
+            .refname_to_id(&format!("refs/remotes/{remote}/{branch}"))
+            .ok();
+        if let (Some(l), Some(r)) = (local, remote_tip)
+            && l != r
+            && !self.repo.graph_descendant_of(l, r)?
+        {
+            bail!(
+                "refusing to publish: `{remote}/{branch}` has commits that the local `{branch}` lacks (someone else \
+                 published); run `git fetch {remote}` and `git branch -f {branch} {remote}/{branch}`, then publish again"
+            );
+        }
+        let parent = local
+            .or(remote_tip)
+            .map(|id| self.repo.find_commit(id))
+            .transpose()?;
+        let tree = self.write_tree(files)?;
+        if parent.as_ref().is_some_and(|p| p.tree_id() == tree) {
+            return Ok(None);
+        }
+        let sig = self
+            .repo
+            .signature()
+            .or_else(|_| git2::Signature::now("vitrine", "vitrine@localhost"))?;
+        let tree = self.repo.find_tree(tree)?;
+        let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
+        let id = self
+            .repo
+            .commit(None, &sig, &sig, message, &tree, &parents)?;
+        // Move the branch only if nobody moved it meanwhile (never a force).
+        match local {
+            Some(old) => {
+                self.repo
+                    .reference_matching(&local_ref, id, true, old, "vitrine publish")?;
+            }
+            None => {
+                self.repo
+                    .reference(&local_ref, id, false, "vitrine publish")?;
+            }
+        }
+        Ok(Some(id.to_string()))
+    }
+
+    /// Writes nested trees for `files` and returns the root tree id.
+    fn write_tree(&self, files: &[(String, Vec<u8>)]) -> Result<git2::Oid> {
+        let mut index = git2::Index::new()?;
+        for (path, bytes) in files {
+            let blob = self.repo.blob(bytes)?;
+            let entry = git2::IndexEntry {
+                ctime: git2::IndexTime::new(0, 0),
+                mtime: git2::IndexTime::new(0, 0),
+                dev: 0,
+                ino: 0,
+                mode: 0o100644,
+                uid: 0,
+                gid: 0,
+                file_size: bytes.len() as u32,
+                id: blob,
+                flags: 0,
+                flags_extended: 0,
+                path: path.as_bytes().to_vec(),
+            };
+            index.add(&entry)?;
+        }
+        Ok(index.write_tree_to(&self.repo)?)
+    }
+
+    /// `git push REMOTE BRANCH` with the user's own git, credentials and hooks (no force).
+    pub fn push(&self, remote: &str, branch: &str) -> Result<()> {
+        let dir = self.repo.workdir().unwrap_or_else(|| self.repo.path());
+        let status = std::process::Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args([
+                "push",
+                remote,
+                &format!("refs/heads/{branch}:refs/heads/{branch}"),
+            ])
+            .status()
+            .context("cannot run `git push`; is git installed?")?;
+        if !status.success() {
+            bail!(
+                "`git push {remote} {branch}` failed (see its message above); the commit is kept on the local `{branch}`"
+            );
+        }
+        Ok(())
+    }
+}

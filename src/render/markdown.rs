@@ -285,6 +285,18 @@ pub fn heading_slug(text: &str) -> String {
     }
 }
 
+/// Relative link targets in a body (no scheme, not `#…`, not `/…`): (offset, URL).
+pub fn relative_links(body: &str) -> Vec<(usize, String)> {
+    Parser::new_ext(body, options())
+        .into_offset_iter()
+        .filter_map(|(e, range)| match e {
+            Event::Start(Tag::Link { dest_url, .. }) => Some((range.start, dest_url.to_string())),
+            _ => None,
+        })
+        .filter(|(_, u)| !u.is_empty() && !u.starts_with(['#', '/']) && !u.contains(':'))
+        .collect()
+}
+
 /// All-capital words of 2–6 letters in the running text of a body (not in code, links,
 /// headings' ids or raw HTML): (byte offset in the body, word). Issue ids (`ISS-4`) are not
 /// words here.

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod authoring;
 mod build;
 mod cli;
 mod content;
