@@ -2,6 +2,7 @@
 //! output. Each step is a function of the previous step's plain data.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{Context, Result, anyhow};
@@ -34,6 +35,37 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Reuse and update the history cache under `.git/vitrine/`.
     pub use_cache: bool,
+    /// What one process keeps between rebuilds (`serve`).
+    pub memo: Option<Arc<Memo>>,
+}
+
+/// Kept in memory between the rebuilds of one `serve`: the history index of the last
+/// HEAD, and every parsed version (named by its blob id, so never stale).
+#[derive(Default)]
+pub struct Memo {
+    inner: std::sync::Mutex<(Option<Arc<HistoryIndex>>, Versions)>,
+}
+
+impl std::fmt::Debug for Memo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Memo")
+    }
+}
+
+impl Memo {
+    fn history_at(&self, tip: &str) -> Option<Arc<HistoryIndex>> {
+        let g = self.inner.lock().ok()?;
+        g.0.clone().filter(|h| h.tip == tip)
+    }
+    fn versions(&self) -> Versions {
+        self.inner.lock().map(|g| g.1.clone()).unwrap_or_default()
+    }
+    fn remember(&self, history: Arc<HistoryIndex>, versions: &Versions) {
+        if let Ok(mut g) = self.inner.lock() {
+            g.0 = Some(history);
+            g.1.extend(versions.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+    }
 }
 
 /// A failure of the content or the repository; the CLI exits with status 1.
@@ -50,7 +82,7 @@ pub struct Loaded {
     pub config: Config,
     pub project: Project,
     pub revision: Option<Revision>,
-    pub history: Option<HistoryIndex>,
+    pub history: Option<Arc<HistoryIndex>>,
     /// Front matter of every version of issues and milestones, by blob id.
     pub versions: Versions,
     /// Tags (name, commit id).
@@ -115,7 +147,11 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded, BuildError> {
         (Some(repo), Some(rev)) => {
             timings.push(("tree", t.elapsed().as_secs_f64()));
             let t = Instant::now();
-            let h = repo.history(rev, opts.use_cache)?.0;
+            let memoised = opts.memo.as_ref().and_then(|m| m.history_at(&rev.id));
+            let h = match memoised {
+                Some(h) => h,
+                None => Arc::new(repo.history(rev, opts.use_cache)?.0),
+            };
             timings.push(("history", t.elapsed().as_secs_f64()));
             Some(h)
         }
@@ -133,7 +169,7 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded, BuildError> {
     }
     .unwrap_or_else(|| When::from_commit(jiff::Timestamp::now(), &tz));
     let dating = Dating {
-        history: history.as_ref(),
+        history: history.as_deref(),
         fallback: now.clone(),
     };
     let t = Instant::now();
@@ -146,17 +182,25 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded, BuildError> {
         },
     );
     diagnostics.extend(diags);
+    timings.push(("parse", t.elapsed().as_secs_f64()));
+    let t = Instant::now();
     if !internal {
         diagnostics.extend(crate::check::lint(&project, &config));
     }
+    timings.push(("lint", t.elapsed().as_secs_f64()));
+    let t = Instant::now();
     let (versions, tags) = match (&repo, &history) {
-        (Some(repo), Some(h)) => (
-            read_versions(repo, h, &project, &mut diagnostics),
-            repo.tags(),
-        ),
+        (Some(repo), Some(h)) => {
+            let known = opts.memo.as_ref().map(|m| m.versions());
+            let versions = read_versions(repo, h, &project, known.as_ref(), &mut diagnostics);
+            if let Some(m) = &opts.memo {
+                m.remember(h.clone(), &versions);
+            }
+            (versions, repo.tags())
+        }
         _ => Default::default(),
     };
-    timings.push(("content", t.elapsed().as_secs_f64()));
+    timings.push(("versions", t.elapsed().as_secs_f64()));
     Ok(Loaded {
         config,
         project,
@@ -172,7 +216,13 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded, BuildError> {
 
 /// Parses the front matter of every version of every issue and milestone. A version that
 /// cannot be read is skipped with a warning: history never fails a build.
-fn read_versions(repo: &Repo, h: &HistoryIndex, p: &Project, diags: &mut Diagnostics) -> Versions {
+fn read_versions(
+    repo: &Repo,
+    h: &HistoryIndex,
+    p: &Project,
+    known: Option<&Versions>,
+    diags: &mut Diagnostics,
+) -> Versions {
     let paths = p
         .issues
         .iter()
@@ -187,15 +237,33 @@ fn read_versions(repo: &Repo, h: &HistoryIndex, p: &Project, diags: &mut Diagnos
     wanted.sort_unstable();
     wanted.dedup_by(|a, b| a.0 == b.0);
     let mut out = Versions::new();
+    if let Some(known) = known {
+        // Versions are named by their content: a remembered parse is always right.
+        wanted.retain(|w| match known.get(w.0) {
+            Some(map) => {
+                out.insert(w.0.to_string(), map.clone());
+                false
+            }
+            None => true,
+        });
+    }
+    // Blobs are read serially (a repository is not shared across threads), parsed in parallel.
     let blobs = repo.read_blobs(wanted.iter().map(|w| w.0));
-    for (blob, bytes) in blobs {
-        let Ok(i) = wanted.binary_search_by(|w| w.0.cmp(blob.as_str())) else {
-            continue;
-        };
-        let (_, path, commit) = wanted[i];
-        match content::front_matter_of(&bytes, path) {
+    let parsed: Vec<_> = {
+        use rayon::prelude::*;
+        blobs
+            .into_par_iter()
+            .filter_map(|(blob, bytes)| {
+                let i = wanted.binary_search_by(|w| w.0.cmp(blob.as_str())).ok()?;
+                let (_, path, commit) = wanted[i];
+                Some((blob, path, commit, content::front_matter_of(&bytes, path)))
+            })
+            .collect()
+    };
+    for (blob, path, commit, result) in parsed {
+        match result {
             Ok(map) => {
-                out.insert(blob, map);
+                out.insert(blob, Arc::new(map));
             }
             Err(e) => diags.push(
                 Diagnostic::warning(format!(
@@ -239,7 +307,7 @@ fn read_config(files: &[SourceFile], source: &Source) -> Result<Config, BuildErr
 pub fn site_data(loaded: &Loaded, internal: bool, preview: bool) -> SiteData {
     let history = crate::insight::history_data(
         &loaded.project,
-        loaded.history.as_ref(),
+        loaded.history.as_deref(),
         &loaded.versions,
         &loaded.tags,
         &loaded.config,
@@ -284,11 +352,15 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     })
 }
 
-/// Reads and renders the whole site into memory (`build` writes it, `serve` serves it,
-/// `publish` commits it).
-pub fn render_files(
-    opts: &BuildOptions,
-) -> Result<(Vec<render::OutFile>, Loaded, Timings), BuildError> {
+/// A site ready to render: every view, the theme and the static files.
+pub struct Prepared {
+    pub data: SiteData,
+    pub theme: Theme,
+    pub assets: Vec<(String, Vec<u8>)>,
+}
+
+/// Reads the site and builds every view (`serve` renders pages from it on request).
+pub fn prepare(opts: &BuildOptions) -> Result<(Prepared, Loaded, Timings), BuildError> {
     let mut loaded = load(opts)?;
     let mut timings = std::mem::take(&mut loaded.timings);
     if let Some(url) = &opts.base_url {
@@ -301,7 +373,26 @@ pub fn render_files(
     let data = site_data(&loaded, opts.internal, opts.source == Source::Worktree);
     let theme =
         Theme::load(&loaded.config.language, &loaded.project.theme).context("loading the theme")?;
-    let files = render::render_site(&data, &theme, &loaded.project.assets)?;
+    let assets = std::mem::take(&mut loaded.project.assets);
+    timings.push(("views", t.elapsed().as_secs_f64()));
+    Ok((
+        Prepared {
+            data,
+            theme,
+            assets,
+        },
+        loaded,
+        timings,
+    ))
+}
+
+/// Reads and renders the whole site into memory (`build` writes it, `publish` commits it).
+pub fn render_files(
+    opts: &BuildOptions,
+) -> Result<(Vec<render::OutFile>, Loaded, Timings), BuildError> {
+    let (site, loaded, mut timings) = prepare(opts)?;
+    let t = Instant::now();
+    let files = render::render_site(&site.data, &site.theme, &site.assets)?;
     timings.push(("render", t.elapsed().as_secs_f64()));
     Ok((files, loaded, timings))
 }
@@ -353,6 +444,7 @@ pub fn publish(p: &PublishOptions) -> Result<PublishReport, BuildError> {
         out: p.root.join("public"),
         base_url: None,
         use_cache: true,
+        memo: None,
     };
     let (mut files, loaded, _) = render_files(&opts)?;
     let source = loaded

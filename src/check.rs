@@ -127,9 +127,14 @@ fn jargon(p: &Project, config: &Config, metas: &[&Meta], d: &mut Diagnostics) {
         known.insert(&t.term);
         known.extend(t.aliases.iter().map(String::as_str));
     }
-    for meta in metas {
+    use rayon::prelude::*;
+    let found: Vec<(&Meta, Vec<(usize, String)>)> = metas
+        .par_iter()
+        .map(|m| (*m, markdown::acronyms(&m.body)))
+        .collect();
+    for (meta, words) in found {
         let mut reported = HashSet::new();
-        for (offset, word) in markdown::acronyms(&meta.body) {
+        for (offset, word) in words {
             if known.contains(word.as_str()) || !reported.insert(word.clone()) {
                 continue;
             }

@@ -254,6 +254,7 @@ fn run_build(root: &Path, a: &BuildArgs) -> Result<i32, BuildError> {
         out,
         base_url: a.base_url.clone(),
         use_cache: !a.no_cache,
+        memo: None,
     };
     if a.context {
         let loaded = build::load(&opts)?;
@@ -423,6 +424,7 @@ fn run_check(root: &Path, a: &CheckArgs) -> Result<i32, BuildError> {
         out: root.join("public"),
         base_url: None,
         use_cache: true,
+        memo: None,
     };
     let loaded = build::load(&opts)?;
     let d = &loaded.diagnostics;

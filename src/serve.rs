@@ -4,7 +4,6 @@
 //! trigger a rebuild and a failed rebuild keeps serving the last good site, with the
 //! diagnostics shown over it.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
@@ -13,6 +12,7 @@ use anyhow::{Context, Result};
 use notify::RecursiveMode;
 
 use crate::build::{self, BuildError, BuildOptions, Source};
+use crate::render;
 
 /// Options of `serve`.
 #[derive(Debug, Clone)]
@@ -27,7 +27,8 @@ pub struct ServeOptions {
 /// The site being served.
 #[derive(Default)]
 struct State {
-    files: HashMap<String, Vec<u8>>,
+    /// The last good site; pages are rendered from it on request.
+    site: Option<Arc<build::Prepared>>,
     /// Bumped on every rebuild, good or failed: pages poll it to reload.
     generation: u64,
     /// The diagnostics of the last failed rebuild.
@@ -39,7 +40,8 @@ type Shared = Arc<(Mutex<State>, Condvar)>;
 /// Runs the server until the process is interrupted.
 pub fn serve(opts: &ServeOptions) -> Result<()> {
     let shared: Shared = Arc::new((Mutex::new(State::default()), Condvar::new()));
-    rebuild(opts, &shared);
+    let memo = Arc::new(build::Memo::default());
+    rebuild(opts, &shared, &memo);
     let server = tiny_http::Server::http((opts.bind.as_str(), opts.port))
         .map_err(|e| anyhow::anyhow!("cannot listen on {}:{}: {e}", opts.bind, opts.port))?;
     let url = format!(
@@ -51,7 +53,7 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
         "serving the work tree of {} at {url} (Ctrl-C to stop)",
         opts.root.display()
     );
-    let _watcher = watch(opts, shared.clone())?;
+    let _watcher = watch(opts, shared.clone(), memo)?;
     if opts.open {
         open_browser(&url);
     }
@@ -63,7 +65,7 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
 }
 
 /// Builds the work tree into memory and publishes the result (or the errors) to pages.
-fn rebuild(opts: &ServeOptions, shared: &Shared) {
+fn rebuild(opts: &ServeOptions, shared: &Shared, memo: &Arc<build::Memo>) {
     let build = BuildOptions {
         root: opts.root.clone(),
         source: Source::Worktree,
@@ -71,18 +73,20 @@ fn rebuild(opts: &ServeOptions, shared: &Shared) {
         out: opts.root.join("public"),
         base_url: None,
         use_cache: true,
+        memo: Some(memo.clone()),
     };
-    let result = build::render_files(&build);
+    let t = std::time::Instant::now();
+    let result = build::prepare(&build);
     let (lock, cvar) = &**shared;
     let mut state = lock.lock().unwrap_or_else(|e| e.into_inner());
     state.generation += 1;
     match result {
-        Ok((files, loaded, _)) => {
+        Ok((site, loaded, _)) => {
             for d in loaded.diagnostics.iter() {
                 eprintln!("{d}");
             }
-            eprintln!("rebuilt: {} files", files.len());
-            state.files = files.into_iter().map(|f| (f.path, f.bytes)).collect();
+            eprintln!("rebuilt in {} ms", t.elapsed().as_millis());
+            state.site = Some(Arc::new(site));
             state.errors = None;
         }
         Err(e) => {
@@ -106,6 +110,7 @@ fn rebuild(opts: &ServeOptions, shared: &Shared) {
 fn watch(
     opts: &ServeOptions,
     shared: Shared,
+    memo: Arc<build::Memo>,
 ) -> Result<
     notify_debouncer_full::Debouncer<
         notify::RecommendedWatcher,
@@ -113,7 +118,11 @@ fn watch(
     >,
 > {
     let (tx, rx) = std::sync::mpsc::channel();
-    let mut debouncer = notify_debouncer_full::new_debouncer(Duration::from_millis(250), None, tx)?;
+    let mut debouncer = notify_debouncer_full::new_debouncer(
+        Duration::from_millis(20),
+        Some(Duration::from_millis(5)),
+        tx,
+    )?;
     debouncer
         .watch(&opts.root, RecursiveMode::Recursive)
         .with_context(|| format!("cannot watch {}", opts.root.display()))?;
@@ -143,7 +152,7 @@ fn watch(
                 if std::env::var_os("VITRINE_DEBUG").is_some() {
                     eprintln!("change: {}", p.display());
                 }
-                rebuild(&opts, &shared);
+                rebuild(&opts, &shared, &memo);
             }
         }
     });
@@ -178,29 +187,39 @@ fn respond(request: tiny_http::Request, shared: &Shared) {
         );
         return;
     }
-    let (status, bytes, mime) = {
+    let (site, generation, errors) = {
         let (lock, _) = &**shared;
         let state = lock.lock().unwrap_or_else(|e| e.into_inner());
-        let key = decode(path.trim_start_matches('/'));
-        let key = if key.is_empty() || key.ends_with('/') {
-            format!("{key}index.html")
-        } else {
-            key
-        };
-        let (status, key) = match state.files.contains_key(&key) {
-            true => (200, key),
-            false => (404, "404.html".to_string()),
-        };
-        let mut bytes = state
-            .files
-            .get(&key)
-            .cloned()
-            .unwrap_or_else(|| b"not found".to_vec());
-        let mime = mime_of(&key);
-        if mime.starts_with("text/html") {
-            bytes = inject(&bytes, state.generation, state.errors.as_deref());
-        }
-        (status, bytes, mime)
+        (state.site.clone(), state.generation, state.errors.clone())
+    };
+    let key = decode(path.trim_start_matches('/'));
+    let key = if key.is_empty() || key.ends_with('/') {
+        format!("{key}index.html")
+    } else {
+        key
+    };
+    let render = |p: &str| {
+        site.as_ref().and_then(|s| {
+            render::render_one(&s.data, &s.theme, &s.assets, p)
+                .ok()
+                .flatten()
+        })
+    };
+    let (status, key, bytes) = match render(&key) {
+        Some(f) => (200, key, f.bytes),
+        None => (
+            404,
+            "404.html".to_string(),
+            render("404.html")
+                .map(|f| f.bytes)
+                .unwrap_or_else(|| b"not found".to_vec()),
+        ),
+    };
+    let mime = mime_of(&key);
+    let bytes = if mime.starts_with("text/html") {
+        inject(&bytes, generation, errors.as_deref())
+    } else {
+        bytes
     };
     let response = tiny_http::Response::from_data(bytes)
         .with_status_code(status)

@@ -74,30 +74,71 @@ const KINDS: &[&str] = &[
 
 /// Reads every file of the site root into a [`Project`].
 pub fn load(files: Vec<SourceFile>, opts: &LoadOptions<'_>) -> (Project, Diagnostics) {
-    let mut project = Project::default();
-    let mut diags = Diagnostics::default();
+    use rayon::prelude::*;
     let tz = opts.config.tz();
-    for file in files {
+    // Files are independent: each worker fills its own partial project, merged at the end.
+    let (mut project, mut diags) = files
+        .into_par_iter()
+        .fold(
+            || (Project::default(), Diagnostics::default()),
+            |(mut project, mut diags), file| {
+                load_file(&mut project, file, opts, &tz, &mut diags);
+                (project, diags)
+            },
+        )
+        .reduce(
+            || (Project::default(), Diagnostics::default()),
+            |a, b| merge(a, b),
+        );
+    finish(&mut project, &mut diags);
+    (project, diags)
+}
+
+fn merge(
+    (mut p, mut d): (Project, Diagnostics),
+    (q, e): (Project, Diagnostics),
+) -> (Project, Diagnostics) {
+    p.notes.extend(q.notes);
+    p.issues.extend(q.issues);
+    p.milestones.extend(q.milestones);
+    p.terms.extend(q.terms);
+    p.feedback.extend(q.feedback);
+    p.pages.extend(q.pages);
+    p.metrics.extend(q.metrics);
+    p.assets.extend(q.assets);
+    p.theme.extend(q.theme);
+    p.hidden.extend(q.hidden);
+    d.extend(e);
+    (p, d)
+}
+
+/// Files one file of the site root into the project.
+fn load_file(
+    project: &mut Project,
+    file: SourceFile,
+    opts: &LoadOptions<'_>,
+    tz: &TimeZone,
+    diags: &mut Diagnostics,
+) {
+    {
         let top = file.path.split('/').next().unwrap_or("");
         if let Some(rest) = file.path.strip_prefix("static/") {
             project.assets.push((rest.to_string(), file.bytes));
         } else if let Some(rest) = file.path.strip_prefix("theme/") {
             project.theme.push((rest.to_string(), file.bytes));
         } else if top == "metrics" && file.path.ends_with(".csv") {
-            if let Some(text) = text_of(&file, &mut diags) {
+            if let Some(text) = text_of(&file, diags) {
                 project
                     .metrics
-                    .extend(metrics::parse(&file.path, &text, &tz, &mut diags));
+                    .extend(metrics::parse(&file.path, &text, tz, diags));
             }
         } else if KINDS.contains(&top)
             && file.path.ends_with(".md")
-            && let Some(text) = text_of(&file, &mut diags)
+            && let Some(text) = text_of(&file, diags)
         {
-            load_item(&mut project, top, &file.path, &text, opts, &tz, &mut diags);
+            load_item(project, top, &file.path, &text, opts, tz, diags);
         }
     }
-    finish(&mut project, &mut diags);
-    (project, diags)
 }
 
 /// The file's text, or a warning when it is binary or not UTF-8.

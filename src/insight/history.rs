@@ -12,7 +12,7 @@ use crate::dates::{When, days_between};
 use crate::git::{CommitMeta, HistoryIndex};
 
 /// Parsed front matter of each version, by blob id.
-pub type Versions = HashMap<String, Map<String, Value>>;
+pub type Versions = HashMap<String, std::sync::Arc<Map<String, Value>>>;
 
 /// One field that changed in one commit.
 #[derive(Debug, Clone, PartialEq)]

@@ -122,17 +122,29 @@ pub fn history_data(
     let tz = config.tz();
     let mut data = HistoryData::default();
     if let Some(index) = index {
-        for i in &p.issues {
-            let h = history::item_history(
-                index,
-                versions,
-                &i.meta.path,
-                history::ISSUE_FIELDS,
-                &["resolved", "closed", "wont-fix"],
-                &tz,
-            );
-            data.issues.insert(i.meta.path.clone(), h);
-        }
+        use rayon::prelude::*;
+        let (issues, changelog) = rayon::join(
+            || {
+                p.issues
+                    .par_iter()
+                    .map(|i| {
+                        let closing = &["resolved", "closed", "wont-fix"];
+                        let h = history::item_history(
+                            index,
+                            versions,
+                            &i.meta.path,
+                            history::ISSUE_FIELDS,
+                            closing,
+                            &tz,
+                        );
+                        (i.meta.path.clone(), h)
+                    })
+                    .collect()
+            },
+            || changelog::changelog(index, tags, &config.changelog),
+        );
+        data.issues = issues;
+        data.changelog = changelog;
         for m in &p.milestones {
             let h = history::item_history(
                 index,
@@ -153,7 +165,6 @@ pub fn history_data(
                     .collect(),
             );
         }
-        data.changelog = changelog::changelog(index, tags, &config.changelog);
     }
     let h = timeline::Histories {
         issues: &data.issues,

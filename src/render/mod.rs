@@ -106,11 +106,8 @@ enum Data<'a> {
 }
 
 /// Renders every page of the site, in parallel, plus the theme's and the site's static files.
-pub fn render_site(
-    data: &SiteData,
-    theme: &Theme,
-    assets: &[(String, Vec<u8>)],
-) -> Result<Vec<OutFile>> {
+/// Every page of the site and what it shows.
+fn plan<'a>(data: &'a SiteData, theme: &Theme) -> Vec<Job<'a>> {
     let t = |k: &str| {
         theme
             .strings
@@ -270,6 +267,16 @@ pub fn render_site(
             Data::Page { page_view: p },
         )
     }));
+    jobs
+}
+
+/// Renders every page of the site, in parallel, plus the theme's and the site's static files.
+pub fn render_site(
+    data: &SiteData,
+    theme: &Theme,
+    assets: &[(String, Vec<u8>)],
+) -> Result<Vec<OutFile>> {
+    let jobs = plan(data, theme);
     let mut files: Vec<OutFile> = jobs
         .par_iter()
         .map(|j| render_job(j, data, theme))
@@ -286,6 +293,32 @@ pub fn render_site(
         files.push(sitemap(base, &files));
     }
     Ok(files)
+}
+
+/// Renders the one file at `path` (for `serve`, which renders on request).
+pub fn render_one(
+    data: &SiteData,
+    theme: &Theme,
+    assets: &[(String, Vec<u8>)],
+    path: &str,
+) -> Result<Option<OutFile>> {
+    if let Some(j) = plan(data, theme).iter().find(|j| j.path == path) {
+        return render_job(j, data, theme).map(Some);
+    }
+    let file = |p: &str, b: &Vec<u8>| OutFile {
+        path: p.to_string(),
+        bytes: b.clone(),
+    };
+    if let Some(b) = path
+        .strip_prefix("assets/")
+        .and_then(|p| theme.statics.get(p))
+    {
+        return Ok(Some(file(path, b)));
+    }
+    Ok(assets
+        .iter()
+        .find(|(p, _)| p == path)
+        .map(|(p, b)| file(p, b)))
 }
 
 fn job<'a>(
