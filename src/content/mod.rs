@@ -86,10 +86,7 @@ pub fn load(files: Vec<SourceFile>, opts: &LoadOptions<'_>) -> (Project, Diagnos
                 (project, diags)
             },
         )
-        .reduce(
-            || (Project::default(), Diagnostics::default()),
-            |a, b| merge(a, b),
-        );
+        .reduce(|| (Project::default(), Diagnostics::default()), merge);
     finish(&mut project, &mut diags);
     (project, diags)
 }
