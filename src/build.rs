@@ -227,7 +227,8 @@ fn read_versions(
         .issues
         .iter()
         .map(|i| &i.meta.path)
-        .chain(p.milestones.iter().map(|m| &m.meta.path));
+        .chain(p.milestones.iter().map(|m| &m.meta.path))
+        .chain(p.feedback.iter().map(|f| &f.meta.path));
     let mut wanted: Vec<(&str, &str, &str)> = Vec::new();
     for path in paths {
         for e in h.versions(path) {
@@ -312,9 +313,30 @@ pub fn site_data(loaded: &Loaded, internal: bool, preview: bool) -> SiteData {
         &loaded.tags,
         &loaded.config,
     );
+    let mut history = history;
+    let reports = if loaded.config.reports.enabled {
+        period_reports(loaded, &history.changelog)
+    } else {
+        Vec::new()
+    };
+    for (period, _) in &reports {
+        let when = When::from_commit(
+            jiff::Timestamp::from_second(period.end).unwrap_or_default(),
+            &loaded.config.tz(),
+        );
+        history.timeline.push(crate::insight::timeline::Event {
+            when,
+            kind: crate::insight::timeline::EventKind::Report,
+            title: period.label.clone(),
+            target: crate::insight::timeline::Target::Report(period.key.clone()),
+            change: None,
+        });
+    }
+    history.timeline.sort_by(|a, b| b.when.cmp(&a.when));
     let input = ViewInput {
         config: &loaded.config,
         history: &history,
+        reports: &reports,
         internal,
         preview,
         revision: loaded.revision.as_ref().map(|r| RevisionView {
@@ -324,6 +346,66 @@ pub fn site_data(loaded: &Loaded, internal: bool, preview: bool) -> SiteData {
         now: loaded.now.clone(),
     };
     render::views::build(&loaded.project, &input)
+}
+
+/// One report per period of the communication cadence, from the first commit to the built
+/// revision (newest first). Each is computed from the history index, not from a tree.
+fn period_reports(
+    loaded: &Loaded,
+    releases: &[crate::insight::changelog::Release],
+) -> Vec<(
+    crate::insight::report::Period,
+    crate::insight::report::Report,
+)> {
+    use rayon::prelude::*;
+    let Some(index) = loaded.history.as_deref() else {
+        return Vec::new();
+    };
+    let (Some(first), Some(last)) = (
+        index.commits.iter().map(|c| c.time).min(),
+        Some(loaded.now.timestamp().as_second()),
+    ) else {
+        return Vec::new();
+    };
+    let monthly = loaded.config.communication.cadence.as_deref() == Some("monthly");
+    let periods = crate::insight::report::periods(
+        first,
+        last,
+        monthly,
+        &loaded.config.tz(),
+        &loaded.config.language,
+    );
+    let states = crate::insight::report::states(&loaded.project, Some(index), &loaded.versions);
+    let input = crate::insight::report::Input {
+        project: &loaded.project,
+        releases,
+        config: &loaded.config,
+        states: &states,
+    };
+    let tz = loaded.config.tz();
+    // A period runs from just before its first second (`start`) to its last (`end`).
+    let end = |t: i64, shown: i64| {
+        let commit = commit_at(index, t).map(|c| c.id.clone());
+        let time = When::from_commit(jiff::Timestamp::from_second(shown).unwrap_or_default(), &tz)
+            .view("en")
+            .stamp;
+        crate::insight::report::End {
+            spec: None,
+            commit,
+            time,
+            ts: t,
+        }
+    };
+    let mut out: Vec<_> = periods
+        .into_par_iter()
+        .map(|p| {
+            let to = p.end.min(last);
+            let r = crate::insight::report::report(&input, end(p.start, p.start + 1), end(to, to));
+            (p, r)
+        })
+        .collect();
+    out.sort_by_key(|r| std::cmp::Reverse(r.0.start));
+    out
 }
 
 /// Builds the site and swaps it into `opts.out`.
@@ -505,4 +587,165 @@ pub fn changelog(root: &Path, spec: &str, use_cache: bool) -> Result<String, Bui
         &views,
         &theme.strings,
     ))
+}
+
+/// The formats of `vitrine report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// Markdown, for e-mail and chat.
+    Md,
+    /// Plain text.
+    Text,
+    /// A standalone, printable HTML page.
+    Html,
+    /// JSON (schema: docs/report.schema.json).
+    Json,
+}
+
+/// What `vitrine report` compares.
+#[derive(Debug, Clone)]
+pub struct ReportOptions {
+    pub root: PathBuf,
+    /// A revision or a date (`YYYY-MM-DD`: the end of that day in the site's time zone).
+    pub from: String,
+    /// The same; default `HEAD`.
+    pub to: Option<String>,
+    pub format: ReportFormat,
+    pub internal: bool,
+}
+
+/// The end of a day (`YYYY-MM-DD`) in `tz`, as Unix seconds.
+fn end_of_day(s: &str, tz: &jiff::tz::TimeZone) -> Option<i64> {
+    let d: jiff::civil::Date = s.trim().parse().ok().filter(|_| s.trim().len() == 10)?;
+    let next = d.tomorrow().ok()?.to_zoned_datetime(tz.clone()).ok()?;
+    Some(next.timestamp().as_second() - 1)
+}
+
+/// The newest commit of `index` at or before `t`.
+fn commit_at(index: &HistoryIndex, t: i64) -> Option<&crate::git::CommitMeta> {
+    index
+        .commits
+        .iter()
+        .filter(|c| c.time <= t)
+        .max_by_key(|c| c.time)
+}
+
+/// Writes the report between two revisions or dates.
+pub fn report(o: &ReportOptions) -> Result<String, BuildError> {
+    let repo = Repo::discover(&o.root)?;
+    let head = repo.resolve("HEAD")?;
+    let head_config = repo
+        .read_file(&head, "vitrine.toml")?
+        .map(|bytes| SourceFile {
+            path: "vitrine.toml".into(),
+            bytes,
+        });
+    let tz = read_config(
+        &head_config.into_iter().collect::<Vec<_>>(),
+        &Source::Rev("HEAD".into()),
+    )?
+    .tz();
+    let to_spec = o.to.clone().unwrap_or_else(|| "HEAD".into());
+    let to_rev = match end_of_day(&to_spec, &tz) {
+        Some(t) => {
+            let (index, _) = repo.history(&head, true)?;
+            let c = commit_at(&index, t)
+                .ok_or_else(|| anyhow!("there is no commit on or before {to_spec}"))?;
+            c.id.clone()
+        }
+        None => repo.resolve(&to_spec)?.id,
+    };
+    let opts = BuildOptions {
+        root: o.root.clone(),
+        source: Source::Rev(to_rev.clone()),
+        internal: o.internal,
+        out: o.root.join("public"),
+        base_url: None,
+        use_cache: true,
+        memo: None,
+    };
+    let loaded = load(&opts)?;
+    if loaded.diagnostics.has_errors() {
+        return Err(BuildError::Content(loaded.diagnostics));
+    }
+    let index = loaded
+        .history
+        .as_deref()
+        .ok_or_else(|| anyhow!("no history to report on"))?;
+    let time_of = |id: &str| index.commits.iter().find(|c| c.id == id).map(|c| c.time);
+    let to_time = match end_of_day(&to_spec, &tz) {
+        Some(t) => t,
+        None => time_of(&to_rev).unwrap_or_default(),
+    };
+    let (from_commit, from_time) = match end_of_day(&o.from, &tz) {
+        Some(t) => (commit_at(index, t).map(|c| c.id.clone()), t),
+        None => {
+            let id = repo.resolve(&o.from)?.id;
+            let t = time_of(&id)
+                .ok_or_else(|| anyhow!("`{}` is not in the history of `{to_spec}`", o.from))?;
+            (Some(id), t)
+        }
+    };
+    if from_time > to_time {
+        return Err(anyhow!(
+            "the period starts after it ends: `{}` is later than `{to_spec}`",
+            o.from
+        )
+        .into());
+    }
+    let end = |spec: &str, commit: Option<String>, t: i64| crate::insight::report::End {
+        spec: Some(spec.to_string()),
+        commit,
+        time: When::from_commit(jiff::Timestamp::from_second(t).unwrap_or_default(), &tz)
+            .view("en")
+            .stamp,
+        ts: t,
+    };
+    let report = period_report(
+        &loaded,
+        end(&o.from, from_commit, from_time),
+        end(&to_spec, Some(to_rev), to_time),
+    );
+    let theme =
+        Theme::load(&loaded.config.language, &loaded.project.theme).context("loading the theme")?;
+    let base = loaded.config.base_url();
+    let lang = loaded.config.language.as_str();
+    Ok(match o.format {
+        ReportFormat::Json => serde_json::to_string_pretty(&report).map_err(anyhow::Error::from)?,
+        ReportFormat::Md => render::report::write(
+            &report,
+            &theme.strings,
+            lang,
+            base.as_deref(),
+            render::report::Style::Markdown,
+        ),
+        ReportFormat::Text => render::report::write(
+            &report,
+            &theme.strings,
+            lang,
+            base.as_deref(),
+            render::report::Style::Text,
+        ),
+        ReportFormat::Html => render::report_html(&report, &theme, base.as_deref(), lang)?,
+    })
+}
+
+/// The report of one period of a loaded project.
+pub fn period_report(
+    loaded: &Loaded,
+    from: crate::insight::report::End,
+    to: crate::insight::report::End,
+) -> crate::insight::report::Report {
+    let index = loaded.history.as_deref();
+    let releases = index
+        .map(|i| crate::insight::changelog::changelog(i, &loaded.tags, &loaded.config.changelog))
+        .unwrap_or_default();
+    let states = crate::insight::report::states(&loaded.project, index, &loaded.versions);
+    let input = crate::insight::report::Input {
+        project: &loaded.project,
+        releases: &releases,
+        config: &loaded.config,
+        states: &states,
+    };
+    crate::insight::report::report(&input, from, to)
 }

@@ -34,6 +34,8 @@ pub enum Command {
     Serve(ServeArgs),
     /// Build the committed HEAD and commit the site onto a branch for GitHub Pages.
     Publish(PublishArgs),
+    /// Compare the project at two revisions or dates: a report to paste into an e-mail.
+    Report(ReportArgs),
     /// Print the changelog (releases and their Conventional Commits) as Markdown.
     Changelog(ChangelogArgs),
     /// Replay the example site's history into a fresh repository and build it.
@@ -91,6 +93,22 @@ pub struct PublishArgs {
     pub worktree: bool,
     /// Not allowed: the internal view is never published.
     #[arg(long, hide = true)]
+    pub internal: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Start: a revision (commit, tag, branch) or a date YYYY-MM-DD (the end of that day).
+    #[arg(long, value_name = "REV|DATE")]
+    pub from: String,
+    /// End: a revision or a date. Default: HEAD.
+    #[arg(long, value_name = "REV|DATE")]
+    pub to: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "md")]
+    pub format: build::ReportFormat,
+    /// Include internal and draft content (never send this to a client).
+    #[arg(long)]
     pub internal: bool,
 }
 
@@ -195,6 +213,19 @@ pub fn run(cli: Cli) -> i32 {
             0
         }),
         Command::New(a) => run_new(&root, a),
+        Command::Report(a) => {
+            let opts = build::ReportOptions {
+                root: root.clone(),
+                from: a.from.clone(),
+                to: a.to.clone(),
+                format: a.format,
+                internal: a.internal,
+            };
+            build::report(&opts).map(|text| {
+                let _ = write!(std::io::stdout(), "{text}");
+                0
+            })
+        }
         Command::Serve(a) => {
             let opts = crate::serve::ServeOptions {
                 root: root.clone(),

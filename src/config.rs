@@ -45,6 +45,9 @@ pub struct Config {
     /// How the changelog is built from commits.
     #[serde(default)]
     pub changelog: ChangelogConfig,
+    /// Period reports on the site.
+    #[serde(default)]
+    pub reports: ReportsConfig,
     /// The jargon check of `vitrine check`.
     #[serde(default)]
     pub glossary: GlossaryConfig,
@@ -75,6 +78,25 @@ pub struct Communication {
     /// Whom to contact when something goes wrong, in order.
     #[serde(default)]
     pub escalation: Vec<String>,
+}
+
+/// `[reports]`: one report page per period of the communication cadence.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportsConfig {
+    /// Publish period reports on the site (default true).
+    #[serde(default = "yes")]
+    pub enabled: bool,
+}
+
+impl Default for ReportsConfig {
+    fn default() -> Self {
+        ReportsConfig { enabled: true }
+    }
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// `[glossary]`: how unexplained acronyms in client-visible text are reported.

@@ -3,6 +3,7 @@
 
 pub mod changelog;
 pub mod history;
+pub mod report;
 pub mod timeline;
 
 use crate::content::{

@@ -25,6 +25,7 @@ pub enum EventKind {
     IncidentOpened,
     IncidentResolved,
     Release,
+    Report,
 }
 
 impl EventKind {
@@ -36,6 +37,7 @@ impl EventKind {
             EventKind::MilestoneDone | EventKind::MilestoneSlipped => "milestones",
             EventKind::IncidentOpened | EventKind::IncidentResolved => "incidents",
             EventKind::Release => "releases",
+            EventKind::Report => "reports",
         }
     }
 }
@@ -47,6 +49,8 @@ pub enum Target {
     Issue(String),
     Milestone(String),
     Release(String),
+    /// A period report, by its key (`2026-W45`).
+    Report(String),
 }
 
 /// One thing that happened.

@@ -157,6 +157,7 @@ pub fn timeline_view(events: &[Event], lang: &str, tz: &TimeZone) -> Vec<MonthVi
                 "changelog/index.html#{}",
                 crate::content::sanitize_slug(tag)
             ),
+            Target::Report(key) => format!("reports/{key}.html"),
         };
         let change = e.change.as_ref().map(|(field, from, to)| {
             let t = Transition {
@@ -195,7 +196,7 @@ fn leak_field(f: &str) -> &'static str {
     .unwrap_or("status")
 }
 
-fn month_label(d: jiff::civil::Date, lang: &str) -> String {
+pub fn month_label(d: jiff::civil::Date, lang: &str) -> String {
     if lang.starts_with("zh") {
         format!("{}年{}月", d.year(), d.month())
     } else {

@@ -5,6 +5,7 @@ mod chart;
 pub mod history_views;
 pub mod linker;
 pub mod markdown;
+pub mod report;
 pub mod theme;
 pub mod views;
 
@@ -102,6 +103,12 @@ enum Data<'a> {
         entries: Vec<&'a views::EventView>,
         updated: String,
     },
+    Reports {
+        reports: &'a [views::ReportPageView],
+    },
+    Report {
+        report_page: &'a views::ReportPageView,
+    },
     Empty {},
 }
 
@@ -172,6 +179,26 @@ fn plan<'a>(data: &'a SiteData, theme: &Theme) -> Vec<Job<'a>> {
                 changelog: &data.changelog,
             },
         ));
+    }
+    if !data.reports.is_empty() {
+        jobs.push(job(
+            "reports.html",
+            "reports/index.html",
+            "reports",
+            t("nav.reports"),
+            Data::Reports {
+                reports: &data.reports,
+            },
+        ));
+        jobs.extend(data.reports.iter().map(|r| {
+            job(
+                "report_page.html",
+                &r.url,
+                "reports",
+                r.label.clone(),
+                Data::Report { report_page: r },
+            )
+        }));
     }
     let events = || data.timeline.iter().flat_map(|m| &m.events);
     let updated = data.site.built.stamp.clone();
@@ -404,4 +431,20 @@ fn escape_xml(s: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+}
+
+/// A report as a standalone, printable HTML page (`vitrine report --format html`).
+pub fn report_html(
+    report: &crate::insight::report::Report,
+    theme: &Theme,
+    base: Option<&str>,
+    lang: &str,
+) -> Result<String> {
+    let ctx = serde_json::json!({ "report": report, "t": &theme.strings, "base": base.unwrap_or(""), "lang": lang });
+    let tmpl = theme
+        .env
+        .get_template("report.html")
+        .map_err(|e| anyhow!("theme template report.html: {e}"))?;
+    tmpl.render(minijinja::value::Serde(&ctx))
+        .map_err(|e| anyhow!("rendering the report: {e:#}"))
 }

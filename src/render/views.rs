@@ -341,6 +341,16 @@ pub struct SiteData {
     pub metrics: Vec<MetricView>,
     pub timeline: Vec<MonthView>,
     pub changelog: Vec<ReleaseView>,
+    pub reports: Vec<ReportPageView>,
+}
+
+/// A period report page.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportPageView {
+    pub key: String,
+    pub label: String,
+    pub url: String,
+    pub report: insight::report::Report,
 }
 
 /// What the views are built from besides the project.
@@ -348,6 +358,8 @@ pub struct ViewInput<'a> {
     pub config: &'a Config,
     /// Histories, changelog and timeline.
     pub history: &'a insight::HistoryData,
+    /// Period reports, newest first.
+    pub reports: &'a [(insight::report::Period, insight::report::Report)],
     pub internal: bool,
     pub preview: bool,
     pub revision: Option<RevisionView>,
@@ -550,6 +562,16 @@ pub fn build(p: &Project, input: &ViewInput<'_>) -> SiteData {
         metrics,
         timeline,
         changelog,
+        reports: input
+            .reports
+            .iter()
+            .map(|(p, r)| ReportPageView {
+                key: p.key.clone(),
+                label: p.label.clone(),
+                url: format!("reports/{}.html", p.key),
+                report: r.clone(),
+            })
+            .collect(),
     }
 }
 
@@ -759,6 +781,9 @@ fn site_view(
     add("issues", "issues/index.html");
     add("milestones", "milestones/index.html");
     add("timeline", "timeline/index.html");
+    if !input.reports.is_empty() {
+        add("reports", "reports/index.html");
+    }
     if !input.history.changelog.is_empty() {
         add("changelog", "changelog/index.html");
     }
