@@ -9,6 +9,7 @@ mod cli;
 mod content;
 mod glossary;
 mod history;
+mod report;
 mod visibility;
 
 #[test]
