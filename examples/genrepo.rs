@@ -3,7 +3,7 @@
 //! root, C commits in all, with fixed dates. Also writes the same Markdown as a Hugo site,
 //! so both tools render the same text in the same run.
 //!
-//! cargo run --release --example genrepo -- DIR [--notes 2000] [--issues 500] [--commits 10000]
+//! cargo run --release --example genrepo -- DIR [--notes 2000] [--issues 500] [--commits 10000] [--days 365]
 //!
 //! The repository is written with `git fast-import` (the git CLI is needed for benchmarks
 //! only, never for vitrine itself).
@@ -17,6 +17,7 @@ struct Args {
     notes: usize,
     issues: usize,
     commits: usize,
+    days: usize,
 }
 
 fn args() -> Args {
@@ -25,6 +26,7 @@ fn args() -> Args {
         notes: 2000,
         issues: 500,
         commits: 10_000,
+        days: 365,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -33,6 +35,7 @@ fn args() -> Args {
             "--notes" => a.notes = num(),
             "--issues" => a.issues = num(),
             "--commits" => a.commits = num(),
+            "--days" => a.days = num(),
             _ => a.dir = PathBuf::from(arg),
         }
     }
@@ -81,7 +84,7 @@ fn main() {
     let mut w = std::io::BufWriter::new(child.stdin.take().unwrap());
     let mut r = Rng(0x9e3779b97f4a7c15);
     let start: i64 = 1_735_689_600; // 2025-01-01T00:00:00Z
-    let step = (365 * 86_400 / a.commits.max(1)) as i64;
+    let step = (a.days * 86_400 / a.commits.max(1)) as i64;
     let (mut notes, mut issues) = (0usize, 0usize);
     let mut versions = vec![0usize; a.issues];
     let mut hugo_files: Vec<(String, String)> = Vec::new();

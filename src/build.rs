@@ -37,6 +37,8 @@ pub struct BuildOptions {
     pub use_cache: bool,
     /// What one process keeps between rebuilds (`serve`).
     pub memo: Option<Arc<Memo>>,
+    /// Run the whole-project checks (jargon, references, links); `report` does not need them.
+    pub lint: bool,
 }
 
 /// Kept in memory between the rebuilds of one `serve`: the history index of the last
@@ -184,7 +186,7 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded, BuildError> {
     diagnostics.extend(diags);
     timings.push(("parse", t.elapsed().as_secs_f64()));
     let t = Instant::now();
-    if !internal {
+    if !internal && opts.lint {
         diagnostics.extend(crate::check::lint(&project, &config));
     }
     timings.push(("lint", t.elapsed().as_secs_f64()));
@@ -527,6 +529,7 @@ pub fn publish(p: &PublishOptions) -> Result<PublishReport, BuildError> {
         base_url: None,
         use_cache: true,
         memo: None,
+        lint: true,
     };
     let (mut files, loaded, _) = render_files(&opts)?;
     let source = loaded
@@ -646,12 +649,16 @@ pub fn report(o: &ReportOptions) -> Result<String, BuildError> {
     )?
     .tz();
     let to_spec = o.to.clone().unwrap_or_else(|| "HEAD".into());
+    let memo = Arc::new(Memo::default());
     let to_rev = match end_of_day(&to_spec, &tz) {
         Some(t) => {
-            let (index, _) = repo.history(&head, true)?;
+            // HEAD's index finds the day's commit, and is reused when that commit is HEAD.
+            let index = Arc::new(repo.history(&head, true)?.0);
             let c = commit_at(&index, t)
                 .ok_or_else(|| anyhow!("there is no commit on or before {to_spec}"))?;
-            c.id.clone()
+            let id = c.id.clone();
+            memo.remember(index, &Versions::new());
+            id
         }
         None => repo.resolve(&to_spec)?.id,
     };
@@ -662,7 +669,8 @@ pub fn report(o: &ReportOptions) -> Result<String, BuildError> {
         out: o.root.join("public"),
         base_url: None,
         use_cache: true,
-        memo: None,
+        memo: Some(memo),
+        lint: false,
     };
     let loaded = load(&opts)?;
     if loaded.diagnostics.has_errors() {

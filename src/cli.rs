@@ -286,6 +286,7 @@ fn run_build(root: &Path, a: &BuildArgs) -> Result<i32, BuildError> {
         base_url: a.base_url.clone(),
         use_cache: !a.no_cache,
         memo: None,
+        lint: true,
     };
     if a.context {
         let loaded = build::load(&opts)?;
@@ -456,6 +457,7 @@ fn run_check(root: &Path, a: &CheckArgs) -> Result<i32, BuildError> {
         base_url: None,
         use_cache: true,
         memo: None,
+        lint: true,
     };
     let loaded = build::load(&opts)?;
     let d = &loaded.diagnostics;

@@ -74,6 +74,7 @@ fn rebuild(opts: &ServeOptions, shared: &Shared, memo: &Arc<build::Memo>) {
         base_url: None,
         use_cache: true,
         memo: Some(memo.clone()),
+        lint: true,
     };
     let t = std::time::Instant::now();
     let result = build::prepare(&build);
