@@ -478,6 +478,14 @@ pub fn render_files(
     let t = Instant::now();
     let files = render::render_site(&site.data, &site.theme, &site.assets)?;
     timings.push(("render", t.elapsed().as_secs_f64()));
+    if !opts.internal {
+        let t = Instant::now();
+        let leaks = crate::guard::check(&files, &loaded.project);
+        timings.push(("guard", t.elapsed().as_secs_f64()));
+        if leaks.has_errors() {
+            return Err(BuildError::Content(leaks));
+        }
+    }
     Ok((files, loaded, timings))
 }
 

@@ -195,7 +195,16 @@ fn load_item(
     let mut f = Fields::new(map, split.front, split.front_line, path, tz, diags);
     let internal = f.choice::<Visibility>("visibility") == Visibility::Internal;
     let draft = f.boolean("draft").unwrap_or(false);
-    let (body, block_warning) = strip_internal(split.body, opts.internal);
+    let (body, block_warning, removed) = split_internal(split.body, opts.internal);
+    for block in removed {
+        // Remembered for the leak guard: this text must never reach the output.
+        project.hidden.push(Hidden {
+            path: path.to_string(),
+            title: String::new(),
+            id: None,
+            body: block,
+        });
+    }
     let mut meta = Meta {
         path: path.to_string(),
         slug: slug_of(path),
@@ -470,9 +479,16 @@ pub fn sanitize_slug(s: &str) -> String {
 /// Removes `<!-- internal -->…<!-- /internal -->` blocks (client build) or marks them
 /// (internal build). An unclosed block runs to the end of the file, and is reported.
 pub fn strip_internal(body: &str, keep: bool) -> (String, Option<String>) {
+    let (out, warning, _) = split_internal(body, keep);
+    (out, warning)
+}
+
+/// Like [`strip_internal`], also returning the text of every removed block.
+pub fn split_internal(body: &str, keep: bool) -> (String, Option<String>, Vec<String>) {
     let mut out = String::with_capacity(body.len());
     let mut rest = body;
     let mut warning = None;
+    let mut removed = Vec::new();
     while let Some((before, after_open)) = find_marker(rest, "internal") {
         out.push_str(before);
         let (inside, after) = match find_marker(after_open, "/internal") {
@@ -489,11 +505,13 @@ pub fn strip_internal(body: &str, keep: bool) -> (String, Option<String>) {
             out.push_str("\n<div class=\"internal-block\">\n\n");
             out.push_str(inside);
             out.push_str("\n\n</div>\n");
+        } else {
+            removed.push(inside.to_string());
         }
         rest = after;
     }
     out.push_str(rest);
-    (out, warning)
+    (out, warning, removed)
 }
 
 /// Finds `<!-- word -->` (any inner spacing): the text before it and after it.

@@ -120,3 +120,79 @@ fn the_internal_view_has_everything_and_says_so_on_every_page() {
         );
     }
 }
+
+#[test]
+fn the_leak_guard_fails_a_build_whose_output_holds_internal_text_and_keeps_the_old_site() {
+    let site = TestSite::new();
+    site.write("notes/public.md", &note("title: Weekly", "Fine.\n\n<!-- internal -->\nThe budget overrun is six percent this month\n<!-- /internal -->"));
+    site.write(
+        "notes/secret.md",
+        &note(
+            "title: Acquisition of Contoso Ltd\nvisibility: internal",
+            "x",
+        ),
+    );
+    site.commit_at("a", "2026-01-05T10:00:00+08:00");
+    site.build_ok(&[]);
+    let before = site.page("index.html");
+    for (file, text) in [
+        (
+            "static/notes.txt",
+            "copied by hand: Acquisition of Contoso Ltd",
+        ),
+        (
+            "static/block.txt",
+            "The budget overrun is six percent this month",
+        ),
+    ] {
+        site.write(file, text);
+        site.commit_at("leak", "2026-01-06T10:00:00+08:00");
+        let out = site.vitrine(&["build"]);
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        let name = file.trim_start_matches("static/");
+        assert!(
+            stderr(&out).contains(&format!("leak guard: the output file `{name}` contains")),
+            "{}",
+            stderr(&out)
+        );
+        assert_eq!(
+            site.page("index.html"),
+            before,
+            "the previous output is untouched"
+        );
+        site.remove(file);
+        site.commit_at("fix", "2026-01-07T10:00:00+08:00");
+    }
+    site.build_ok(&[]);
+    site.build_ok(&["--internal"]);
+}
+
+#[test]
+fn the_example_site_output_holds_no_internal_marker() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("example-site");
+    let out = run(
+        &[
+            "demo",
+            dir.path().join("d").to_str().unwrap(),
+            "--example",
+            example.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let files = all_files(&dir.path().join("d/status/public"));
+    // Every internal item and block of the example, by a phrase only it contains.
+    for marker in [
+        "Staffing plan for December",
+        "Budget overrun of 6%",
+        "launch date slips to January",
+        "Vendor contract penalty clause",
+        "Vendor contact is unhappy",
+        "ISS-8",
+    ] {
+        for (path, text) in &files {
+            assert!(!text.contains(marker), "{path} leaks `{marker}`");
+        }
+    }
+}
