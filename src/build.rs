@@ -307,7 +307,12 @@ fn read_config(files: &[SourceFile], source: &Source) -> Result<Config, BuildErr
 }
 
 /// Turns loaded content into every view a template gets.
-pub fn site_data(loaded: &Loaded, internal: bool, preview: bool) -> SiteData {
+pub fn site_data(
+    loaded: &Loaded,
+    strings: &std::collections::BTreeMap<String, String>,
+    internal: bool,
+    preview: bool,
+) -> SiteData {
     let history = crate::insight::history_data(
         &loaded.project,
         loaded.history.as_deref(),
@@ -339,6 +344,7 @@ pub fn site_data(loaded: &Loaded, internal: bool, preview: bool) -> SiteData {
         config: &loaded.config,
         history: &history,
         reports: &reports,
+        strings,
         internal,
         preview,
         revision: loaded.revision.as_ref().map(|r| RevisionView {
@@ -454,9 +460,31 @@ pub fn prepare(opts: &BuildOptions) -> Result<(Prepared, Loaded, Timings), Build
         return Err(BuildError::Content(loaded.diagnostics));
     }
     let t = Instant::now();
-    let data = site_data(&loaded, opts.internal, opts.source == Source::Worktree);
     let theme =
         Theme::load(&loaded.config.language, &loaded.project.theme).context("loading the theme")?;
+    let languages = render::theme::languages(&loaded.project.theme);
+    if !languages.contains(&loaded.config.language) {
+        let mut d = Diagnostics::default();
+        d.push(
+            Diagnostic::error(format!(
+                "no UI strings for language `{}`",
+                loaded.config.language
+            ))
+            .at("vitrine.toml")
+            .hint(format!(
+                "use one of {}, or add theme/i18n/{}.toml",
+                languages.join(", "),
+                loaded.config.language
+            )),
+        );
+        return Err(BuildError::Content(d));
+    }
+    let data = site_data(
+        &loaded,
+        &theme.strings,
+        opts.internal,
+        opts.source == Source::Worktree,
+    );
     let assets = std::mem::take(&mut loaded.project.assets);
     timings.push(("views", t.elapsed().as_secs_f64()));
     Ok((

@@ -294,7 +294,14 @@ fn run_build(root: &Path, a: &BuildArgs) -> Result<i32, BuildError> {
         if loaded.diagnostics.has_errors() {
             return Err(BuildError::Content(loaded.diagnostics));
         }
-        let data = build::site_data(&loaded, opts.internal, opts.source == Source::Worktree);
+        let theme = crate::render::Theme::load(&loaded.config.language, &loaded.project.theme)
+            .map_err(BuildError::from)?;
+        let data = build::site_data(
+            &loaded,
+            &theme.strings,
+            opts.internal,
+            opts.source == Source::Worktree,
+        );
         let json = serde_json::to_string_pretty(&data).map_err(anyhow::Error::from)?;
         let _ = writeln!(std::io::stdout(), "{json}");
         return Ok(0);

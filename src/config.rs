@@ -33,6 +33,12 @@ pub struct Config {
     /// A short description for the dashboard and feeds.
     #[serde(default)]
     pub description: Option<String>,
+    /// The brand colour of links, buttons and the current menu entry, e.g. `#0b5cad`.
+    #[serde(default)]
+    pub brand_color: Option<String>,
+    /// The client's logo, a file under `static/` (e.g. `static/logo.svg`), shown in the header.
+    #[serde(default)]
+    pub logo: Option<String>,
     /// Let raw HTML in Markdown through unsanitised. Off by default.
     #[serde(default)]
     pub allow_html: bool,
@@ -218,12 +224,42 @@ impl Config {
                     .line_col(at_key("title"), 1),
             );
         }
-        if !LANGUAGES.contains(&self.language.as_str()) {
+        let tag_like = !self.language.is_empty()
+            && self
+                .language
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-');
+        if !tag_like {
             out.push(
-                Diagnostic::error(format!("unknown language `{}`", self.language))
+                Diagnostic::error(format!("`{}` is not a language tag", self.language))
                     .at(path)
                     .line_col(at_key("language"), 1)
-                    .hint(format!("use one of: {}", LANGUAGES.join(", "))),
+                    .hint(format!(
+                        "use one of {} (or add theme/i18n/<tag>.toml)",
+                        LANGUAGES.join(", ")
+                    )),
+            );
+        }
+        if let Some(c) = &self.brand_color
+            && !(c.len() == 7
+                && c.starts_with('#')
+                && c[1..].chars().all(|x| x.is_ascii_hexdigit()))
+        {
+            out.push(
+                Diagnostic::error(format!("`brand_color = \"{c}\"` is not a colour"))
+                    .at(path)
+                    .line_col(at_key("brand_color"), 1)
+                    .hint("write it as #rrggbb, e.g. \"#0b5cad\""),
+            );
+        }
+        if let Some(l) = &self.logo
+            && (!l.starts_with("static/") || l.contains(".."))
+        {
+            out.push(
+                Diagnostic::error(format!("`logo = \"{l}\"` must be a file under static/"))
+                    .at(path)
+                    .line_col(at_key("logo"), 1)
+                    .hint("put the file in static/ and write e.g. logo = \"static/logo.svg\""),
             );
         }
         if jiff::tz::TimeZone::get(&self.timezone).is_err() {

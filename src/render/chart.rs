@@ -51,3 +51,270 @@ pub fn sparkline(points: &[(When, f64)], target: Option<f64>) -> String {
     svg.push_str("</svg>");
     svg
 }
+
+/// One line of a chart: (Unix seconds, value) points, oldest first.
+pub struct Series<'a> {
+    pub label: &'a str,
+    /// CSS class that colours it (`s-critical`, `s-progress`…).
+    pub class: &'a str,
+    pub points: Vec<(i64, f64)>,
+    pub dashed: bool,
+}
+
+/// A line chart with labelled axes, an optional target line, a legend, and a text
+/// alternative (`title` and `desc`) for screen readers. Colours come from CSS classes, so
+/// dark mode and print restyle it.
+pub fn line_chart(
+    title: &str,
+    desc: &str,
+    series: &[Series<'_>],
+    target: Option<(f64, &str)>,
+    unit: &str,
+    lang: &str,
+    tz: &jiff::tz::TimeZone,
+) -> String {
+    let pts: Vec<(i64, f64)> = series
+        .iter()
+        .flat_map(|s| s.points.iter().copied())
+        .collect();
+    if pts.is_empty() {
+        return String::new();
+    }
+    let (w, h) = (640.0, 240.0);
+    let (left, right, top, bottom) = (48.0, 12.0, 12.0, 28.0);
+    let (t0, t1) = pts.iter().fold((i64::MAX, i64::MIN), |(a, b), (t, _)| {
+        (a.min(*t), b.max(*t))
+    });
+    let vmax = pts
+        .iter()
+        .map(|p| p.1)
+        .chain(target.map(|t| t.0))
+        .fold(0.0_f64, f64::max);
+    let ymax = nice_max(vmax);
+    let x = |t: i64| {
+        left + if t1 > t0 {
+            (t - t0) as f64 / (t1 - t0) as f64
+        } else {
+            0.5
+        } * (w - left - right)
+    };
+    let y = |v: f64| top + (1.0 - v / ymax) * (h - top - bottom);
+    let id = format!("c{:x}", fnv(title.as_bytes()) ^ fnv(desc.as_bytes()));
+    let mut svg = format!(
+        "<svg class=\"chart\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\" preserveAspectRatio=\"xMidYMid meet\">\
+<title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>",
+        esc(title),
+        esc(desc)
+    );
+    for i in 0..=4 {
+        let v = ymax * i as f64 / 4.0;
+        let _ = write!(
+            svg,
+            "<line class=\"grid\" x1=\"{left}\" x2=\"{}\" y1=\"{:.1}\" y2=\"{:.1}\"/>",
+            w - right,
+            y(v),
+            y(v)
+        );
+        let _ = write!(
+            svg,
+            "<text class=\"axis\" x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{}{}</text>",
+            left - 6.0,
+            y(v) + 4.0,
+            super::views::fmt_num(v),
+            esc(unit)
+        );
+    }
+    let day = |t: i64| {
+        crate::dates::format_day(
+            jiff::Timestamp::from_second(t)
+                .unwrap_or_default()
+                .to_zoned_datetime(tz.clone())
+                .date(),
+            lang,
+        )
+    };
+    let _ = write!(
+        svg,
+        "<text class=\"axis\" x=\"{left}\" y=\"{}\">{}</text>",
+        h - 8.0,
+        esc(&day(t0))
+    );
+    let _ = write!(
+        svg,
+        "<text class=\"axis\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
+        w - right,
+        h - 8.0,
+        esc(&day(t1))
+    );
+    if let Some((t, label)) = target {
+        let _ = write!(
+            svg,
+            "<line class=\"target\" x1=\"{left}\" x2=\"{}\" y1=\"{:.1}\" y2=\"{:.1}\"><title>{}</title></line>",
+            w - right,
+            y(t),
+            y(t),
+            esc(label)
+        );
+    }
+    for s in series {
+        let d: Vec<String> = s
+            .points
+            .iter()
+            .map(|(t, v)| format!("{:.1},{:.1}", x(*t), y(*v)))
+            .collect();
+        let dash = if s.dashed {
+            " stroke-dasharray=\"5 4\""
+        } else {
+            ""
+        };
+        let _ = write!(
+            svg,
+            "<polyline class=\"line {}\" points=\"{}\"{dash}/>",
+            s.class,
+            d.join(" ")
+        );
+        for (t, v) in &s.points {
+            let _ = write!(
+                svg,
+                "<circle class=\"dot {}\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"3\"><title>{}: {}{} ({})</title></circle>",
+                s.class,
+                x(*t),
+                y(*v),
+                esc(s.label),
+                super::views::fmt_num(*v),
+                esc(unit),
+                esc(&day(*t))
+            );
+        }
+    }
+    svg.push_str("</svg>");
+    let legend: Vec<String> = series
+        .iter()
+        .map(|s| {
+            format!(
+                "<li><span class=\"swatch {}\" aria-hidden=\"true\"></span>{}</li>",
+                s.class,
+                esc(s.label)
+            )
+        })
+        .collect();
+    format!(
+        "<figure class=\"chart-figure\">{svg}<ul class=\"legend\">{}</ul></figure>",
+        legend.join("")
+    )
+}
+
+/// Milestones on a time axis: planned (hollow) and actual or current (filled) dates.
+pub fn milestone_chart(
+    title: &str,
+    rows: &[(String, i64, i64, bool, bool)],
+    lang: &str,
+    tz: &jiff::tz::TimeZone,
+) -> String {
+    if rows.is_empty() {
+        return String::new();
+    }
+    let row_h = 28.0;
+    let (w, left, right, top) = (640.0, 170.0, 16.0, 8.0);
+    let h = top + row_h * rows.len() as f64 + 26.0;
+    let (t0, t1) = rows.iter().fold((i64::MAX, i64::MIN), |(a, b), r| {
+        (a.min(r.1.min(r.2)), b.max(r.1.max(r.2)))
+    });
+    let x = |t: i64| {
+        left + if t1 > t0 {
+            (t - t0) as f64 / (t1 - t0) as f64
+        } else {
+            0.5
+        } * (w - left - right)
+    };
+    let day = |t: i64| {
+        crate::dates::format_day(
+            jiff::Timestamp::from_second(t)
+                .unwrap_or_default()
+                .to_zoned_datetime(tz.clone())
+                .date(),
+            lang,
+        )
+    };
+    let id = format!("m{:x}", fnv(title.as_bytes()));
+    let desc: Vec<String> = rows
+        .iter()
+        .map(|r| format!("{}: {} → {}", r.0, day(r.1), day(r.2)))
+        .collect();
+    let mut svg = format!(
+        "<svg class=\"chart milestones-chart\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\"><title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>",
+        esc(title),
+        esc(&desc.join("; "))
+    );
+    for (i, (name, planned, actual, done, late)) in rows.iter().enumerate() {
+        let cy = top + row_h * i as f64 + row_h / 2.0;
+        let short: String = name.chars().take(24).collect();
+        let _ = write!(
+            svg,
+            "<text class=\"axis label\" x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+            left - 8.0,
+            cy + 4.0,
+            esc(&short)
+        );
+        let class = if *late { "late" } else { "ontime" };
+        let _ = write!(
+            svg,
+            "<line class=\"span {class}\" x1=\"{:.1}\" x2=\"{:.1}\" y1=\"{cy:.1}\" y2=\"{cy:.1}\"/>",
+            x(*planned),
+            x(*actual)
+        );
+        let _ = write!(
+            svg,
+            "<circle class=\"planned\" cx=\"{:.1}\" cy=\"{cy:.1}\" r=\"5\"><title>{}</title></circle>",
+            x(*planned),
+            esc(&day(*planned))
+        );
+        let fill = if *done { "done" } else { "due" };
+        let _ = write!(
+            svg,
+            "<circle class=\"actual {fill} {class}\" cx=\"{:.1}\" cy=\"{cy:.1}\" r=\"5\"><title>{}</title></circle>",
+            x(*actual),
+            esc(&day(*actual))
+        );
+    }
+    let _ = write!(
+        svg,
+        "<text class=\"axis\" x=\"{left}\" y=\"{}\">{}</text>",
+        h - 6.0,
+        esc(&day(t0))
+    );
+    let _ = write!(
+        svg,
+        "<text class=\"axis\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
+        w - right,
+        h - 6.0,
+        esc(&day(t1))
+    );
+    svg.push_str("</svg>");
+    svg
+}
+
+/// A round axis maximum above `v` (1, 2, 2.5, 5 × 10ⁿ).
+fn nice_max(v: f64) -> f64 {
+    if v <= 0.0 {
+        return 1.0;
+    }
+    let p = 10f64.powf(v.log10().floor());
+    [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * p)
+        .find(|m| *m >= v)
+        .unwrap_or(10.0 * p)
+}
+
+fn esc(s: &str) -> String {
+    let mut out = String::new();
+    super::linker::escape_into(s, &mut out);
+    out
+}
+
+fn fnv(b: &[u8]) -> u64 {
+    b.iter().fold(0xcbf29ce484222325, |h, x| {
+        (h ^ u64::from(*x)).wrapping_mul(0x100000001b3)
+    })
+}

@@ -5,6 +5,7 @@ mod chart;
 pub mod history_views;
 pub mod linker;
 pub mod markdown;
+pub mod outputs;
 pub mod report;
 pub mod theme;
 pub mod views;
@@ -29,6 +30,8 @@ pub struct OutFile {
 struct PageContext<'a, T: Serialize> {
     site: &'a views::SiteView,
     t: &'a std::collections::BTreeMap<String, String>,
+    /// The project's charts (the dashboard, issues and milestones pages show them).
+    charts: &'a views::ChartsView,
     /// `""` at the top, `"../"` one folder down: links work from a sub-path and `file://`.
     root: String,
     page: PageInfo,
@@ -106,6 +109,9 @@ enum Data<'a> {
     Reports {
         reports: &'a [views::ReportPageView],
     },
+    How {
+        how: &'a views::HowView,
+    },
     Report {
         report_page: &'a views::ReportPageView,
     },
@@ -180,6 +186,20 @@ fn plan<'a>(data: &'a SiteData, theme: &Theme) -> Vec<Job<'a>> {
             },
         ));
     }
+    jobs.push(job(
+        "search.html",
+        "search/index.html",
+        "search",
+        t("nav.search"),
+        Data::Empty {},
+    ));
+    jobs.push(job(
+        "how.html",
+        "how-we-work/index.html",
+        "how",
+        t("nav.how"),
+        Data::How { how: &data.how },
+    ));
     if !data.reports.is_empty() {
         jobs.push(job(
             "reports.html",
@@ -316,10 +336,21 @@ pub fn render_site(
         path: p.clone(),
         bytes: b.clone(),
     }));
+    files.extend(data_files(data, theme));
     if let Some(base) = &data.site.base_url {
         files.push(sitemap(base, &files));
     }
     Ok(files)
+}
+
+/// The machine-readable files: search index, calendar, status and badge.
+fn data_files(data: &SiteData, theme: &Theme) -> Vec<OutFile> {
+    vec![
+        outputs::search_index(data),
+        outputs::calendar(data),
+        outputs::status_json(data),
+        outputs::badge(data, &theme.strings),
+    ]
 }
 
 /// Renders the one file at `path` (for `serve`, which renders on request).
@@ -329,6 +360,9 @@ pub fn render_one(
     assets: &[(String, Vec<u8>)],
     path: &str,
 ) -> Result<Option<OutFile>> {
+    if let Some(f) = data_files(data, theme).into_iter().find(|f| f.path == path) {
+        return Ok(Some(f));
+    }
     if let Some(j) = plan(data, theme).iter().find(|j| j.path == path) {
         return render_job(j, data, theme).map(Some);
     }
@@ -379,6 +413,7 @@ fn render_job(j: &Job<'_>, data: &SiteData, theme: &Theme) -> Result<OutFile> {
     let ctx = PageContext {
         site: &data.site,
         t: &theme.strings,
+        charts: &data.charts,
         root: match (&data.site.base_url, j.path.as_str()) {
             // GitHub Pages serves 404.html at any depth: only absolute links work there.
             (Some(base), "404.html") => base.clone(),

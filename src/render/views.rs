@@ -33,6 +33,13 @@ pub struct SiteView {
     /// Open incidents: a banner on every page.
     pub incidents: Vec<LinkView>,
     pub has_metrics: bool,
+    /// `#rrggbb`, validated.
+    pub brand_color: Option<String>,
+    /// The logo's URL relative to the site root.
+    pub logo: Option<String>,
+    /// When the next status note is due (the latest note plus the cadence).
+    pub next_update: Option<DateView>,
+    pub next_update_overdue: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -289,6 +296,8 @@ pub struct MetricView {
     pub points: Vec<PointView>,
     /// A small inline SVG of the series with its target line.
     pub sparkline: String,
+    /// The full chart with axes and target.
+    pub chart: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -342,6 +351,32 @@ pub struct SiteData {
     pub timeline: Vec<MonthView>,
     pub changelog: Vec<ReleaseView>,
     pub reports: Vec<ReportPageView>,
+    pub charts: ChartsView,
+    pub how: HowView,
+}
+
+/// The "How we work" page: the communication plan, quality targets and acceptance.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct HowView {
+    pub cadence: Option<String>,
+    pub channels: Vec<String>,
+    pub owners: Vec<(String, String)>,
+    pub escalation: Vec<String>,
+    /// Metrics that have a target.
+    pub targets: Vec<MetricView>,
+    pub milestones: Vec<MilestoneView>,
+    pub pages: Vec<PageView>,
+}
+
+/// Inline SVG charts (empty strings when there is nothing to draw).
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct ChartsView {
+    /// Progress over time, from the notes' `progress`.
+    pub progress: String,
+    /// Open issues by severity at the end of each report period, and all reported so far.
+    pub burndown: String,
+    /// Milestones: planned against actual dates.
+    pub milestones: String,
 }
 
 /// A period report page.
@@ -360,6 +395,8 @@ pub struct ViewInput<'a> {
     pub history: &'a insight::HistoryData,
     /// Period reports, newest first.
     pub reports: &'a [(insight::report::Period, insight::report::Report)],
+    /// UI strings (chart titles and descriptions).
+    pub strings: &'a BTreeMap<String, String>,
     pub internal: bool,
     pub preview: bool,
     pub revision: Option<RevisionView>,
@@ -548,6 +585,30 @@ pub fn build(p: &Project, input: &ViewInput<'_>) -> SiteData {
         .collect();
     let dashboard = dashboard_view(p, &notes, &issues, &milestones, &metrics);
     let site = site_view(p, input, &pages, !metrics.is_empty());
+    let charts = charts_view(p, input, &milestones);
+    let mut metrics = metrics;
+    for (m, s) in metrics.iter_mut().zip(&p.metrics) {
+        m.chart = metric_chart(m, s, input);
+    }
+    let how = HowView {
+        cadence: input.config.communication.cadence.clone(),
+        channels: input.config.communication.channels.clone(),
+        owners: input
+            .config
+            .communication
+            .owners
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        escalation: input.config.communication.escalation.clone(),
+        targets: metrics
+            .iter()
+            .filter(|m| m.target.is_some())
+            .cloned()
+            .collect(),
+        milestones: milestones.clone(),
+        pages: pages.clone(),
+    };
     let timeline = timeline_view(&hist.timeline, lang, &tz);
     let changelog = changelog_view(&hist.changelog, &notes, lang, &tz);
     SiteData {
@@ -562,6 +623,8 @@ pub fn build(p: &Project, input: &ViewInput<'_>) -> SiteData {
         metrics,
         timeline,
         changelog,
+        how,
+        charts,
         reports: input
             .reports
             .iter()
@@ -573,6 +636,191 @@ pub fn build(p: &Project, input: &ViewInput<'_>) -> SiteData {
             })
             .collect(),
     }
+}
+
+fn label(input: &ViewInput<'_>, key: &str) -> String {
+    input
+        .strings
+        .get(key)
+        .cloned()
+        .unwrap_or_else(|| key.to_string())
+}
+
+/// The project's charts.
+fn charts_view(p: &Project, input: &ViewInput<'_>, milestones: &[MilestoneView]) -> ChartsView {
+    use super::chart::{Series, line_chart, milestone_chart};
+    let lang = input.config.language.as_str();
+    let mut progress: Vec<(i64, f64)> = p
+        .notes
+        .iter()
+        .filter_map(|n| Some((n.date.timestamp().as_second(), f64::from(n.progress?))))
+        .collect();
+    progress.sort_by_key(|x| x.0);
+    let progress_chart = match (progress.first(), progress.last()) {
+        (Some(a), Some(b)) if progress.len() > 1 => {
+            let day = |t: i64| {
+                crate::dates::format_day(
+                    jiff::Timestamp::from_second(t)
+                        .unwrap_or_default()
+                        .to_zoned_datetime(input.config.tz())
+                        .date(),
+                    lang,
+                )
+            };
+            let desc = label(input, "chart.progress_desc")
+                .replace("{from}", &super::views::fmt_num(a.1))
+                .replace("{to}", &super::views::fmt_num(b.1))
+                .replace("{start}", &day(a.0))
+                .replace("{end}", &day(b.0));
+            let s = Series {
+                label: &label(input, "dash.progress"),
+                class: "s-progress",
+                points: progress.clone(),
+                dashed: false,
+            };
+            line_chart(
+                &label(input, "chart.progress"),
+                &desc,
+                &[s],
+                None,
+                "%",
+                lang,
+                &input.config.tz(),
+            )
+        }
+        _ => String::new(),
+    };
+    // Burn-down from the period reports (oldest first).
+    let mut reports: Vec<&(insight::report::Period, insight::report::Report)> =
+        input.reports.iter().collect();
+    reports.sort_by_key(|r| r.0.start);
+    let burndown = if reports.len() > 1 {
+        let names: Vec<String> = Severity::BY_RANK
+            .iter()
+            .map(|s| label(input, &format!("severity.{}", s.as_str())))
+            .collect();
+        let mut series: Vec<Series<'_>> = Severity::BY_RANK
+            .iter()
+            .enumerate()
+            .map(|(i, s)| Series {
+                label: &names[i],
+                class: ["s-critical", "s-major", "s-minor", "s-trivial"][i],
+                points: reports
+                    .iter()
+                    .map(|(per, r)| {
+                        (
+                            per.end,
+                            r.open_by_severity
+                                .iter()
+                                .find(|c| c.severity == s.as_str())
+                                .map_or(0.0, |c| c.count as f64),
+                        )
+                    })
+                    .collect(),
+                dashed: false,
+            })
+            .collect();
+        let mut total = 0.0;
+        let scope_label = label(input, "chart.reported");
+        let scope: Vec<(i64, f64)> = reports
+            .iter()
+            .map(|(per, r)| {
+                total += r.issues_opened.len() as f64;
+                (per.end, total)
+            })
+            .collect();
+        series.push(Series {
+            label: &scope_label,
+            class: "s-scope",
+            points: scope,
+            dashed: true,
+        });
+        line_chart(
+            &label(input, "chart.burndown"),
+            &label(input, "chart.burndown_desc"),
+            &series,
+            None,
+            "",
+            lang,
+            &input.config.tz(),
+        )
+    } else {
+        String::new()
+    };
+    let rows: Vec<(String, i64, i64, bool, bool)> = p
+        .milestones
+        .iter()
+        .zip(milestones)
+        .map(|(m, v)| {
+            let planned = v
+                .history
+                .first_due
+                .as_ref()
+                .map_or(m.due.timestamp().as_second(), |d| d.ts);
+            let actual = m
+                .completed
+                .as_ref()
+                .map_or(m.due.timestamp().as_second(), |c| c.timestamp().as_second());
+            (
+                m.title.clone(),
+                planned,
+                actual,
+                m.status == MilestoneStatus::Done,
+                v.late || actual > planned + 86_399,
+            )
+        })
+        .collect();
+    ChartsView {
+        progress: progress_chart,
+        burndown,
+        milestones: milestone_chart(
+            &label(input, "chart.milestones"),
+            &rows,
+            lang,
+            &input.config.tz(),
+        ),
+    }
+}
+
+fn metric_chart(m: &MetricView, s: &MetricSeries, input: &ViewInput<'_>) -> String {
+    if s.points.len() < 2 {
+        return String::new();
+    }
+    let points: Vec<(i64, f64)> = s
+        .points
+        .iter()
+        .map(|(w, v)| (w.timestamp().as_second(), *v))
+        .collect();
+    let desc = label(input, "chart.metric_desc")
+        .replace("{label}", &m.label)
+        .replace("{from}", &format!("{}{}", fmt_num(points[0].1), m.unit))
+        .replace(
+            "{to}",
+            &format!("{}{}", fmt_num(points[points.len() - 1].1), m.unit),
+        )
+        .replace(
+            "{target}",
+            &m.target_text
+                .clone()
+                .map_or("–".into(), |t| format!("{t}{}", m.unit)),
+        );
+    let target_label = label(input, "metrics.target");
+    let series = [super::chart::Series {
+        label: &m.label,
+        class: "s-progress",
+        points,
+        dashed: false,
+    }];
+    let target = m.target.map(|t| (t, target_label.as_str()));
+    super::chart::line_chart(
+        &m.label,
+        &desc,
+        &series,
+        target,
+        &m.unit,
+        &input.config.language,
+        &input.config.tz(),
+    )
 }
 
 /// The linker over every client-visible term, alias and issue id of the project.
@@ -697,6 +945,7 @@ fn metric_view(s: &MetricSeries, config: &Config, lang: &str) -> MetricView {
             })
             .collect(),
         sparkline: super::chart::sparkline(&s.points, meta.target),
+        chart: String::new(),
     }
 }
 
@@ -767,6 +1016,27 @@ fn site_view(
     has_metrics: bool,
 ) -> SiteView {
     let c = input.config;
+    let days = if c.communication.cadence.as_deref() == Some("monthly") {
+        31
+    } else {
+        7
+    };
+    let next_update = p
+        .notes
+        .iter()
+        .filter(|n| n.kind != NoteKind::Incident)
+        .map(|n| &n.date)
+        .max()
+        .and_then(|d| {
+            let z = d
+                .zoned
+                .checked_add(jiff::SignedDuration::from_hours(24 * days))
+                .ok()?;
+            Some(When {
+                zoned: z,
+                date_only: true,
+            })
+        });
     let mut nav = Vec::new();
     let mut add = |key: &str, url: &str| {
         nav.push(NavItem {
@@ -781,6 +1051,7 @@ fn site_view(
     add("issues", "issues/index.html");
     add("milestones", "milestones/index.html");
     add("timeline", "timeline/index.html");
+    add("how", "how-we-work/index.html");
     if !input.reports.is_empty() {
         add("reports", "reports/index.html");
     }
@@ -835,6 +1106,14 @@ fn site_view(
             })
             .collect(),
         has_metrics,
+        brand_color: c.brand_color.clone(),
+        logo: c
+            .logo
+            .as_ref()
+            .and_then(|l| l.strip_prefix("static/"))
+            .map(str::to_string),
+        next_update: next_update.as_ref().map(|w| w.view(&c.language)),
+        next_update_overdue: next_update.as_ref().is_some_and(|w| w < &input.now),
     }
 }
 
