@@ -7,6 +7,7 @@ mod authoring;
 mod build;
 mod cli;
 mod content;
+mod experience;
 mod glossary;
 mod history;
 mod report;
