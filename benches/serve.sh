@@ -10,7 +10,7 @@ dir="bench-out/${notes}n-${commits}c"
 cargo build --release --quiet --bin vitrine --example genrepo
 [ -d "$dir/repo/.git" ] || ./target/release/examples/genrepo "$dir" --notes "$notes" --issues "$issues" --commits "$commits"
 root="$PWD/$dir/repo/status"; port=8799
-./target/release/vitrine -C "$root" serve --port $port 2>/tmp/vitrine-serve.log &
+VITRINE_TIMINGS=1 ./target/release/vitrine -C "$root" serve --port $port 2>/tmp/vitrine-serve.log &
 pid=$!; trap 'kill $pid 2>/dev/null; git -C "$root" checkout -q -- notes/00001.md' EXIT
 until curl -sf "http://127.0.0.1:$port/" >/dev/null; do sleep 0.1; done
 python3 - "$root/notes/00001.md" "http://127.0.0.1:$port/notes/00001.html" <<'PY'

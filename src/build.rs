@@ -46,6 +46,8 @@ pub struct BuildOptions {
 #[derive(Default)]
 pub struct Memo {
     inner: std::sync::Mutex<(Option<Arc<HistoryIndex>>, Versions)>,
+    /// The last theme, with the fingerprint of the language and overrides it was built from.
+    theme: std::sync::Mutex<Option<(u64, Arc<Theme>)>>,
 }
 
 impl std::fmt::Debug for Memo {
@@ -62,6 +64,26 @@ impl Memo {
     fn versions(&self) -> Versions {
         self.inner.lock().map(|g| g.1.clone()).unwrap_or_default()
     }
+    /// The theme for `lang` and `overrides`, built once per distinct input.
+    fn theme(&self, lang: &str, overrides: &[(String, Vec<u8>)]) -> anyhow::Result<Arc<Theme>> {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (lang, overrides).hash(&mut h);
+        let key = h.finish();
+        let mut slot = self
+            .theme
+            .lock()
+            .map_err(|_| anyhow!("theme cache poisoned"))?;
+        if let Some((k, t)) = slot.as_ref()
+            && *k == key
+        {
+            return Ok(t.clone());
+        }
+        let t = Arc::new(Theme::load(lang, overrides)?);
+        *slot = Some((key, t.clone()));
+        Ok(t)
+    }
+
     fn remember(&self, history: Arc<HistoryIndex>, versions: &Versions) {
         if let Ok(mut g) = self.inner.lock() {
             g.0 = Some(history);
@@ -313,6 +335,7 @@ pub fn site_data(
     internal: bool,
     preview: bool,
 ) -> SiteData {
+    let t0 = Instant::now();
     let history = crate::insight::history_data(
         &loaded.project,
         loaded.history.as_deref(),
@@ -321,6 +344,7 @@ pub fn site_data(
         &loaded.config,
     );
     let mut history = history;
+    let t_hist = t0.elapsed();
     let reports = if loaded.config.reports.enabled {
         period_reports(loaded, &history.changelog)
     } else {
@@ -353,7 +377,17 @@ pub fn site_data(
         }),
         now: loaded.now.clone(),
     };
-    render::views::build(&loaded.project, &input)
+    let t_reports = t0.elapsed();
+    let data = render::views::build(&loaded.project, &input);
+    if std::env::var_os("VITRINE_TIMINGS").is_some() {
+        eprintln!(
+            "  views: history {:?}, reports {:?}, pages {:?}",
+            t_hist,
+            t_reports - t_hist,
+            t0.elapsed() - t_reports
+        );
+    }
+    data
 }
 
 /// One report per period of the communication cadence, from the first commit to the built
@@ -445,7 +479,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
 /// A site ready to render: every view, the theme and the static files.
 pub struct Prepared {
     pub data: SiteData,
-    pub theme: Theme,
+    pub theme: Arc<Theme>,
     pub assets: Vec<(String, Vec<u8>)>,
 }
 
@@ -460,8 +494,11 @@ pub fn prepare(opts: &BuildOptions) -> Result<(Prepared, Loaded, Timings), Build
         return Err(BuildError::Content(loaded.diagnostics));
     }
     let t = Instant::now();
-    let theme =
-        Theme::load(&loaded.config.language, &loaded.project.theme).context("loading the theme")?;
+    let theme = match &opts.memo {
+        Some(m) => m.theme(&loaded.config.language, &loaded.project.theme),
+        None => Theme::load(&loaded.config.language, &loaded.project.theme).map(Arc::new),
+    }
+    .context("loading the theme")?;
     let languages = render::theme::languages(&loaded.project.theme);
     if !languages.contains(&loaded.config.language) {
         let mut d = Diagnostics::default();

@@ -74,7 +74,8 @@ fn rebuild(opts: &ServeOptions, shared: &Shared, memo: &Arc<build::Memo>) {
         base_url: None,
         use_cache: true,
         memo: Some(memo.clone()),
-        lint: true,
+        // Checked after the new site is served, so a save shows up sooner.
+        lint: false,
     };
     let t = std::time::Instant::now();
     let result = build::prepare(&build);
@@ -82,13 +83,30 @@ fn rebuild(opts: &ServeOptions, shared: &Shared, memo: &Arc<build::Memo>) {
     let mut state = lock.lock().unwrap_or_else(|e| e.into_inner());
     state.generation += 1;
     match result {
-        Ok((site, loaded, _)) => {
+        Ok((site, loaded, timings)) => {
+            if std::env::var_os("VITRINE_TIMINGS").is_some() {
+                let parts: Vec<String> = timings
+                    .iter()
+                    .map(|(k, v)| format!("{k} {:.0} ms", v * 1e3))
+                    .collect();
+                eprintln!("  {}", parts.join(", "));
+            }
             for d in loaded.diagnostics.iter() {
                 eprintln!("{d}");
             }
             eprintln!("rebuilt in {} ms", t.elapsed().as_millis());
+            let project = loaded.project;
+            let config = loaded.config;
             state.site = Some(Arc::new(site));
             state.errors = None;
+            cvar.notify_all();
+            drop(state);
+            if !opts.internal {
+                for d in crate::check::lint(&project, &config).sorted() {
+                    eprintln!("{d}");
+                }
+            }
+            return;
         }
         Err(e) => {
             let text = match e {

@@ -280,11 +280,19 @@ pub fn read_worktree(
                 reason: "a symbolic link; links are never followed".into(),
             });
         } else if ft.is_file() {
-            let bytes = std::fs::read(entry.path())
-                .with_context(|| format!("cannot read {}", entry.path().display()))?;
-            files.push(SourceFile { path, bytes });
+            files.push((path, entry.path().to_path_buf()));
         }
     }
+    // The walk is serial; the reading is not.
+    use rayon::prelude::*;
+    let files: Vec<SourceFile> = files
+        .into_par_iter()
+        .map(|(path, abs)| {
+            let bytes =
+                std::fs::read(&abs).with_context(|| format!("cannot read {}", abs.display()))?;
+            Ok(SourceFile { path, bytes })
+        })
+        .collect::<Result<_>>()?;
     if files.is_empty() {
         bail!("no files found under {}", site_root.display());
     }
