@@ -352,7 +352,8 @@ pub fn site_data(
     };
     for (period, _) in &reports {
         let when = When::from_commit(
-            jiff::Timestamp::from_second(period.end.min(loaded.now.timestamp().as_second())).unwrap_or_default(),
+            jiff::Timestamp::from_second(period.end.min(loaded.now.timestamp().as_second()))
+                .unwrap_or_default(),
             &loaded.config.tz(),
         );
         history.timeline.push(crate::insight::timeline::Event {

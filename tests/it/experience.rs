@@ -288,3 +288,72 @@ fn assert_balanced(xml: &str) {
     }
     assert!(stack.is_empty(), "unclosed: {stack:?}");
 }
+
+#[test]
+fn theme_colours_meet_wcag_aa_contrast_in_light_and_dark_mode() {
+    let css = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("theme/static/style.css"),
+    )
+    .unwrap();
+    // The first `:root` block is the light scheme, the one inside the dark media query the dark.
+    let block = |from: usize| {
+        let start = css[from..].find(":root {").unwrap() + from;
+        &css[start..start + css[start..].find('}').unwrap()]
+    };
+    let light = block(0);
+    let dark = block(css.find("prefers-color-scheme: dark").unwrap());
+    let var = |b: &str, name: &str| -> String {
+        let i = b
+            .find(&format!("--{name}:"))
+            .unwrap_or_else(|| panic!("--{name}"));
+        b[i..]
+            .split(':')
+            .nth(1)
+            .unwrap()
+            .trim()
+            .split([';', ' '])
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    let lum = |hex: &str| {
+        let c: Vec<f64> = (0..3)
+            .map(|i| u8::from_str_radix(&hex[1 + 2 * i..3 + 2 * i], 16).unwrap() as f64 / 255.0)
+            .collect();
+        let f = |c: f64| {
+            if c <= 0.03928 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2])
+    };
+    let ratio = |a: &str, b: &str| {
+        let (x, y) = (lum(a), lum(b));
+        (x.max(y) + 0.05) / (x.min(y) + 0.05)
+    };
+    for (scheme, b) in [("light", light), ("dark", dark)] {
+        for (fg, bg) in [
+            ("fg", "bg"),
+            ("muted", "bg"),
+            ("muted", "card"),
+            ("link", "bg"),
+            ("ok", "bg"),
+            ("warn", "bg"),
+            ("bad", "bg"),
+            ("warn", "warn-bg"),
+            ("bad", "bad-bg"),
+            ("ok", "ok-bg"),
+            ("internal", "internal-bg"),
+            ("brand-fg", "brand"),
+            ("info", "info-bg"),
+        ] {
+            let r = ratio(&var(b, fg), &var(b, bg));
+            assert!(
+                r >= 4.5,
+                "{scheme}: --{fg} on --{bg} has contrast {r:.2}, below WCAG AA 4.5"
+            );
+        }
+    }
+}
