@@ -46,6 +46,8 @@ pub struct BuildOptions {
 #[derive(Default)]
 pub struct Memo {
     inner: std::sync::Mutex<(Option<Arc<HistoryIndex>>, Versions)>,
+    /// Rendered Markdown by body (see `render::views`).
+    pub markdown: std::sync::Mutex<std::collections::HashMap<u64, render::markdown::Rendered>>,
     /// The last theme, with the fingerprint of the language and overrides it was built from.
     theme: std::sync::Mutex<Option<(u64, Arc<Theme>)>>,
 }
@@ -331,6 +333,7 @@ fn read_config(files: &[SourceFile], source: &Source) -> Result<Config, BuildErr
 /// Turns loaded content into every view a template gets.
 pub fn site_data(
     loaded: &Loaded,
+    memo: Option<&Memo>,
     strings: &std::collections::BTreeMap<String, String>,
     internal: bool,
     preview: bool,
@@ -370,6 +373,7 @@ pub fn site_data(
         history: &history,
         reports: &reports,
         strings,
+        md_cache: memo.map(|m| &m.markdown),
         internal,
         preview,
         revision: loaded.revision.as_ref().map(|r| RevisionView {
@@ -519,6 +523,7 @@ pub fn prepare(opts: &BuildOptions) -> Result<(Prepared, Loaded, Timings), Build
     }
     let data = site_data(
         &loaded,
+        opts.memo.as_deref(),
         &theme.strings,
         opts.internal,
         opts.source == Source::Worktree,

@@ -298,6 +298,7 @@ fn run_build(root: &Path, a: &BuildArgs) -> Result<i32, BuildError> {
             .map_err(BuildError::from)?;
         let data = build::site_data(
             &loaded,
+            None,
             &theme.strings,
             opts.internal,
             opts.source == Source::Worktree,

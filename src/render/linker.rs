@@ -156,6 +156,20 @@ impl Linker {
         escape_into(&text[last..], out);
     }
 
+    /// A hash of every pattern and target: equal fingerprints link text identically.
+    pub fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.texts.hash(&mut h);
+        for t in &self.targets {
+            (&t.url, &t.tip, &t.term).hash(&mut h);
+        }
+        for p in &self.patterns {
+            (p.target, p.exact_case, p.cjk).hash(&mut h);
+        }
+        h.finish()
+    }
+
     /// Whether any pattern matches anywhere (a cheap pre-check).
     pub fn is_empty(&self) -> bool {
         self.ac.is_none()

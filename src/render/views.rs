@@ -397,6 +397,8 @@ pub struct ViewInput<'a> {
     pub reports: &'a [(insight::report::Period, insight::report::Report)],
     /// UI strings (chart titles and descriptions).
     pub strings: &'a BTreeMap<String, String>,
+    /// Rendered Markdown kept between rebuilds (`serve`), by [`body_key`].
+    pub md_cache: Option<&'a std::sync::Mutex<std::collections::HashMap<u64, Rendered>>>,
     pub internal: bool,
     pub preview: bool,
     pub revision: Option<RevisionView>,
@@ -426,14 +428,30 @@ pub fn build(p: &Project, input: &ViewInput<'_>) -> SiteData {
         .enumerate()
         .map(|(i, t)| (t.meta.path.as_str(), i))
         .collect();
+    // What a body renders to depends on the body, the linker's targets and the sanitiser
+    // setting only: a cache (kept by `serve` between rebuilds) skips unchanged bodies.
+    let salt = linker.fingerprint() ^ u64::from(input.config.allow_html);
     let rendered: BTreeMap<&str, Rendered> = metas
         .par_iter()
         .map(|m| {
             let own = own_term.get(m.path.as_str()).copied();
-            (
-                m.path.as_str(),
-                md.render_linked(&m.body, Some(&linker), "../", own),
-            )
+            let key = body_key(&m.body, salt, own);
+            let cached = input
+                .md_cache
+                .and_then(|c| c.lock().ok()?.get(&key).cloned());
+            let r = cached.unwrap_or_else(|| {
+                let r = md.render_linked(&m.body, Some(&linker), "../", own);
+                if let Some(c) = input.md_cache
+                    && let Ok(mut c) = c.lock()
+                {
+                    if c.len() > 100_000 {
+                        c.clear();
+                    }
+                    c.insert(key, r.clone());
+                }
+                r
+            });
+            (m.path.as_str(), r)
         })
         .collect();
     let html = |m: &Meta| rendered.get(m.path.as_str()).cloned().unwrap_or_default();
@@ -636,6 +654,14 @@ pub fn build(p: &Project, input: &ViewInput<'_>) -> SiteData {
             })
             .collect(),
     }
+}
+
+/// The cache key of a body rendered with a given linker and exclusion.
+fn body_key(body: &str, salt: u64, own: Option<usize>) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (body, salt, own).hash(&mut h);
+    h.finish()
 }
 
 fn label(input: &ViewInput<'_>, key: &str) -> String {
