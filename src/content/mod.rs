@@ -140,6 +140,17 @@ fn load_file(
 
 /// The file's text, or a warning when it is binary or not UTF-8.
 fn text_of(file: &SourceFile, diags: &mut Diagnostics) -> Option<String> {
+    if file
+        .bytes
+        .starts_with(b"version https://git-lfs.github.com/spec/")
+    {
+        diags.push(
+            Diagnostic::warning("skipped: a Git LFS pointer, not the file itself")
+                .at(&file.path)
+                .hint("content files are text: keep them out of LFS (check .gitattributes), or run `git lfs pull` before --worktree"),
+        );
+        return None;
+    }
     if file.bytes.contains(&0) {
         diags
             .push(Diagnostic::warning("skipped: a binary file in a content folder").at(&file.path));

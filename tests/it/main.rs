@@ -10,6 +10,7 @@ mod content;
 mod experience;
 mod glossary;
 mod history;
+mod hostile;
 mod report;
 mod visibility;
 

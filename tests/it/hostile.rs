@@ -1,0 +1,220 @@
+//! Hostile input and awkward repository states: each gives a clear diagnostic or safe
+//! output, never a panic, a hang, a write outside the output folder or script in the site.
+
+use crate::support::*;
+
+fn build_err(site: &TestSite) -> String {
+    let out = site.vitrine(&["build"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "expected a content error:\n{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+    stderr(&out)
+}
+
+#[test]
+fn yaml_bombs_deep_nesting_duplicate_keys_and_wrong_types_are_diagnostics() {
+    let cases: Vec<(&str, String, &str)> = vec![
+        (
+            "notes/laughs.md",
+            format!(
+                "---\na: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\nh: [*g,*g,*g,*g,*g,*g,*g,*g,*g]\ntitle: x\n---\n"
+            ),
+            "notes/laughs.md",
+        ),
+        (
+            "notes/deep.md",
+            format!(
+                "---\ntitle: x\nextra: {}{}\n---\n",
+                "[".repeat(5000),
+                "]".repeat(5000)
+            ),
+            "notes/deep.md",
+        ),
+        (
+            "notes/dup.md",
+            "---\ntitle: A\ntitle: B\n---\n".to_string(),
+            "notes/dup.md:",
+        ),
+        (
+            "notes/types.md",
+            "---\ntitle: [1, 2]\nprogress: lots\n---\n".to_string(),
+            "`title` must be text",
+        ),
+        (
+            "notes/far.md",
+            "---\ntitle: x\ndate: 99999-01-01\n---\n".to_string(),
+            "is not a date",
+        ),
+    ];
+    for (path, text, expect) in cases {
+        let site = TestSite::new();
+        site.write(path, &text);
+        site.commit_at("x", "2026-01-05T10:00:00+08:00");
+        let err = build_err(&site);
+        assert!(err.contains(expect), "{path}: {err}");
+    }
+}
+
+#[test]
+fn huge_bodies_and_files_named_with_spaces_and_chinese_build() {
+    let site = TestSite::new();
+    let body = "Lorem ipsum dolor sit amet. ".repeat(40_000);
+    site.write("notes/big note.md", &note("title: Big", &body));
+    site.write("notes/第八周 进展.md", &note("title: 第八周", "进展顺利"));
+    site.commit_at("x", "2026-01-05T10:00:00+08:00");
+    site.build_ok(&[]);
+    assert!(site.out().join("notes/big-note.html").is_file());
+    assert!(site.out().join("notes/第八周-进展.html").is_file());
+}
+
+#[test]
+fn path_like_ids_and_slugs_never_leave_the_output_folder() {
+    let site = TestSite::new();
+    site.write("issues/a.md", &note("title: A\nid: ../../../escaped", ""));
+    site.write("issues/b.md", &note("title: B\nid: /etc/passwd", ""));
+    site.write(
+        "milestones/c.md",
+        &note("title: C\nid: ..\\\\..\\\\win\ndue: 2026-02-01", ""),
+    );
+    site.commit_at("x", "2026-01-05T10:00:00+08:00");
+    site.build_ok(&[]);
+    assert!(site.out().join("issues/escaped.html").is_file());
+    assert!(site.out().join("issues/etc-passwd.html").is_file());
+    assert!(!site.root.parent().unwrap().join("escaped.html").exists());
+    for entry in walkdir::WalkDir::new(site.dir.path()) {
+        let p = entry.unwrap().into_path();
+        if p.extension().is_some_and(|e| e == "html") {
+            assert!(
+                p.starts_with(site.out()),
+                "{} was written outside the output",
+                p.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn html_and_script_in_titles_and_bodies_never_run_and_template_syntax_stays_text() {
+    let site = TestSite::new();
+    site.write(
+        "notes/x.md",
+        &note(
+            "title: \"<script>alert('t')</script> {{ site.title }}\"\nsummary: \"<img src=x onerror=alert(1)>\"",
+            "<script>alert(1)</script>\n\n<a href=\"javascript:alert(2)\" onclick=\"alert(3)\">x</a>\n\n[y](javascript:alert(4))\n\n<div onmouseover=\"alert(5)\">z</div>\n\n{% for x in site %}{{ x }}{% endfor %}",
+        ),
+    );
+    site.write(
+        "issues/ISS-1.md",
+        &note("title: \"\\\"><svg onload=alert(6)>\"", ""),
+    );
+    site.commit_at("x", "2026-01-05T10:00:00+08:00");
+    site.build_ok(&[]);
+    for (path, html) in all_files(&site.out())
+        .iter()
+        .filter(|(p, _)| p.ends_with(".html"))
+    {
+        // Only markup can run: look inside tags (escaped text such as `&lt;img onerror=` is inert).
+        for tag in html
+            .split('<')
+            .skip(1)
+            .map(|t| &t[..t.find('>').unwrap_or(t.len())])
+        {
+            let tag = tag.to_ascii_lowercase();
+            for bad in ["onerror", "onclick", "onmouseover", "onload", "javascript:"] {
+                assert!(!tag.contains(bad), "{path} has a tag with `{bad}`: <{tag}>");
+            }
+            assert!(
+                !tag.starts_with("script>alert") && !tag.starts_with("svg"),
+                "{path}: <{tag}>"
+            );
+        }
+    }
+    let page = site.page("notes/x.html");
+    assert!(
+        page.contains("&lt;script&gt;alert(&#39;t&#39;)&lt;/script&gt; {{ site.title }}"),
+        "titles are text"
+    );
+    assert!(
+        page.contains("{% for x in site %}{{ x }}{% endfor %}"),
+        "template syntax in content is never run"
+    );
+}
+
+#[test]
+fn crlf_bom_and_lfs_pointer_files() {
+    let site = TestSite::new();
+    site.write_bytes(
+        "notes/crlf.md",
+        b"\xef\xbb\xbf---\r\ntitle: Windows note\r\nhealth: on-track\r\n---\r\nLine one\r\n",
+    );
+    site.write("notes/lfs.md", "version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n");
+    site.commit_at("x", "2026-01-05T10:00:00+08:00");
+    let out = site.build_ok(&[]);
+    assert!(site.page("notes/crlf.html").contains("Windows note"));
+    assert!(
+        stderr(&out).contains("notes/lfs.md: warning: skipped: a Git LFS pointer"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_linked_worktree_builds_its_own_checkout() {
+    let site = TestSite::new();
+    site.write("notes/a.md", &note("title: Main note", ""));
+    site.commit_at("a", "2026-01-05T10:00:00+08:00");
+    let wt_dir = tempfile::tempdir().unwrap();
+    let path = wt_dir.path().join("wt");
+    site.repo.worktree("wt", &path, None).unwrap();
+    let out = run(&["build"], &path);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        std::fs::read_to_string(path.join("public/notes/a.html"))
+            .unwrap()
+            .contains("Main note")
+    );
+}
+
+#[test]
+fn killing_a_build_leaves_the_previous_output_intact() {
+    let site = TestSite::new();
+    for i in 0..300 {
+        site.write(
+            &format!("notes/n{i}.md"),
+            &note(&format!("title: Note {i}"), &"Some text. ".repeat(200)),
+        );
+    }
+    site.commit_at("many", "2026-01-05T10:00:00+08:00");
+    site.build_ok(&[]);
+    let before = site.page("index.html");
+    site.write("notes/extra.md", &note("title: Extra", ""));
+    site.commit_at("more", "2026-01-06T10:00:00+08:00");
+    for delay in [5u64, 20, 40, 80, 120] {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("vitrine"))
+            .args(["-C", site.root.to_str().unwrap(), "build"])
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay));
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        let now = site.page("index.html");
+        let complete = site.out().join(".vitrine-output").is_file()
+            && site.out().join("notes/n299.html").is_file();
+        assert!(
+            complete,
+            "after a kill at {delay} ms the output is a whole site"
+        );
+        assert!(
+            now == before
+                || now.contains("Extra")
+                || site.page("notes/index.html").contains("Extra"),
+            "old or new, never half"
+        );
+    }
+}
