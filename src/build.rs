@@ -46,6 +46,8 @@ pub struct BuildOptions {
 #[derive(Default)]
 pub struct Memo {
     inner: std::sync::Mutex<(Option<Arc<HistoryIndex>>, Versions)>,
+    /// Loaded content files (see `content::load`).
+    pub files: content::FileCache,
     /// Rendered Markdown by body (see `render::views`).
     pub markdown: std::sync::Mutex<std::collections::HashMap<u64, render::markdown::Rendered>>,
     /// The last theme, with the fingerprint of the language and overrides it was built from.
@@ -205,6 +207,14 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded, BuildError> {
             config: &config,
             internal,
             dating,
+            cache: opts.memo.as_ref().map(|m| &m.files),
+            salt: {
+                use std::hash::{Hash, Hasher};
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                let tip = history.as_ref().map(|h| h.tip.clone());
+                (toml::to_string(&config).unwrap_or_default(), tip, internal).hash(&mut h);
+                h.finish()
+            },
         },
     );
     diagnostics.extend(diags);

@@ -50,7 +50,14 @@ pub struct LoadOptions<'a> {
     /// Keep internal and draft content (the team's own view).
     pub internal: bool,
     pub dating: Dating<'a>,
+    /// Files already loaded by an earlier build of this process (`serve`): what one file
+    /// gives depends only on its path and bytes and on `salt` (config, history tip, audience).
+    pub cache: Option<&'a FileCache>,
+    pub salt: u64,
 }
+
+/// What each file gave, by a hash of its path, bytes and the load's salt.
+pub type FileCache = std::sync::Mutex<HashMap<u64, (Project, Diagnostics)>>;
 
 /// The front matter of one version of a file (for history), or why it cannot be read.
 pub fn front_matter_of(
@@ -81,9 +88,33 @@ pub fn load(files: Vec<SourceFile>, opts: &LoadOptions<'_>) -> (Project, Diagnos
         .into_par_iter()
         .fold(
             || (Project::default(), Diagnostics::default()),
-            |(mut project, mut diags), file| {
-                load_file(&mut project, file, opts, &tz, &mut diags);
-                (project, diags)
+            |(project, diags), file| {
+                let Some(cache) = opts.cache else {
+                    let (mut project, mut diags) = (project, diags);
+                    load_file(&mut project, file, opts, &tz, &mut diags);
+                    return (project, diags);
+                };
+                let key = {
+                    use std::hash::{Hash, Hasher};
+                    let mut h = std::collections::hash_map::DefaultHasher::new();
+                    (&file.path, &file.bytes, opts.salt).hash(&mut h);
+                    h.finish()
+                };
+                let one = match cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+                    Some(done) => done,
+                    None => {
+                        let (mut p, mut d) = (Project::default(), Diagnostics::default());
+                        load_file(&mut p, file, opts, &tz, &mut d);
+                        if let Ok(mut c) = cache.lock() {
+                            if c.len() > 50_000 {
+                                c.clear();
+                            }
+                            c.insert(key, (p.clone(), d.clone()));
+                        }
+                        (p, d)
+                    }
+                };
+                merge((project, diags), one)
             },
         )
         .reduce(|| (Project::default(), Diagnostics::default()), merge);

@@ -360,8 +360,15 @@ pub fn render_one(
     assets: &[(String, Vec<u8>)],
     path: &str,
 ) -> Result<Option<OutFile>> {
-    if let Some(f) = data_files(data, theme).into_iter().find(|f| f.path == path) {
-        return Ok(Some(f));
+    let data_file = match path {
+        "assets/search-index.js" => Some(outputs::search_index(data)),
+        "calendar.ics" => Some(outputs::calendar(data)),
+        "status.json" => Some(outputs::status_json(data)),
+        "badge.svg" => Some(outputs::badge(data, &theme.strings)),
+        _ => None,
+    };
+    if data_file.is_some() {
+        return Ok(data_file);
     }
     if let Some(j) = plan(data, theme).iter().find(|j| j.path == path) {
         return render_job(j, data, theme).map(Some);
