@@ -60,6 +60,51 @@ fn the_example_site_replays_and_builds_with_every_page_kind() {
     ] {
         assert!(public.join(page).is_file(), "{page} missing");
     }
+    let read = |p: &str| std::fs::read_to_string(public.join(p)).unwrap();
+    // Meaningful data on every page kind (issue 8's acceptance).
+    let changelog = read("changelog/index.html");
+    for tag in ["v1.0.0-rc.1", "v0.9.0", "v0.5.0", "v0.3.0"] {
+        assert!(
+            changelog.contains(&format!(">{tag}")),
+            "changelog lacks {tag}"
+        );
+    }
+    let iss2 = read("issues/iss-2.html");
+    assert!(
+        iss2.matches("<span class=\"change\">").count() >= 4,
+        "an issue history with several transitions"
+    );
+    assert!(
+        read("milestones/m5.html").contains("mstatus-slipped"),
+        "a slipped milestone"
+    );
+    assert!(
+        read("notes/2026-10-12-sms-outage.html").contains("callout-ok"),
+        "a resolved incident"
+    );
+    assert!(
+        std::fs::read_dir(public.join("reports")).unwrap().count() >= 12,
+        "weekly reports"
+    );
+    assert!(
+        read("index.html").contains("<svg class=\"chart\"")
+            && read("issues/index.html").contains("<svg class=\"chart\"")
+    );
+    let zh = read("notes/2026-10-19-第八周进展.html");
+    assert!(
+        zh.contains("class=\"term\" href=\"../glossary/index.html#sms\">短信"),
+        "glossary links in Chinese text"
+    );
+    assert!(
+        read("notes/2026-10-05-week-6.html").contains("class=\"term\""),
+        "glossary links in English text"
+    );
+    assert!(
+        read("timeline/index.html")
+            .matches("class=\"event ")
+            .count()
+            > 80
+    );
     let files = all_files(&public);
     for (path, text) in &files {
         for secret in [
