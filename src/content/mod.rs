@@ -511,8 +511,14 @@ pub fn sanitize_slug(s: &str) -> String {
         }
     }
     let out = out.trim_matches('-').to_string();
+    // `index` would replace a section's list page; the others are reserved on Windows.
+    const RESERVED: &[&str] = &[
+        "index", "con", "prn", "aux", "nul", "com1", "com2", "com3", "lpt1", "lpt2", "lpt3",
+    ];
     if out.is_empty() {
         "item".to_string()
+    } else if RESERVED.contains(&out.as_str()) {
+        format!("{out}-item")
     } else {
         out
     }
@@ -621,6 +627,8 @@ mod tests {
         assert_eq!(sanitize_slug("ISS-42"), "iss-42");
         assert_eq!(sanitize_slug("登录 问题"), "登录-问题");
         assert_eq!(sanitize_slug("///"), "item");
+        assert_eq!(sanitize_slug("index"), "index-item");
+        assert_eq!(sanitize_slug("CON"), "con-item");
     }
 
     #[test]

@@ -78,11 +78,24 @@ fn path_like_ids_and_slugs_never_leave_the_output_folder() {
         "milestones/c.md",
         &note("title: C\nid: ..\\\\..\\\\win\ndue: 2026-02-01", ""),
     );
+    site.write("notes/index.md", &note("title: A note called index", ""));
+    site.write("notes/CON.md", &note("title: A reserved name", ""));
     site.commit_at("x", "2026-01-05T10:00:00+08:00");
     site.build_ok(&[]);
     assert!(site.out().join("issues/escaped.html").is_file());
     assert!(site.out().join("issues/etc-passwd.html").is_file());
     assert!(!site.root.parent().unwrap().join("escaped.html").exists());
+    assert!(
+        site.page("notes/index.html")
+            .contains("A note called index"),
+        "the list page survives: {}",
+        site.page("notes/index.html")
+    );
+    assert!(
+        site.page("notes/index-item.html")
+            .contains("A note called index")
+    );
+    assert!(site.out().join("notes/con-item.html").is_file());
     for entry in walkdir::WalkDir::new(site.dir.path()) {
         let p = entry.unwrap().into_path();
         if p.extension().is_some_and(|e| e == "html") {
@@ -191,7 +204,13 @@ fn killing_a_build_leaves_the_previous_output_intact() {
     let before = site.page("index.html");
     site.write("notes/extra.md", &note("title: Extra", ""));
     site.commit_at("more", "2026-01-06T10:00:00+08:00");
-    for delay in [5u64, 20, 40, 80, 120] {
+    for (delay, signal) in [
+        (5u64, "KILL"),
+        (20, "INT"),
+        (40, "KILL"),
+        (80, "INT"),
+        (120, "TERM"),
+    ] {
         let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("vitrine"))
             .args(["-C", site.root.to_str().unwrap(), "build"])
             .env("GIT_CONFIG_NOSYSTEM", "1")
@@ -199,7 +218,9 @@ fn killing_a_build_leaves_the_previous_output_intact() {
             .spawn()
             .unwrap();
         std::thread::sleep(std::time::Duration::from_millis(delay));
-        let _ = child.kill(); // SIGKILL
+        let _ = std::process::Command::new("kill")
+            .args([format!("-{signal}"), child.id().to_string()])
+            .status();
         let _ = child.wait();
         let now = site.page("index.html");
         let complete = site.out().join(".vitrine-output").is_file()
@@ -215,4 +236,33 @@ fn killing_a_build_leaves_the_previous_output_intact() {
             "old or new, never half"
         );
     }
+}
+
+#[test]
+fn a_hundred_thousand_files_outside_the_site_root_are_never_read() {
+    let site = TestSite::in_subdir("status");
+    site.write("notes/a.md", &note("title: A", ""));
+    site.commit_at("a", "2026-01-05T10:00:00+08:00");
+    // A vendored folder of 100,000 entries (one blob, many names), committed beside the site.
+    let blob = site.repo.blob(b"x").unwrap();
+    let mut tb = site.repo.treebuilder(None).unwrap();
+    for i in 0..100_000 {
+        tb.insert(format!("f{i:06}.txt"), blob, 0o100644).unwrap();
+    }
+    let vendor = tb.write().unwrap();
+    let head = site.repo.head().unwrap().peel_to_commit().unwrap();
+    let mut root = site.repo.treebuilder(Some(&head.tree().unwrap())).unwrap();
+    root.insert("vendor", vendor, 0o040000).unwrap();
+    let tree = site.repo.find_tree(root.write().unwrap()).unwrap();
+    let sig =
+        git2::Signature::new("T", "t@example.com", &git2::Time::new(1_767_700_000, 0)).unwrap();
+    site.repo
+        .commit(Some("HEAD"), &sig, &sig, "vendor", &tree, &[&head])
+        .unwrap();
+    let out = site.build_ok(&[]);
+    assert!(stderr(&out).contains("built"));
+    assert!(
+        site.page("notes/a.html")
+            .contains("datetime=\"2026-01-05T10:00:00+08:00\"")
+    );
 }
