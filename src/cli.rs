@@ -263,6 +263,10 @@ fn site_root(given: Option<&Path>) -> anyhow::Result<PathBuf> {
         Some(dir) if dir.join("vitrine.toml").is_file() => {
             Ok(dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf()))
         }
+        // A bare repository: the site is read from its commits (the tree's top holds vitrine.toml).
+        Some(dir) if git2::Repository::open_bare(dir).is_ok() => {
+            Ok(dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf()))
+        }
         Some(dir) => anyhow::bail!("{} holds no vitrine.toml", dir.display()),
         None => {
             let cwd = std::env::current_dir()?;
@@ -277,6 +281,14 @@ fn site_root(given: Option<&Path>) -> anyhow::Result<PathBuf> {
 }
 
 fn run_build(root: &Path, a: &BuildArgs) -> Result<i32, BuildError> {
+    let bare = !root.join("vitrine.toml").is_file();
+    if bare && (a.out.is_none() || a.source.worktree) {
+        eprintln!(
+            "error: {} is a bare repository: it has no work tree, so pass -o DIR (and no --worktree)",
+            root.display()
+        );
+        return Ok(2);
+    }
     let out = a.out.clone().unwrap_or_else(|| root.join("public"));
     let opts = BuildOptions {
         root: root.to_path_buf(),

@@ -58,11 +58,13 @@ impl Repo {
             .with_context(|| format!("{} is not inside a git repository", site_root.display()))?;
         let base = match repo.workdir() {
             Some(w) => w.to_path_buf(),
-            None => repo
-                .path()
-                .parent()
-                .map(Path::to_path_buf)
-                .unwrap_or_default(),
+            // A bare repository: the site root is the top of its tree.
+            None => {
+                return Ok(Repo {
+                    repo,
+                    prefix: String::new(),
+                });
+            }
         };
         let base = base.canonicalize().unwrap_or(base);
         let root = site_root
@@ -85,6 +87,11 @@ impl Repo {
     /// The site root relative to the repository root (`""` at the top).
     pub fn prefix(&self) -> &str {
         &self.prefix
+    }
+
+    /// Whether the repository has no work tree (`git clone --bare`, a server's copy).
+    pub fn is_bare(&self) -> bool {
+        self.repo.is_bare()
     }
 
     /// Whether the repository is a shallow clone.
@@ -134,7 +141,7 @@ impl Repo {
         let mut files = Vec::new();
         let mut skipped = Vec::new();
         let mut err = None;
-        root.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+        let walked = root.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
             let name = String::from_utf8_lossy(entry.name_bytes());
             let path = format!("{dir}{name}");
             match (entry.kind(), entry.filemode()) {
@@ -168,10 +175,11 @@ impl Repo {
                 },
                 _ => git2::TreeWalkResult::Ok,
             }
-        })?;
+        });
         if let Some(e) = err {
             return Err(e);
         }
+        walked?;
         Ok((files, skipped))
     }
 

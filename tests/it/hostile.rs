@@ -266,3 +266,94 @@ fn a_hundred_thousand_files_outside_the_site_root_are_never_read() {
             .contains("datetime=\"2026-01-05T10:00:00+08:00\"")
     );
 }
+
+/// Removes a loose object, as a partial (blob-filtered) clone leaves it missing.
+fn drop_object(site: &TestSite, id: git2::Oid) {
+    let hex = id.to_string();
+    let path = site
+        .repo
+        .path()
+        .join("objects")
+        .join(&hex[..2])
+        .join(&hex[2..]);
+    std::fs::remove_file(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+}
+
+#[test]
+fn a_partial_clone_without_blobs_outside_the_site_root_builds_and_a_missing_content_blob_is_named()
+{
+    let site = TestSite::in_subdir("status");
+    site.write_repo("assets/video.bin", "a large file the clone filtered out");
+    site.write("notes/a.md", &note("title: A", ""));
+    site.commit_at("a", "2026-01-05T10:00:00+08:00");
+    let video = site
+        .repo
+        .blob(b"a large file the clone filtered out")
+        .unwrap();
+    drop_object(&site, video);
+    site.build_ok(&[]);
+
+    // An old version of an issue is missing: its history is shorter, the build goes on.
+    site.write("issues/ISS-1.md", &note("title: Bug\nstatus: open", ""));
+    site.commit_at("report", "2026-01-06T10:00:00+08:00");
+    let old = site
+        .repo
+        .blob(note("title: Bug\nstatus: open", "").as_bytes())
+        .unwrap();
+    site.write("issues/ISS-1.md", &note("title: Bug\nstatus: resolved", ""));
+    site.commit_at("fix", "2026-01-07T10:00:00+08:00");
+    drop_object(&site, old);
+    site.build_ok(&[]);
+
+    // The current version of a content file is missing: a clear error naming it.
+    let current = site
+        .repo
+        .blob(note("title: Bug\nstatus: resolved", "").as_bytes())
+        .unwrap();
+    drop_object(&site, current);
+    let out = site.vitrine(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("cannot read issues/ISS-1.md"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_bare_repository_builds_from_its_commits() {
+    let site = TestSite::new();
+    site.write("notes/a.md", &note("title: From a bare clone", ""));
+    site.commit_at("a", "2026-01-05T10:00:00+08:00");
+    let dir = tempfile::tempdir().unwrap();
+    let bare = dir.path().join("project.git");
+    git2::build::RepoBuilder::new()
+        .bare(true)
+        .clone(site.dir.path().to_str().unwrap(), &bare)
+        .unwrap();
+    let out_dir = dir.path().join("site");
+    let out = run(
+        &[
+            "-C",
+            bare.to_str().unwrap(),
+            "build",
+            "-o",
+            out_dir.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        std::fs::read_to_string(out_dir.join("notes/a.html"))
+            .unwrap()
+            .contains("From a bare clone")
+    );
+    assert!(
+        std::fs::read_to_string(out_dir.join("notes/a.html"))
+            .unwrap()
+            .contains("datetime=\"2026-01-05T10:00:00+08:00\"")
+    );
+    let no_out = run(&["-C", bare.to_str().unwrap(), "build"], dir.path());
+    assert_eq!(no_out.status.code(), Some(2));
+    assert!(stderr(&no_out).contains("bare repository"));
+}
