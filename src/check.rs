@@ -15,7 +15,7 @@ const COMMON: &[&str] = &["OK", "ID", "PDF", "FAQ", "AM", "PM", "UTC"];
 /// Every whole-project diagnostic of a client-visible project.
 pub fn lint(p: &Project, config: &Config) -> Diagnostics {
     let mut d = Diagnostics::default();
-    let metas = all_metas(p);
+    let metas = p.metas();
     jargon(p, config, &metas, &mut d);
     references(p, &metas, &mut d);
     links(p, &metas, &mut d);
@@ -95,18 +95,6 @@ fn resolve(dir: &str, rel: &str) -> Option<String> {
         }
     }
     Some(parts.join("/"))
-}
-
-fn all_metas(p: &Project) -> Vec<&Meta> {
-    p.notes
-        .iter()
-        .map(|n| &n.meta)
-        .chain(p.issues.iter().map(|i| &i.meta))
-        .chain(p.milestones.iter().map(|m| &m.meta))
-        .chain(p.terms.iter().map(|t| &t.meta))
-        .chain(p.feedback.iter().map(|f| &f.meta))
-        .chain(p.pages.iter().map(|p| &p.meta))
-        .collect()
 }
 
 /// Where an offset of a body is in its file.

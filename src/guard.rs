@@ -115,16 +115,7 @@ fn distinctive_lines(body: &str) -> Vec<String> {
 }
 
 fn visible_texts(p: &Project) -> Vec<String> {
-    let metas: Vec<&Meta> = p
-        .notes
-        .iter()
-        .map(|n| &n.meta)
-        .chain(p.issues.iter().map(|i| &i.meta))
-        .chain(p.milestones.iter().map(|m| &m.meta))
-        .chain(p.terms.iter().map(|t| &t.meta))
-        .chain(p.feedback.iter().map(|f| &f.meta))
-        .chain(p.pages.iter().map(|p| &p.meta))
-        .collect();
+    let metas: Vec<&Meta> = p.metas();
     let mut out: Vec<String> = metas.iter().map(|m| m.body.clone()).collect();
     out.extend(
         p.notes

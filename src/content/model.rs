@@ -201,3 +201,19 @@ pub struct Project {
     /// Items that a client build left out.
     pub hidden: Vec<Hidden>,
 }
+
+impl Project {
+    /// Every item's common part, in a fixed order: notes, issues, milestones, terms,
+    /// feedback, pages.
+    pub fn metas(&self) -> Vec<&Meta> {
+        self.notes
+            .iter()
+            .map(|n| &n.meta)
+            .chain(self.issues.iter().map(|i| &i.meta))
+            .chain(self.milestones.iter().map(|m| &m.meta))
+            .chain(self.terms.iter().map(|t| &t.meta))
+            .chain(self.feedback.iter().map(|f| &f.meta))
+            .chain(self.pages.iter().map(|p| &p.meta))
+            .collect()
+    }
+}

@@ -410,16 +410,7 @@ pub fn build(p: &Project, input: &ViewInput<'_>) -> SiteData {
     use rayon::prelude::*;
     let lang = input.config.language.as_str();
     let md = Markdown::new(input.config.allow_html);
-    let metas: Vec<&Meta> = p
-        .notes
-        .iter()
-        .map(|n| &n.meta)
-        .chain(p.issues.iter().map(|i| &i.meta))
-        .chain(p.milestones.iter().map(|m| &m.meta))
-        .chain(p.terms.iter().map(|t| &t.meta))
-        .chain(p.feedback.iter().map(|f| &f.meta))
-        .chain(p.pages.iter().map(|p| &p.meta))
-        .collect();
+    let metas: Vec<&Meta> = p.metas();
     let linker = linker_for(p);
     // A term's own definition does not link to itself (terms are the first targets).
     let own_term: BTreeMap<&str, usize> = p
