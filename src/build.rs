@@ -259,12 +259,7 @@ fn read_versions(
     known: Option<&Versions>,
     diags: &mut Diagnostics,
 ) -> Versions {
-    let paths = p
-        .issues
-        .iter()
-        .map(|i| &i.meta.path)
-        .chain(p.milestones.iter().map(|m| &m.meta.path))
-        .chain(p.feedback.iter().map(|f| &f.meta.path));
+    let paths = p.tracked_paths();
     let mut wanted: Vec<(&str, &str, &str)> = Vec::new();
     for path in paths {
         for e in h.versions(path) {

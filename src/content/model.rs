@@ -203,6 +203,16 @@ pub struct Project {
 }
 
 impl Project {
+    /// The files whose every version history keeps (issues, milestones, feedback): their
+    /// past states make item histories and reports.
+    pub fn tracked_paths(&self) -> impl Iterator<Item = &String> {
+        self.issues
+            .iter()
+            .map(|i| &i.meta.path)
+            .chain(self.milestones.iter().map(|m| &m.meta.path))
+            .chain(self.feedback.iter().map(|f| &f.meta.path))
+    }
+
     /// Every item's common part, in a fixed order: notes, issues, milestones, terms,
     /// feedback, pages.
     pub fn metas(&self) -> Vec<&Meta> {

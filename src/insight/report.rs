@@ -191,12 +191,7 @@ pub fn states(p: &Project, index: Option<&HistoryIndex>, versions: &Versions) ->
     let Some(index) = index else {
         return States::new();
     };
-    let paths = p
-        .issues
-        .iter()
-        .map(|i| &i.meta.path)
-        .chain(p.milestones.iter().map(|m| &m.meta.path))
-        .chain(p.feedback.iter().map(|f| &f.meta.path));
+    let paths = p.tracked_paths();
     paths
         .map(|path| {
             let list = index

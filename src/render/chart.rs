@@ -133,19 +133,7 @@ pub fn line_chart(
             lang,
         )
     };
-    let _ = write!(
-        svg,
-        "<text class=\"axis\" x=\"{left}\" y=\"{}\">{}</text>",
-        h - 8.0,
-        esc(&day(t0))
-    );
-    let _ = write!(
-        svg,
-        "<text class=\"axis\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
-        w - right,
-        h - 8.0,
-        esc(&day(t1))
-    );
+    axis_dates(&mut svg, left, w - right, h - 8.0, &day(t0), &day(t1));
     if let Some((t, label)) = target {
         let _ = write!(
             svg,
@@ -277,21 +265,23 @@ pub fn milestone_chart(
             esc(&day(*actual))
         );
     }
-    let _ = write!(
-        svg,
-        "<text class=\"axis\" x=\"{left}\" y=\"{}\">{}</text>",
-        h - 6.0,
-        esc(&day(t0))
-    );
-    let _ = write!(
-        svg,
-        "<text class=\"axis\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
-        w - right,
-        h - 6.0,
-        esc(&day(t1))
-    );
+    axis_dates(&mut svg, left, w - right, h - 6.0, &day(t0), &day(t1));
     svg.push_str("</svg>");
     svg
+}
+
+/// The first and last dates under a time axis.
+fn axis_dates(svg: &mut String, left: f64, right: f64, y: f64, first: &str, last: &str) {
+    let _ = write!(
+        svg,
+        "<text class=\"axis\" x=\"{left}\" y=\"{y}\">{}</text>",
+        esc(first)
+    );
+    let _ = write!(
+        svg,
+        "<text class=\"axis\" x=\"{right}\" y=\"{y}\" text-anchor=\"end\">{}</text>",
+        esc(last)
+    );
 }
 
 /// A round axis maximum above `v` (1, 2, 2.5, 5 × 10ⁿ).
