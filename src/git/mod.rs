@@ -386,26 +386,10 @@ impl Repo {
 
     /// Writes nested trees for `files` and returns the root tree id.
     fn write_tree(&self, files: &[(String, Vec<u8>)]) -> Result<git2::Oid> {
-        let mut index = git2::Index::new()?;
-        for (path, bytes) in files {
-            let blob = self.repo.blob(bytes)?;
-            let entry = git2::IndexEntry {
-                ctime: git2::IndexTime::new(0, 0),
-                mtime: git2::IndexTime::new(0, 0),
-                dev: 0,
-                ino: 0,
-                mode: 0o100644,
-                uid: 0,
-                gid: 0,
-                file_size: bytes.len() as u32,
-                id: blob,
-                flags: 0,
-                flags_extended: 0,
-                path: path.as_bytes().to_vec(),
-            };
-            index.add(&entry)?;
-        }
-        Ok(index.write_tree_to(&self.repo)?)
+        tree_from_files(
+            &self.repo,
+            files.iter().map(|(p, b)| (p.as_str(), b.as_slice())),
+        )
     }
 
     /// `git push REMOTE BRANCH` with the user's own git, credentials and hooks (no force).
@@ -428,4 +412,30 @@ impl Repo {
         }
         Ok(())
     }
+}
+
+/// Writes blobs and nested trees for (path, bytes) pairs and returns the root tree id.
+pub(crate) fn tree_from_files<'a>(
+    repo: &Repository,
+    files: impl IntoIterator<Item = (&'a str, &'a [u8])>,
+) -> Result<git2::Oid> {
+    let mut index = git2::Index::new()?;
+    for (path, bytes) in files {
+        let entry = git2::IndexEntry {
+            ctime: git2::IndexTime::new(0, 0),
+            mtime: git2::IndexTime::new(0, 0),
+            dev: 0,
+            ino: 0,
+            mode: 0o100644,
+            uid: 0,
+            gid: 0,
+            file_size: bytes.len() as u32,
+            id: repo.blob(bytes)?,
+            flags: 0,
+            flags_extended: 0,
+            path: path.as_bytes().to_vec(),
+        };
+        index.add(&entry)?;
+    }
+    Ok(index.write_tree_to(repo)?)
 }

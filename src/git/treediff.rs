@@ -356,26 +356,8 @@ mod tests {
     }
 
     fn build_tree(repo: &Repository, files: &std::collections::BTreeMap<String, String>) -> Oid {
-        let mut index = git2::Index::new().unwrap();
-        for (path, text) in files {
-            let blob = repo.blob(text.as_bytes()).unwrap();
-            let entry = git2::IndexEntry {
-                ctime: git2::IndexTime::new(0, 0),
-                mtime: git2::IndexTime::new(0, 0),
-                dev: 0,
-                ino: 0,
-                mode: 0o100644,
-                uid: 0,
-                gid: 0,
-                file_size: 0,
-                id: blob,
-                flags: 0,
-                flags_extended: 0,
-                path: path.as_bytes().to_vec(),
-            };
-            index.add(&entry).unwrap();
-        }
-        index.write_tree_to(repo).unwrap()
+        super::super::tree_from_files(repo, files.iter().map(|(p, t)| (p.as_str(), t.as_bytes())))
+            .unwrap()
     }
 
     fn libgit2_diff(repo: &Repository, a: Oid, b: Oid) -> Vec<(String, Change)> {

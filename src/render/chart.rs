@@ -124,15 +124,7 @@ pub fn line_chart(
             esc(unit)
         );
     }
-    let day = |t: i64| {
-        crate::dates::format_day(
-            jiff::Timestamp::from_second(t)
-                .unwrap_or_default()
-                .to_zoned_datetime(tz.clone())
-                .date(),
-            lang,
-        )
-    };
+    let day = |t: i64| day_label(t, tz, lang);
     axis_dates(&mut svg, left, w - right, h - 8.0, &day(t0), &day(t1));
     if let Some((t, label)) = target {
         let _ = write!(
@@ -215,15 +207,7 @@ pub fn milestone_chart(
             0.5
         } * (w - left - right)
     };
-    let day = |t: i64| {
-        crate::dates::format_day(
-            jiff::Timestamp::from_second(t)
-                .unwrap_or_default()
-                .to_zoned_datetime(tz.clone())
-                .date(),
-            lang,
-        )
-    };
+    let day = |t: i64| day_label(t, tz, lang);
     let id = format!("m{:x}", fnv(title.as_bytes()));
     let desc: Vec<String> = rows
         .iter()
@@ -268,6 +252,15 @@ pub fn milestone_chart(
     axis_dates(&mut svg, left, w - right, h - 6.0, &day(t0), &day(t1));
     svg.push_str("</svg>");
     svg
+}
+
+/// A Unix time as a day in the site's time zone and language.
+fn day_label(t: i64, tz: &jiff::tz::TimeZone, lang: &str) -> String {
+    let date = jiff::Timestamp::from_second(t)
+        .unwrap_or_default()
+        .to_zoned_datetime(tz.clone())
+        .date();
+    crate::dates::format_day(date, lang)
 }
 
 /// The first and last dates under a time axis.
