@@ -220,7 +220,11 @@ pub fn milestone_chart(
     );
     for (i, (name, planned, actual, done, late)) in rows.iter().enumerate() {
         let cy = top + row_h * i as f64 + row_h / 2.0;
-        let short: String = name.chars().take(24).collect();
+        let short: String = if name.chars().count() > 24 {
+            format!("{}…", name.chars().take(23).collect::<String>().trim_end())
+        } else {
+            name.clone()
+        };
         let _ = write!(
             svg,
             "<text class=\"axis label\" x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
