@@ -5,6 +5,8 @@ pub mod fields;
 mod frontmatter;
 mod metrics;
 pub mod model;
+pub mod text;
+pub mod visibility;
 
 use std::collections::HashMap;
 
@@ -226,7 +228,7 @@ fn load_item(
             return;
         }
     };
-    let map = match frontmatter::parse(&split, path) {
+    let mut map = match frontmatter::parse(&split, path) {
         Ok(m) => m,
         Err(d) => {
             diags.push(d);
@@ -234,19 +236,13 @@ fn load_item(
         }
     };
     let errors_before = diags.error_count();
+    let Some(body) = visible_parts(&mut map, &split, path, opts.internal, project, diags) else {
+        return;
+    };
+    let strings = string_values(&map);
     let mut f = Fields::new(map, split.front, split.front_line, path, tz, diags);
     let internal = f.choice::<Visibility>("visibility") == Visibility::Internal;
     let draft = f.boolean("draft").unwrap_or(false);
-    let (body, block_warning, removed) = split_internal(split.body, opts.internal);
-    for block in removed {
-        // Remembered for the leak guard: this text must never reach the output.
-        project.hidden.push(Hidden {
-            path: path.to_string(),
-            title: String::new(),
-            id: None,
-            body: block,
-        });
-    }
     let mut meta = Meta {
         path: path.to_string(),
         slug: slug_of(path),
@@ -261,13 +257,6 @@ fn load_item(
     };
     let item = read_kind(kind, &mut f, &mut meta);
     meta.extra = f.finish();
-    if let Some(w) = block_warning {
-        diags.push(
-            Diagnostic::warning(w)
-                .at(path)
-                .hint("close it with `<!-- /internal -->`"),
-        );
-    }
     if diags.error_count() > errors_before {
         return;
     }
@@ -283,12 +272,100 @@ fn load_item(
             path: path.to_string(),
             title: item.title().to_string(),
             id,
-            body: meta.body.clone(),
+            body: format!("{}\n{}", meta.body, strings.join("\n")),
         });
         return;
     }
     item.set_meta(meta);
     item.push_into(project);
+}
+
+/// The body and front-matter strings a build's audience may see, with internal blocks
+/// removed (and remembered for the leak guard) or marked; `None` after reporting a marker
+/// error or a misspelled visibility key, which fail the build.
+fn visible_parts(
+    map: &mut serde_json::Map<String, serde_json::Value>,
+    split: &Split<'_>,
+    path: &str,
+    internal: bool,
+    project: &mut Project,
+    diags: &mut Diagnostics,
+) -> Option<String> {
+    use visibility::Keep;
+    let key_at = |key: &str| {
+        crate::config::key_line(split.front, key)
+            .map_or(split.front_line, |l| split.front_line + l - 1)
+    };
+    let mut ok = true;
+    for key in map.keys() {
+        if let Some(meant) = visibility::misspelled_visibility_key(key) {
+            ok = false;
+            diags.push(
+                Diagnostic::error(format!(
+                    "`{key}` is not a key vitrine knows, and it looks like `{meant}`"
+                ))
+                .at(path)
+                .line_col(key_at(key), 1)
+                .hint(format!(
+                    "write `{meant}` exactly (lower case){}; an item whose visibility is in doubt is never published",
+                    if meant == "visibility" { ", e.g. `visibility: internal`" } else { ", e.g. `draft: true`" }
+                )),
+            );
+        }
+    }
+    let keep = if internal { Keep::Plain } else { Keep::No };
+    let mut removed = Vec::new();
+    if let Err((key, e)) = visibility::strip_map(map, keep, &mut removed) {
+        ok = false;
+        diags.push(
+            Diagnostic::error(format!("`{key}`: {}", e.message))
+                .at(path)
+                .line_col(key_at(&key), 1)
+                .hint(e.hint),
+        );
+    }
+    let keep = if internal { Keep::Marked } else { Keep::No };
+    let body = match visibility::strip(split.body, keep) {
+        Ok(done) => {
+            removed.extend(done.removed);
+            Some(done.text)
+        }
+        Err(e) => {
+            let (l, c) = crate::diag::line_col_of(split.body, e.offset);
+            diags.push(
+                Diagnostic::error(e.message)
+                    .at(path)
+                    .line_col(split.body_line + l - 1, c)
+                    .hint(e.hint),
+            );
+            None
+        }
+    };
+    for block in removed {
+        // Remembered for the leak guard: this text must never reach the output.
+        project.hidden.push(Hidden {
+            path: path.to_string(),
+            title: String::new(),
+            id: None,
+            body: block,
+        });
+    }
+    body.filter(|_| ok)
+}
+
+/// Every string in a front-matter map, one per line (the leak guard's view of an item).
+fn string_values(map: &serde_json::Map<String, serde_json::Value>) -> Vec<String> {
+    fn walk(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::String(s) => out.extend(s.lines().map(str::to_string)),
+            serde_json::Value::Array(a) => a.iter().for_each(|v| walk(v, out)),
+            serde_json::Value::Object(m) => m.values().for_each(|v| walk(v, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    map.values().for_each(|v| walk(v, &mut out));
+    out
 }
 
 /// One loaded item before it is filed into the project.
@@ -387,7 +464,7 @@ fn read_kind(kind: &str, f: &mut Fields<'_>, meta: &mut Meta) -> Option<Item> {
                 due: due.unwrap_or(created),
                 status: f.choice("status"),
                 completed: f.date("completed"),
-                criteria: task_list(&meta.body),
+                criteria: text::task_list(&meta.body),
                 id,
                 meta: meta.clone(),
             })
@@ -524,102 +601,9 @@ pub fn sanitize_slug(s: &str) -> String {
     }
 }
 
-/// Removes `<!-- internal -->…<!-- /internal -->` blocks (client build) or marks them
-/// (internal build). An unclosed block runs to the end of the file, and is reported.
-pub fn strip_internal(body: &str, keep: bool) -> (String, Option<String>) {
-    let (out, warning, _) = split_internal(body, keep);
-    (out, warning)
-}
-
-/// Like [`strip_internal`], also returning the text of every removed block.
-pub fn split_internal(body: &str, keep: bool) -> (String, Option<String>, Vec<String>) {
-    let mut out = String::with_capacity(body.len());
-    let mut rest = body;
-    let mut warning = None;
-    let mut removed = Vec::new();
-    while let Some((before, after_open)) = find_marker(rest, "internal") {
-        out.push_str(before);
-        let (inside, after) = match find_marker(after_open, "/internal") {
-            Some((inside, after)) => (inside, after),
-            None => {
-                warning = Some(
-                    "an `<!-- internal -->` block is never closed; it runs to the end of the file"
-                        .to_string(),
-                );
-                (after_open, "")
-            }
-        };
-        if keep {
-            out.push_str("\n<div class=\"internal-block\">\n\n");
-            out.push_str(inside);
-            out.push_str("\n\n</div>\n");
-        } else {
-            removed.push(inside.to_string());
-        }
-        rest = after;
-    }
-    out.push_str(rest);
-    (out, warning, removed)
-}
-
-/// Finds `<!-- word -->` (any inner spacing): the text before it and after it.
-fn find_marker<'a>(s: &'a str, word: &str) -> Option<(&'a str, &'a str)> {
-    let mut from = 0;
-    while let Some(i) = s[from..].find("<!--") {
-        let start = from + i;
-        let end = s[start..].find("-->")? + start;
-        if s[start + 4..end].trim().eq_ignore_ascii_case(word) {
-            return Some((&s[..start], &s[end + 3..]));
-        }
-        from = end + 3;
-    }
-    None
-}
-
-/// The task list items (`- [ ]` / `- [x]`) of a Markdown body, outside code fences.
-fn task_list(body: &str) -> Vec<(String, bool)> {
-    let mut out = Vec::new();
-    let mut fenced = false;
-    for line in body.lines() {
-        let t = line.trim_start();
-        if t.starts_with("```") || t.starts_with("~~~") {
-            fenced = !fenced;
-            continue;
-        }
-        let Some(rest) = t.strip_prefix("- [").or_else(|| t.strip_prefix("* [")) else {
-            continue;
-        };
-        if fenced {
-            continue;
-        }
-        let mut chars = rest.chars();
-        let mark = chars.next();
-        if chars.next() != Some(']') {
-            continue;
-        }
-        let text = chars.as_str().trim().to_string();
-        match mark {
-            Some(' ') => out.push((text, false)),
-            Some('x' | 'X') => out.push((text, true)),
-            _ => {}
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn internal_blocks_are_removed_or_marked() {
-        let body = "a\n<!-- internal -->\nsecret\n<!-- /internal -->\nb";
-        assert_eq!(strip_internal(body, false).0, "a\n\nb");
-        assert!(strip_internal(body, true).0.contains("secret"));
-        let (out, warn) = strip_internal("a <!--internal--> secret", false);
-        assert_eq!(out, "a ");
-        assert!(warn.is_some());
-    }
 
     #[test]
     fn slugs_are_never_paths() {
@@ -629,12 +613,6 @@ mod tests {
         assert_eq!(sanitize_slug("///"), "item");
         assert_eq!(sanitize_slug("index"), "index-item");
         assert_eq!(sanitize_slug("CON"), "con-item");
-    }
-
-    #[test]
-    fn task_lists_become_criteria() {
-        let c = task_list("- [x] one\n- [ ] two\n```\n- [ ] code\n```\n");
-        assert_eq!(c, vec![("one".into(), true), ("two".into(), false)]);
     }
 
     #[test]

@@ -399,7 +399,7 @@ pub fn report(input: &Input<'_>, from: End, to: End) -> Report {
     }
 
     r.next_steps = latest(b, &|_| true)
-        .map(|n| next_steps(&n.meta.body))
+        .map(|n| crate::content::text::next_steps(&n.meta.body))
         .unwrap_or_default();
     r.cadence = cadence(input, a, b, &tz);
     r.empty = r.issues_opened.is_empty()
@@ -546,36 +546,6 @@ fn milestones(input: &Input<'_>, a: i64, b: i64, r: &mut Report) {
     }
     upcoming.sort_by(|x, y| x.0.cmp(&y.0));
     r.next_milestone = upcoming.into_iter().next().map(|(_, m)| m);
-}
-
-/// The list items (or paragraphs) of the section headed *Next steps* / *下一步*.
-pub fn next_steps(body: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut inside = false;
-    for line in body.lines() {
-        let t = line.trim();
-        if let Some(h) = t.strip_prefix('#') {
-            let title = h
-                .trim_start_matches('#')
-                .trim()
-                .trim_end_matches(':')
-                .to_lowercase();
-            inside = title == "next steps" || title == "下一步";
-            continue;
-        }
-        if !inside || t.is_empty() {
-            continue;
-        }
-        let item = t.trim_start_matches(['-', '*', '+']).trim_start();
-        let item = item
-            .split_once(". ")
-            .filter(|(n, _)| n.chars().all(|c| c.is_ascii_digit()))
-            .map_or(item, |(_, rest)| rest);
-        if !item.is_empty() {
-            out.push(item.to_string());
-        }
-    }
-    out
 }
 
 /// One reporting period: an ISO week (Monday to Sunday) or a calendar month.

@@ -75,13 +75,9 @@ impl Markdown {
     }
 }
 
+/// The same parser options as content reading, so code spans are the same everywhere.
 fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_GFM
+    crate::content::visibility::markdown_options()
 }
 
 /// Link targets with a scheme other than http(s), mailto or tel (`javascript:`, `data:`,

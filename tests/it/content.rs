@@ -153,7 +153,7 @@ fn check_reports_every_problem_with_file_line_and_hint() {
         "{err}"
     );
     assert!(
-        err.contains("notes/b.md: warning: an `<!-- internal -->` block is never closed"),
+        err.contains("notes/b.md:4:1: error: this `<!-- internal -->` block is never closed"),
         "{err}"
     );
 

@@ -1,0 +1,454 @@
+//! The one visibility model: what a client may see of a piece of text.
+//!
+//! Internal blocks (`<!-- internal -->` … `<!-- /internal -->`) are found by a scanner whose
+//! only tokens are the two marker forms. An ordinary `<!--` or `-->` anywhere else is plain
+//! text to it, so a stray comment opener can never pair with a marker's closer. Markers are
+//! case- and space-insensitive, end in `-->`, `--->` (any run of two or more dashes) or
+//! `--!>`, and nest (depth is counted). Inside a code span or code block, as CommonMark
+//! parses the whole text, a marker is literal text.
+//!
+//! Failing closed: an opener never closed, and a closer without an opener (the usual sign of
+//! a misspelled opener), are errors; the caller fails the build. Whether a *whole item* is
+//! visible (`visibility`, `draft`, their misspellings) is decided in [`item_flags`], and
+//! history asks [`version_hidden`] of every past version, so the three questions have one
+//! home.
+
+use std::ops::Range;
+
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use serde_json::{Map, Value};
+
+/// Options of the Markdown parser, shared by every reader of Markdown (content and render)
+/// so that "inside a code span" means the same everywhere.
+pub fn markdown_options() -> pulldown_cmark::Options {
+    use pulldown_cmark::Options;
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+/// A problem with the markers of a text, at a byte offset of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarkerError {
+    pub offset: usize,
+    pub message: String,
+    pub hint: String,
+}
+
+/// A text with its internal blocks handled.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stripped {
+    /// The text a reader of this audience may see.
+    pub text: String,
+    /// The text of each removed block (client audience), for the leak guard.
+    pub removed: Vec<String>,
+}
+
+/// How kept blocks are shown in the team's own view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// Client audience: blocks are removed.
+    No,
+    /// Team audience, Markdown body: each block is wrapped in a marked `<div>`.
+    Marked,
+    /// Team audience, a short string: the markers are dropped, the text kept.
+    Plain,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Open,
+    Close,
+}
+
+/// One marker in a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Token {
+    kind: Kind,
+    span: Range<usize>,
+}
+
+/// Removes (or, for the team, marks) the internal blocks of a Markdown text.
+pub fn strip(text: &str, keep: Keep) -> Result<Stripped, MarkerError> {
+    if !text.contains("<!--") {
+        return Ok(Stripped {
+            text: text.to_string(),
+            removed: Vec::new(),
+        });
+    }
+    let tokens = tokens(text);
+    let mut out = Stripped {
+        text: String::with_capacity(text.len()),
+        removed: Vec::new(),
+    };
+    let mut depth = 0usize;
+    let mut copied = 0usize;
+    let mut block: Option<&Token> = None;
+    for t in &tokens {
+        match t.kind {
+            Kind::Open => {
+                if depth == 0 {
+                    out.text.push_str(&text[copied..t.span.start]);
+                    block = Some(t);
+                }
+                depth += 1;
+            }
+            Kind::Close if depth == 0 => {
+                return Err(MarkerError {
+                    offset: t.span.start,
+                    message: "`<!-- /internal -->` closes no `<!-- internal -->` block".into(),
+                    hint: "check the spelling of the opening marker: `<!-- internal -->`; \
+                           the text before this closer would otherwise be published"
+                        .into(),
+                });
+            }
+            Kind::Close => {
+                depth -= 1;
+                if depth == 0 {
+                    let open = block.take().map_or(0, |b| b.span.end);
+                    let inner = &text[open..t.span.start];
+                    match keep {
+                        Keep::No => out.removed.push(inner.to_string()),
+                        Keep::Marked => {
+                            out.text.push_str("\n<div class=\"internal-block\">\n\n");
+                            out.text.push_str(&strip_markers(inner));
+                            out.text.push_str("\n\n</div>\n");
+                        }
+                        Keep::Plain => out.text.push_str(&strip_markers(inner)),
+                    }
+                    copied = t.span.end;
+                }
+            }
+        }
+    }
+    if let Some(open) = block {
+        return Err(MarkerError {
+            offset: open.span.start,
+            message: "this `<!-- internal -->` block is never closed".into(),
+            hint: "close it with `<!-- /internal -->`; a marker inside `code` is literal text, \
+                   so check for an unmatched backtick or code fence inside the block"
+                .into(),
+        });
+    }
+    out.text.push_str(&text[copied..]);
+    Ok(out)
+}
+
+/// The text with every marker token removed (inner markers of a kept block).
+fn strip_markers(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    for t in tokens(text) {
+        out.push_str(&text[copied..t.span.start]);
+        copied = t.span.end;
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+/// Every marker of `text` outside code, in order.
+fn tokens(text: &str) -> Vec<Token> {
+    let code = code_ranges(text);
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut from = 0;
+    let mut code_i = 0;
+    while let Some(i) = memchr_str(&text[from..], "<!--") {
+        let at = from + i;
+        while code_i < code.len() && code[code_i].end <= at {
+            code_i += 1;
+        }
+        let in_code = code
+            .get(code_i)
+            .is_some_and(|r| r.start <= at && at < r.end);
+        match (!in_code).then(|| marker_at(bytes, at)).flatten() {
+            Some(t) => {
+                from = t.span.end;
+                out.push(t);
+            }
+            None => from = at + 4,
+        }
+    }
+    out
+}
+
+fn memchr_str(hay: &str, needle: &str) -> Option<usize> {
+    hay.find(needle)
+}
+
+/// The marker starting at `at` (which holds `<!--`), if the text there is one.
+fn marker_at(b: &[u8], at: usize) -> Option<Token> {
+    let mut i = at + 4;
+    let skip_ws = |i: &mut usize| {
+        while *i < b.len() && b[*i].is_ascii_whitespace() {
+            *i += 1;
+        }
+    };
+    skip_ws(&mut i);
+    let kind = if b.get(i) == Some(&b'/') {
+        i += 1;
+        skip_ws(&mut i);
+        Kind::Close
+    } else {
+        Kind::Open
+    };
+    let word = b"internal";
+    if b.len() < i + word.len() || !b[i..i + word.len()].eq_ignore_ascii_case(word) {
+        return None;
+    }
+    i += word.len();
+    skip_ws(&mut i);
+    let dashes = b[i..].iter().take_while(|c| **c == b'-').count();
+    if dashes < 2 {
+        return None;
+    }
+    i += dashes;
+    if b.get(i) == Some(&b'!') && dashes == 2 {
+        i += 1;
+    }
+    (b.get(i) == Some(&b'>')).then(|| Token {
+        kind,
+        span: at..i + 1,
+    })
+}
+
+/// Byte ranges of code spans and code blocks, as CommonMark parses `text`, sorted.
+fn code_ranges(text: &str) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = Vec::new();
+    let mut block_start = None;
+    for (e, r) in Parser::new_ext(text, markdown_options()).into_offset_iter() {
+        match e {
+            Event::Code(_) => out.push(r),
+            Event::Start(Tag::CodeBlock(_)) => block_start = Some(r.start),
+            Event::End(TagEnd::CodeBlock) => {
+                out.push(block_start.take().unwrap_or(r.start)..r.end);
+            }
+            _ => {}
+        }
+    }
+    out.sort_by_key(|r| r.start);
+    out
+}
+
+/// Every string value of a front-matter map with its internal blocks handled; the key of
+/// the first bad string with its error, if any.
+pub fn strip_map(
+    map: &mut Map<String, Value>,
+    keep: Keep,
+    removed: &mut Vec<String>,
+) -> Result<(), (String, MarkerError)> {
+    for (key, value) in map.iter_mut() {
+        strip_value(value, keep, removed).map_err(|e| (key.clone(), e))?;
+    }
+    Ok(())
+}
+
+fn strip_value(v: &mut Value, keep: Keep, removed: &mut Vec<String>) -> Result<(), MarkerError> {
+    match v {
+        Value::String(s) if s.contains("<!--") => {
+            let keep = if keep == Keep::No {
+                Keep::No
+            } else {
+                Keep::Plain
+            };
+            let done = strip(s, keep)?;
+            removed.extend(done.removed);
+            *s = done.text.trim().to_string();
+        }
+        Value::Array(items) => {
+            for item in items {
+                strip_value(item, keep, removed)?;
+            }
+        }
+        Value::Object(m) => {
+            for item in m.values_mut() {
+                strip_value(item, keep, removed)?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The keys that decide an item's visibility.
+pub const VISIBILITY_KEYS: [&str; 2] = ["visibility", "draft"];
+
+/// A key that looks like `visibility` or `draft` but is not spelled so (another case, a
+/// typo within a small edit distance): the one it was probably meant to be.
+pub fn misspelled_visibility_key(key: &str) -> Option<&'static str> {
+    let k: String = key
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, '-' | '_' | ' '))
+        .flat_map(char::to_lowercase)
+        .collect();
+    VISIBILITY_KEYS
+        .into_iter()
+        .find(|want| {
+            if key == *want {
+                return false;
+            }
+            let limit = if want.len() > 5 { 2 } else { 1 };
+            k == *want || (k.len() >= 3 && edit_distance(&k, want) <= limit)
+        })
+        .or_else(|| SYNONYMS.contains(&k.as_str()).then_some("visibility"))
+}
+
+/// Keys a writer may use meaning "keep this from the client": an error, never a pass.
+const SYNONYMS: &[&str] = &[
+    "visible",
+    "hidden",
+    "hide",
+    "private",
+    "internal",
+    "public",
+    "confidential",
+    "secret",
+    "audience",
+    "unpublished",
+    "published",
+];
+
+/// Optimal string alignment distance (Levenshtein with adjacent transpositions).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > 3 {
+        return 4;
+    }
+    let w = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * w];
+    for i in 0..=a.len() {
+        for j in 0..=b.len() {
+            d[i * w + j] = if i == 0 {
+                j
+            } else if j == 0 {
+                i
+            } else {
+                let cost = usize::from(a[i - 1] != b[j - 1]);
+                let mut v = (d[(i - 1) * w + j] + 1)
+                    .min(d[i * w + j - 1] + 1)
+                    .min(d[(i - 1) * w + j - 1] + cost);
+                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                    v = v.min(d[(i - 2) * w + j - 2] + 1);
+                }
+                v
+            };
+        }
+    }
+    d[a.len() * w + b.len()]
+}
+
+/// Whether one past version of a file (its front matter) was hidden from clients: marked
+/// internal or draft, or unreadable in a way that could hide such a mark. History never
+/// shows such a version.
+pub fn version_hidden(front: &Map<String, Value>) -> bool {
+    front.iter().any(|(k, v)| {
+        let flagged = match k.as_str() {
+            "visibility" => v.as_str().map(str::trim) != Some("client"),
+            "draft" => v != &Value::Bool(false),
+            _ => misspelled_visibility_key(k).is_some(),
+        };
+        flagged && !v.is_null()
+    })
+}
+
+/// Whether a commit message carries the `Visibility: internal` trailer (any case, any
+/// spacing): such a commit is never shown to a client, in any form.
+pub fn internal_commit(message: &str) -> bool {
+    message.lines().skip(1).any(|line| {
+        line.split_once(':').is_some_and(|(k, v)| {
+            k.trim().eq_ignore_ascii_case("visibility") && v.trim().eq_ignore_ascii_case("internal")
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client(s: &str) -> Result<String, MarkerError> {
+        strip(s, Keep::No).map(|s| s.text)
+    }
+
+    #[test]
+    fn a_stray_comment_opener_never_pairs_with_a_marker() {
+        let s = "Use `<!--` here. a <!-- b\n<!-- internal -->secret<!-- /internal -->\nend";
+        let out = client(s).unwrap();
+        assert!(!out.contains("secret"), "{out}");
+        assert!(out.contains("end"));
+        let s = "<p title=\"<!--\">x</p>\n\n<!-- internal -->\nsecret\n<!-- /internal -->\n";
+        assert!(!client(s).unwrap().contains("secret"));
+    }
+
+    #[test]
+    fn nested_blocks_end_at_their_own_closer() {
+        let s = "a <!-- internal --> one <!-- internal --> two <!-- /internal --> three <!-- /internal --> b";
+        assert_eq!(client(s).unwrap(), "a  b");
+    }
+
+    #[test]
+    fn every_closer_form_and_case_is_a_marker() {
+        for s in [
+            "<!-- internal --->x<!-- /internal -->",
+            "<!-- internal --!>x<!-- /internal --!>",
+            "<!--INTERNAL-->x<!--/Internal-->",
+            "<!--\n internal\n -->x<!-- / internal ---->",
+        ] {
+            assert_eq!(client(s).unwrap(), "", "{s}");
+        }
+    }
+
+    #[test]
+    fn markers_in_code_are_literal() {
+        let s = "`<!-- internal -->` and\n\n```\n<!-- /internal -->\n```\n";
+        assert_eq!(client(s).unwrap(), s);
+    }
+
+    #[test]
+    fn unclosed_and_stray_markers_are_errors() {
+        assert!(client("a <!-- internal --> secret").is_err());
+        assert!(client("<!-- intenral --> secret <!-- /internal -->").is_err());
+        assert!(client("<!--> <!---> <!-- -->").is_ok());
+    }
+
+    #[test]
+    fn the_team_sees_blocks_marked() {
+        let s = "a\n<!-- internal -->\nsecret\n<!-- /internal -->\nb";
+        let out = strip(s, Keep::Marked).unwrap().text;
+        assert!(out.contains("internal-block") && out.contains("secret"));
+        assert_eq!(strip(s, Keep::No).unwrap().removed, ["\nsecret\n"]);
+    }
+
+    #[test]
+    fn misspelled_keys_are_caught() {
+        for k in [
+            "Visibility",
+            "VISIBILITY",
+            "visiblity",
+            "visibilty",
+            "visibility_",
+            "Draft",
+            "drafts",
+            "darft",
+            "internal",
+            "private",
+            "hidden",
+        ] {
+            assert!(misspelled_visibility_key(k).is_some(), "{k}");
+        }
+        for k in ["visibility", "draft", "title", "summary", "version", "date"] {
+            assert!(misspelled_visibility_key(k).is_none(), "{k}");
+        }
+    }
+
+    #[test]
+    fn internal_trailers_are_found_in_any_case() {
+        assert!(internal_commit("fix: x\n\nVisibility: internal\n"));
+        assert!(internal_commit("fix: x\n\nvisibility:Internal"));
+        assert!(!internal_commit("Visibility: internal"));
+    }
+}
