@@ -8,11 +8,11 @@ use std::time::Instant;
 use anyhow::{Context, Result, anyhow};
 
 use crate::config::Config;
+use crate::content::versions::{Versions, Visible};
 use crate::content::{self, Dating, LoadOptions, Project};
 use crate::dates::When;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::git::{self, HistoryIndex, Repo, Revision, SourceFile};
-use crate::insight::history::Versions;
 use crate::output;
 use crate::render::{self, SiteData, Theme, ViewInput, views::RevisionView};
 
@@ -111,8 +111,12 @@ pub struct Loaded {
     pub project: Project,
     pub revision: Option<Revision>,
     pub history: Option<Arc<HistoryIndex>>,
-    /// Front matter of every version of issues and milestones, by blob id.
+    /// Front matter of every version of every content file, by blob id.
     pub versions: Versions,
+    /// The versions of each content file this build's audience may see.
+    pub visible: Visible,
+    /// The text blocks of each visible version of each incident note, by blob id.
+    pub bodies: Bodies,
     /// Tags (name, commit id).
     pub tags: Vec<(String, String)>,
     /// The revision's commit time (or now, for the work tree): "today" for the site.
@@ -196,8 +200,29 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded, BuildError> {
         _ => None,
     }
     .unwrap_or_else(|| When::from_commit(jiff::Timestamp::now(), &tz));
+    // Every version of every content file, parsed once and filtered for the audience before
+    // anything (dates included) is derived from history.
+    let t = Instant::now();
+    let paths: Vec<String> = files
+        .iter()
+        .filter(|f| content::is_content_path(&f.path))
+        .map(|f| f.path.clone())
+        .collect();
+    let (versions, visible, tags) = match (&repo, &history) {
+        (Some(repo), Some(h)) => {
+            let known = opts.memo.as_ref().map(|m| m.versions());
+            let versions = read_versions(repo, h, &paths, known.as_ref(), &mut diagnostics);
+            if let Some(m) = &opts.memo {
+                m.remember(h.clone(), &versions);
+            }
+            let visible = Visible::build(h, &versions, paths.iter().map(String::as_str), internal);
+            (versions, visible, repo.tags())
+        }
+        _ => Default::default(),
+    };
+    timings.push(("versions", t.elapsed().as_secs_f64()));
     let dating = Dating {
-        history: history.as_deref(),
+        history: history.as_deref().map(|h| (h, &visible)),
         fallback: now.clone(),
     };
     let t = Instant::now();
@@ -224,25 +249,18 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded, BuildError> {
         diagnostics.extend(crate::check::lint(&project, &config));
     }
     timings.push(("lint", t.elapsed().as_secs_f64()));
-    let t = Instant::now();
-    let (versions, tags) = match (&repo, &history) {
-        (Some(repo), Some(h)) => {
-            let known = opts.memo.as_ref().map(|m| m.versions());
-            let versions = read_versions(repo, h, &project, known.as_ref(), &mut diagnostics);
-            if let Some(m) = &opts.memo {
-                m.remember(h.clone(), &versions);
-            }
-            (versions, repo.tags())
-        }
-        _ => Default::default(),
+    let bodies = match &repo {
+        Some(repo) => incident_bodies(repo, &project, &visible, internal),
+        None => Bodies::new(),
     };
-    timings.push(("versions", t.elapsed().as_secs_f64()));
     Ok(Loaded {
         config,
         project,
         revision,
         history,
         versions,
+        visible,
+        bodies,
         tags,
         now,
         diagnostics,
@@ -250,16 +268,42 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded, BuildError> {
     })
 }
 
-/// Parses the front matter of every version of every issue and milestone. A version that
+/// The text blocks of each visible version of each incident note, by blob id.
+pub type Bodies = std::collections::HashMap<String, Vec<String>>;
+
+/// Reads every visible version of each incident note and keeps its text blocks, internal
+/// blocks removed for a client (a version whose markers are broken is left out): what
+/// the incident's update log compares.
+fn incident_bodies(repo: &Repo, p: &Project, visible: &Visible, internal: bool) -> Bodies {
+    use crate::content::visibility::{Keep, strip};
+    let blobs: Vec<&str> = p
+        .notes
+        .iter()
+        .filter(|n| n.kind == content::NoteKind::Incident)
+        .flat_map(|n| visible.of(&n.meta.path))
+        .map(|v| v.blob.as_str())
+        .collect();
+    let keep = if internal { Keep::Marked } else { Keep::No };
+    repo.read_blobs(blobs.into_iter())
+        .into_iter()
+        .filter_map(|(blob, bytes)| {
+            let text = String::from_utf8(bytes).ok()?;
+            let body = content::split(&text).ok()?.body;
+            let body = strip(body, keep).ok()?.text;
+            Some((blob, content::text::blocks(&body)))
+        })
+        .collect()
+}
+
+/// Parses the front matter of every version of every content file. A version that
 /// cannot be read is skipped with a warning: history never fails a build.
 fn read_versions(
     repo: &Repo,
     h: &HistoryIndex,
-    p: &Project,
+    paths: &[String],
     known: Option<&Versions>,
     diags: &mut Diagnostics,
 ) -> Versions {
-    let paths = p.tracked_paths();
     let mut wanted: Vec<(&str, &str, &str)> = Vec::new();
     for path in paths {
         for e in h.versions(path) {
@@ -348,6 +392,8 @@ pub fn site_data(
         &loaded.project,
         loaded.history.as_deref(),
         &loaded.versions,
+        &loaded.visible,
+        &loaded.bodies,
         &loaded.tags,
         &loaded.config,
     );
@@ -427,7 +473,12 @@ fn period_reports(
         &loaded.config.tz(),
         &loaded.config.language,
     );
-    let states = crate::insight::report::states(&loaded.project, Some(index), &loaded.versions);
+    let states = crate::insight::report::states(
+        &loaded.project,
+        Some(index),
+        &loaded.versions,
+        &loaded.visible,
+    );
     let input = crate::insight::report::Input {
         project: &loaded.project,
         releases,
@@ -832,7 +883,8 @@ pub fn period_report(
     let releases = index
         .map(|i| crate::insight::changelog::changelog(i, &loaded.tags, &loaded.config.changelog))
         .unwrap_or_default();
-    let states = crate::insight::report::states(&loaded.project, index, &loaded.versions);
+    let states =
+        crate::insight::report::states(&loaded.project, index, &loaded.versions, &loaded.visible);
     let input = crate::insight::report::Input {
         project: &loaded.project,
         releases: &releases,

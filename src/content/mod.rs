@@ -6,6 +6,7 @@ mod frontmatter;
 mod metrics;
 pub mod model;
 pub mod text;
+pub mod versions;
 pub mod visibility;
 
 use std::collections::HashMap;
@@ -21,28 +22,34 @@ use crate::dates::When;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::git::{HistoryIndex, SourceFile};
 
-/// Where default dates and authors come from.
+/// Where default dates and authors come from: history, filtered for the audience.
 pub struct Dating<'a> {
-    pub history: Option<&'a HistoryIndex>,
+    pub history: Option<(&'a HistoryIndex, &'a versions::Visible)>,
     /// For files history knows nothing of (uncommitted in a work-tree build).
     pub fallback: When,
 }
 
 impl Dating<'_> {
     fn created(&self, path: &str, tz: &TimeZone) -> When {
-        self.history.and_then(|h| h.created(path)).map_or_else(
-            || self.fallback.clone(),
-            |c| When::from_commit(c.timestamp(), tz),
-        )
+        self.history
+            .and_then(|(h, v)| v.created(h, path))
+            .map_or_else(
+                || self.fallback.clone(),
+                |c| When::from_commit(c.timestamp(), tz),
+            )
     }
     fn updated(&self, path: &str, tz: &TimeZone) -> When {
-        self.history.and_then(|h| h.updated(path)).map_or_else(
-            || self.fallback.clone(),
-            |c| When::from_commit(c.timestamp(), tz),
-        )
+        self.history
+            .and_then(|(h, v)| v.updated(h, path))
+            .map_or_else(
+                || self.fallback.clone(),
+                |c| When::from_commit(c.timestamp(), tz),
+            )
     }
     fn authors(&self, path: &str) -> Vec<String> {
-        self.history.map(|h| h.authors(path)).unwrap_or_default()
+        self.history
+            .map(|(h, v)| v.authors(h, path))
+            .unwrap_or_default()
     }
 }
 
@@ -60,6 +67,12 @@ pub struct LoadOptions<'a> {
 
 /// What each file gave, by a hash of its path, bytes and the load's salt.
 pub type FileCache = std::sync::Mutex<HashMap<u64, (Project, Diagnostics)>>;
+
+/// Whether a site-root path is a content file (one item of the content contract).
+pub fn is_content_path(path: &str) -> bool {
+    let top = path.split('/').next().unwrap_or("");
+    KINDS.contains(&top) && path.ends_with(".md")
+}
 
 /// The front matter of one version of a file (for history), or why it cannot be read.
 pub fn front_matter_of(

@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 
 use super::history::HistoryIndex;
 
-const FORMAT: u32 = 1;
+/// Bumped whenever what the index holds changes (2: renames need 50% similar content).
+const FORMAT: u32 = 2;
 
 #[derive(Serialize, Deserialize)]
 struct Header {

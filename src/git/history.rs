@@ -324,14 +324,21 @@ impl Walker<'_> {
             self.trees.diff(*other, mine, &mut theirs)?;
             changes.retain(|c| theirs.iter().any(|t| t.path == c.path));
         }
-        Ok(pair_renames(changes))
+        let odb = self.repo.odb()?;
+        let read = |id: Oid| odb.read(id).ok().map(|o| o.data().to_vec());
+        Ok(pair_renames(changes, read))
     }
 }
 
-/// A deletion and an addition in one commit are a rename when the content is the same, or
-/// when a file keeps its name and moves to another folder of the same kind
-/// (`issues/ISS-1.md` → `issues/done/ISS-1.md`, edited on the way).
-fn pair_renames(changes: Vec<Delta>) -> Vec<(Delta, Option<String>)> {
+/// Renames, as git finds them: a deletion and an addition in one commit are a rename when
+/// the content is the same, or when it is at least half the same ([`similarity`]) and the
+/// file stays in the same content folder (`issues/ISS-1.md` → `issues/done/ISS-1.md`,
+/// edited on the way). A same-named file with other content is a new file, not the old one.
+/// Pairing is bounded: at most 64 deletions × 64 additions are compared in one commit.
+fn pair_renames(
+    changes: Vec<Delta>,
+    read: impl Fn(Oid) -> Option<Vec<u8>>,
+) -> Vec<(Delta, Option<String>)> {
     let deleted: Vec<&Delta> = changes
         .iter()
         .filter(|d| d.change == Change::Deleted)
@@ -339,9 +346,10 @@ fn pair_renames(changes: Vec<Delta>) -> Vec<(Delta, Option<String>)> {
     if deleted.is_empty() {
         return changes.into_iter().map(|d| (d, None)).collect();
     }
-    let name = |p: &str| p.rsplit('/').next().unwrap_or(p).to_string();
     let top = |p: &str| p.split('/').next().unwrap_or(p).to_string();
     let mut used = vec![false; deleted.len()];
+    let mut old_lines: Vec<Option<Lines>> = vec![None; deleted.len()];
+    let mut compared = 0usize;
     let mut pairs: Vec<Option<String>> = Vec::with_capacity(changes.len());
     for d in &changes {
         let mut from = None;
@@ -350,12 +358,25 @@ fn pair_renames(changes: Vec<Delta>) -> Vec<(Delta, Option<String>)> {
                 .iter()
                 .enumerate()
                 .position(|(i, x)| !used[i] && x.blob == d.blob);
-            let moved = || {
-                deleted.iter().enumerate().position(|(i, x)| {
-                    !used[i] && name(&x.path) == name(&d.path) && top(&x.path) == top(&d.path)
-                })
+            let similar = || {
+                let new = Lines::of(&read(d.blob)?);
+                let mut best: Option<(usize, f64)> = None;
+                for (i, x) in deleted.iter().enumerate() {
+                    if used[i] || top(&x.path) != top(&d.path) || compared >= 64 * 64 {
+                        continue;
+                    }
+                    compared += 1;
+                    if old_lines[i].is_none() {
+                        old_lines[i] = Some(Lines::of(&read(x.blob).unwrap_or_default()));
+                    }
+                    let score = similarity(old_lines[i].as_ref()?, &new);
+                    if score >= 0.5 && best.is_none_or(|b| score > b.1) {
+                        best = Some((i, score));
+                    }
+                }
+                best.map(|b| b.0)
             };
-            if let Some(i) = exact.or_else(moved) {
+            if let Some(i) = exact.or_else(similar) {
                 used[i] = true;
                 from = Some(deleted[i].path.clone());
             }
@@ -363,6 +384,47 @@ fn pair_renames(changes: Vec<Delta>) -> Vec<(Delta, Option<String>)> {
         pairs.push(from);
     }
     changes.into_iter().zip(pairs).collect()
+}
+
+/// The lines of a file as a multiset of hashes, with the file's size.
+#[derive(Clone)]
+struct Lines {
+    counts: HashMap<u64, (usize, usize)>,
+    size: usize,
+}
+
+impl Lines {
+    fn of(bytes: &[u8]) -> Lines {
+        use std::hash::{Hash, Hasher};
+        let mut counts: HashMap<u64, (usize, usize)> = HashMap::new();
+        for line in bytes.split_inclusive(|b| *b == b'\n') {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            line.hash(&mut h);
+            let e = counts.entry(h.finish()).or_default();
+            e.0 += 1;
+            e.1 = line.len();
+        }
+        Lines {
+            counts,
+            size: bytes.len(),
+        }
+    }
+}
+
+/// The share of bytes two files have in common, counted by whole lines, over the larger
+/// file's size: 1.0 for the same content, git's rename threshold is 0.5.
+fn similarity(a: &Lines, b: &Lines) -> f64 {
+    let common: usize = a
+        .counts
+        .iter()
+        .filter_map(|(h, (n, len))| b.counts.get(h).map(|(m, _)| n.min(m) * len))
+        .sum();
+    let larger = a.size.max(b.size);
+    if larger == 0 {
+        1.0
+    } else {
+        common as f64 / larger as f64
+    }
 }
 
 fn commit_meta(commit: &git2::Commit<'_>, mailmap: Option<&git2::Mailmap>) -> CommitMeta {

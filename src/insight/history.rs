@@ -6,13 +6,11 @@
 use std::collections::HashMap;
 
 use jiff::tz::TimeZone;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
+pub use crate::content::versions::{Versions, Visible};
 use crate::dates::{When, days_between};
 use crate::git::{CommitMeta, HistoryIndex};
-
-/// Parsed front matter of each version, by blob id.
-pub type Versions = HashMap<String, std::sync::Arc<Map<String, Value>>>;
 
 /// One field that changed in one commit.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,10 +23,13 @@ pub struct Transition {
 /// One commit in an item's history.
 #[derive(Debug, Clone)]
 pub struct Entry {
-    pub commit: CommitMeta,
+    /// The commit, unless it may not be shown (internal trailer): then only its date is.
+    pub commit: Option<CommitMeta>,
     pub when: When,
     /// The commit that added the item.
     pub opened: bool,
+    /// The commit that made a formerly internal item visible to the client.
+    pub made_public: bool,
     pub transitions: Vec<Transition>,
 }
 
@@ -68,6 +69,7 @@ pub const MILESTONE_FIELDS: &[(&str, Option<&str>)] = &[
 pub fn item_history(
     index: &HistoryIndex,
     versions: &Versions,
+    visible: &Visible,
     path: &str,
     fields: &[(&'static str, Option<&str>)],
     closing: &[&str],
@@ -75,7 +77,7 @@ pub fn item_history(
 ) -> ItemHistory {
     let mut h = ItemHistory::default();
     let mut prev: Option<Vec<Option<String>>> = None;
-    for e in index.versions(path) {
+    for e in visible.of(path) {
         let Some(front) = versions.get(&e.blob) else {
             h.skipped += 1;
             continue;
@@ -84,7 +86,7 @@ pub fn item_history(
             .iter()
             .map(|(k, default)| value_text(front.get(*k)).or_else(|| default.map(str::to_string)))
             .collect();
-        let commit = index.commit(e).clone();
+        let commit = &index.commits[e.commit as usize];
         let when = When::from_commit(commit.timestamp(), tz);
         let transitions: Vec<Transition> = match &prev {
             None => Vec::new(),
@@ -110,11 +112,12 @@ pub fn item_history(
         } else if !closed {
             h.closed_at = None;
         }
-        if prev.is_none() || !transitions.is_empty() {
+        if prev.is_none() || !transitions.is_empty() || e.made_public {
             h.entries.push(Entry {
-                commit,
+                commit: e.commit_shown.then(|| commit.clone()),
                 when,
-                opened: prev.is_none(),
+                opened: prev.is_none() && !e.made_public,
+                made_public: e.made_public,
                 transitions,
             });
         }
@@ -151,13 +154,47 @@ fn track_due(
     }
 }
 
-/// Every commit that changed a file, oldest first: an incident's update log.
-pub fn updates<'a>(index: &'a HistoryIndex, path: &str) -> Vec<&'a CommitMeta> {
-    index
-        .versions(path)
-        .into_iter()
-        .map(|e| index.commit(e))
-        .collect()
+/// One entry of an incident's update log: what a version added to the note's text.
+#[derive(Debug, Clone)]
+pub struct Update {
+    pub when: When,
+    /// The first version the client saw (reported, or made public).
+    pub first: bool,
+    /// The paragraphs that version added or changed, as plain text.
+    pub added: Vec<String>,
+}
+
+/// An incident's update log, oldest first, built from what each visible version of the
+/// note added to its text. No commit message is used: they are developer text.
+pub fn updates(
+    index: &HistoryIndex,
+    visible: &Visible,
+    bodies: &HashMap<String, Vec<String>>,
+    path: &str,
+    tz: &TimeZone,
+) -> Vec<Update> {
+    let mut out: Vec<Update> = Vec::new();
+    let mut before: Option<&Vec<String>> = None;
+    for v in visible.of(path) {
+        let Some(blocks) = bodies.get(&v.blob) else {
+            continue;
+        };
+        let when = When::from_commit(index.commits[v.commit as usize].timestamp(), tz);
+        let added: Vec<String> = match before {
+            None => Vec::new(),
+            Some(old) => blocks
+                .iter()
+                .filter(|b| !old.contains(b))
+                .cloned()
+                .collect(),
+        };
+        let first = before.is_none();
+        before = Some(blocks);
+        if first || !added.is_empty() {
+            out.push(Update { when, first, added });
+        }
+    }
+    out
 }
 
 fn value_text(v: Option<&Value>) -> Option<String> {

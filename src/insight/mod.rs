@@ -106,8 +106,8 @@ pub struct HistoryData {
     pub issues: std::collections::HashMap<String, history::ItemHistory>,
     /// Milestone histories by source path.
     pub milestones: std::collections::HashMap<String, history::ItemHistory>,
-    /// Each incident note's commits, oldest first, by source path.
-    pub incidents: std::collections::HashMap<String, Vec<crate::git::CommitMeta>>,
+    /// Each incident note's update log, oldest first, by source path.
+    pub incidents: std::collections::HashMap<String, Vec<history::Update>>,
     pub changelog: Vec<changelog::Release>,
     pub timeline: Vec<timeline::Event>,
 }
@@ -117,6 +117,8 @@ pub fn history_data(
     p: &Project,
     index: Option<&crate::git::HistoryIndex>,
     versions: &history::Versions,
+    visible: &history::Visible,
+    bodies: &std::collections::HashMap<String, Vec<String>>,
     tags: &[(String, String)],
     config: &crate::config::Config,
 ) -> HistoryData {
@@ -133,6 +135,7 @@ pub fn history_data(
                         let h = history::item_history(
                             index,
                             versions,
+                            visible,
                             &i.meta.path,
                             history::ISSUE_FIELDS,
                             closing,
@@ -150,6 +153,7 @@ pub fn history_data(
             let h = history::item_history(
                 index,
                 versions,
+                visible,
                 &m.meta.path,
                 history::MILESTONE_FIELDS,
                 &["done"],
@@ -160,10 +164,7 @@ pub fn history_data(
         for n in p.notes.iter().filter(|n| n.kind == NoteKind::Incident) {
             data.incidents.insert(
                 n.meta.path.clone(),
-                history::updates(index, &n.meta.path)
-                    .into_iter()
-                    .cloned()
-                    .collect(),
+                history::updates(index, visible, bodies, &n.meta.path, &tz),
             );
         }
     }

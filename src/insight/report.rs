@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::changelog::Release;
-use super::history::Versions;
+use super::history::{Versions, Visible};
 use crate::config::{Better, Config};
 use crate::content::{FeedbackStatus, IssueType, MilestoneStatus, NoteKind, Project, Severity};
 use crate::dates::When;
@@ -187,17 +187,25 @@ pub struct Input<'a> {
 pub type States = std::collections::HashMap<String, Vec<(i64, Arc<Map<String, Value>>)>>;
 
 /// Collects the versions of every issue, milestone and feedback file once.
-pub fn states(p: &Project, index: Option<&HistoryIndex>, versions: &Versions) -> States {
+pub fn states(
+    p: &Project,
+    index: Option<&HistoryIndex>,
+    versions: &Versions,
+    visible: &Visible,
+) -> States {
     let Some(index) = index else {
         return States::new();
     };
     let paths = p.tracked_paths();
     paths
         .map(|path| {
-            let list = index
-                .versions(path)
-                .into_iter()
-                .filter_map(|e| Some((index.commit(e).time, versions.get(&e.blob)?.clone())))
+            let list = visible
+                .of(path)
+                .iter()
+                .filter_map(|e| {
+                    let time = index.commits[e.commit as usize].time;
+                    Some((time, versions.get(&e.blob)?.clone()))
+                })
                 .collect();
             (path.clone(), list)
         })

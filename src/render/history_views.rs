@@ -6,9 +6,8 @@ use jiff::tz::TimeZone;
 use super::views::*;
 use crate::content::Note;
 use crate::dates::{When, days_between};
-use crate::git::CommitMeta;
 use crate::insight::changelog::Release;
-use crate::insight::history::{ItemHistory, Transition};
+use crate::insight::history::{ItemHistory, Transition, Update};
 use crate::insight::timeline::{Event, Target};
 
 /// The UI string prefix of a field's values (`status` → `status.open`).
@@ -65,10 +64,11 @@ pub fn history_view(
         .rev()
         .map(|e| HistoryEntryView {
             date: e.when.view(lang),
-            author: e.commit.author.clone(),
-            commit: e.commit.short().to_string(),
-            commit_id: e.commit.id.clone(),
+            author: e.commit.as_ref().map(|c| c.author.clone()),
+            commit: e.commit.as_ref().map(|c| c.short().to_string()),
+            commit_id: e.commit.as_ref().map(|c| c.id.clone()),
             opened: e.opened,
+            made_public: e.made_public,
             changes: e
                 .transitions
                 .iter()
@@ -96,18 +96,16 @@ pub fn history_view(
 /// An incident's update log and duration.
 pub fn incident_view(
     n: &Note,
-    commits: &[CommitMeta],
+    updates: &[Update],
     now: &When,
     lang: &str,
-    tz: &TimeZone,
 ) -> (Vec<UpdateView>, Option<String>) {
-    let updates = commits
+    let updates = updates
         .iter()
-        .map(|c| UpdateView {
-            date: When::from_commit(c.timestamp(), tz).view(lang),
-            author: c.author.clone(),
-            commit: c.short().to_string(),
-            message: c.summary().to_string(),
+        .map(|u| UpdateView {
+            date: u.when.view(lang),
+            first: u.first,
+            added: u.added.clone(),
         })
         .collect();
     let end = n.resolved.as_ref().unwrap_or(now);

@@ -139,10 +139,13 @@ pub struct HistoryView {
 #[derive(Debug, Clone, Serialize)]
 pub struct HistoryEntryView {
     pub date: DateView,
-    pub author: String,
-    pub commit: String,
-    pub commit_id: String,
+    /// Author and commit, absent for a commit the client may not see.
+    pub author: Option<String>,
+    pub commit: Option<String>,
+    pub commit_id: Option<String>,
     pub opened: bool,
+    /// The item was internal before this entry and became visible here.
+    pub made_public: bool,
     pub changes: Vec<ChangeView>,
 }
 
@@ -156,13 +159,14 @@ pub struct ChangeView {
     pub to_key: Option<String>,
 }
 
-/// One incident update: a commit to the incident note.
+/// One incident update: what one version of the incident note added to its text.
 #[derive(Debug, Clone, Serialize)]
 pub struct UpdateView {
     pub date: DateView,
-    pub author: String,
-    pub commit: String,
-    pub message: String,
+    /// The first version the client saw.
+    pub first: bool,
+    /// The paragraphs it added or changed, plain text.
+    pub added: Vec<String>,
 }
 
 /// One month of the timeline.
@@ -880,10 +884,8 @@ pub fn linker_for(p: &Project) -> Linker {
 fn note_view(n: &Note, r: Rendered, input: &ViewInput<'_>) -> NoteView {
     let lang = input.config.language.as_str();
     let (updates, duration) = match input.history.incidents.get(&n.meta.path) {
-        Some(commits) => incident_view(n, commits, &input.now, lang, &input.config.tz()),
-        None if n.kind == NoteKind::Incident => {
-            incident_view(n, &[], &input.now, lang, &input.config.tz())
-        }
+        Some(updates) => incident_view(n, updates, &input.now, lang),
+        None if n.kind == NoteKind::Incident => incident_view(n, &[], &input.now, lang),
         None => (Vec::new(), None),
     };
     NoteView {

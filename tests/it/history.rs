@@ -315,8 +315,13 @@ fn incidents_show_their_updates_and_duration_and_an_open_one_raises_a_banner_eve
         page.contains("Duration") && page.contains("4 h 35 min"),
         "{page}"
     );
-    for msg in ["incident opened", "cause found", "resolved"] {
-        assert!(page.contains(msg), "update `{msg}` missing");
+    // The update log is what the note's text gained, never the commit subjects.
+    let log = &page[page.find("h-updates").expect("update log")..];
+    for text in ["Cause found.", "Fixed."] {
+        assert!(log.contains(text), "update `{text}` missing: {log}");
+    }
+    for msg in ["incident opened", "cause found"] {
+        assert!(!page.contains(msg), "commit subject `{msg}` shown");
     }
     assert!(
         site.page("incidents.xml")
