@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-60}
-for t in frontmatter markdown config content; do
+for t in frontmatter markdown config content markers; do
   echo "== $t ($secs s)"
   RUSTC_BOOTSTRAP=1 cargo fuzz run --release "$t" -- -max_total_time="$secs" -rss_limit_mb=4096 2>&1 | tail -3
 done

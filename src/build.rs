@@ -853,7 +853,7 @@ pub fn report(o: &ReportOptions) -> Result<String, BuildError> {
         Theme::load(&loaded.config.language, &loaded.project.theme).context("loading the theme")?;
     let base = loaded.config.base_url();
     let lang = loaded.config.language.as_str();
-    Ok(match o.format {
+    let text = match o.format {
         ReportFormat::Json => serde_json::to_string_pretty(&report).map_err(anyhow::Error::from)?,
         ReportFormat::Md => render::report::write(
             &report,
@@ -870,7 +870,19 @@ pub fn report(o: &ReportOptions) -> Result<String, BuildError> {
             render::report::Style::Text,
         ),
         ReportFormat::Html => render::report_html(&report, &theme, base.as_deref(), lang)?,
-    })
+    };
+    if !o.internal {
+        // A client report goes through the same leak guard as the site.
+        let out = render::OutFile {
+            path: format!("(report, {:?})", o.format).to_lowercase(),
+            bytes: text.clone().into_bytes(),
+        };
+        let leaks = crate::guard::check(std::slice::from_ref(&out), &loaded.project);
+        if leaks.has_errors() {
+            return Err(BuildError::Content(leaks));
+        }
+    }
+    Ok(text)
 }
 
 /// The report of one period of a loaded project.

@@ -1,13 +1,18 @@
-//! The leak guard: after a client build, the output is searched for the ids, titles and
-//! distinctive lines of every internal or draft item and of every `<!-- internal -->`
-//! block. Any hit fails the build (status 1) and names the file, so a theme override, a
-//! static file or a bug of ours can never publish what the team marked internal.
+//! The leak guard: after a client build (and for every client report), the output is
+//! searched for the ids, titles and distinctive sentences of every internal or draft item
+//! and of every `<!-- internal -->` block. Any hit fails the build (status 1) and names
+//! both the internal source and the output file, so a theme override, a static file or a
+//! bug of ours can never publish what the team marked internal.
 //!
-//! Text that also appears in client-visible content is not a leak (a title such as
-//! "Weekly call" may be shared), so candidates found in visible sources are dropped first.
+//! Text is compared whitespace-normalised, both in the raw output (attributes, JSON) and in
+//! the output's text with tags removed and entities decoded (a sentence split by inline
+//! markup). Text that client-visible sources also say is not a leak (a title such as
+//! "Weekly call", boilerplate shared by internal and public notes), so such candidates are
+//! dropped first. The guard fails closed: if it cannot search, the build fails.
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
+use crate::content::text::{blocks, squash};
 use crate::content::{Meta, Project};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::render::OutFile;
@@ -18,50 +23,85 @@ struct Marker {
     source: String,
 }
 
+/// Shortest candidate, in characters: shorter strings are too likely to be coincidences.
+const MIN_CHARS: usize = 6;
+/// Sentences are cut to this many characters, so a long paragraph is still found when the
+/// output wraps or truncates it.
+const CUT_CHARS: usize = 60;
+
 /// Searches `files` for the hidden content of `p`; one error per leaking output file.
 pub fn check(files: &[OutFile], p: &Project) -> Diagnostics {
     let mut d = Diagnostics::default();
-    let markers = markers(p);
+    let markers = match markers(p) {
+        Ok(m) => m,
+        Err(e) => {
+            d.push(refusal(e));
+            return d;
+        }
+    };
     if markers.is_empty() {
         return d;
     }
+    // Each marker as written and as escaped inside an HTML attribute or text.
     let escaped: Vec<String> = markers.iter().map(|m| html_escape(&m.text)).collect();
     let patterns: Vec<&str> = markers
         .iter()
         .map(|m| m.text.as_str())
         .chain(escaped.iter().map(String::as_str))
         .collect();
-    let Ok(ac) = AhoCorasick::builder()
+    let ac = match AhoCorasick::builder()
         .match_kind(MatchKind::LeftmostFirst)
         .build(&patterns)
-    else {
-        return d;
+    {
+        Ok(ac) => ac,
+        Err(e) => {
+            d.push(refusal(e.to_string()));
+            return d;
+        }
     };
     for f in files {
-        if let Some(m) = ac.find(&f.bytes) {
+        let raw = String::from_utf8_lossy(&f.bytes);
+        let found = ac
+            .find(squash(&raw).as_str())
+            .or_else(|| ac.find(squash(&text_of(&raw)).as_str()));
+        if let Some(m) = found {
             let marker = &markers[m.pattern().as_usize() % markers.len()];
             d.push(
                 Diagnostic::error(format!(
-                    "leak guard: the output file `{}` contains `{}` from internal content ({})",
+                    "leak guard: the output file `{}` contains `{}`, which is internal in {}",
                     f.path,
                     excerpt(&marker.text),
                     marker.source
                 ))
-                .hint("nothing was written; find what put it there (a theme override, a static file) and remove it"),
+                .hint(format!(
+                    "nothing was written. The text comes from {} and was found in {}: if it should be \
+                     client-visible, say it in client content too (or remove the internal marking); \
+                     otherwise find what put it there (a theme override, a static file, a bug)",
+                    marker.source, f.path
+                )),
             );
         }
     }
     d
 }
 
-fn markers(p: &Project) -> Vec<Marker> {
+fn refusal(why: String) -> Diagnostic {
+    Diagnostic::error(format!(
+        "leak guard: the output could not be checked ({why}); nothing was written"
+    ))
+    .hint("when the guard cannot check, vitrine never publishes; report this as a bug")
+}
+
+fn markers(p: &Project) -> Result<Vec<Marker>, String> {
     let mut candidates = Vec::new();
     for h in &p.hidden {
         let mut add = |text: &str| {
-            let t = text.trim();
-            if t.chars().count() >= 6 {
+            let t = squash(text);
+            let t: String = t.chars().take(CUT_CHARS).collect();
+            let t = t.trim().to_string();
+            if t.chars().count() >= MIN_CHARS {
                 candidates.push(Marker {
-                    text: t.to_string(),
+                    text: t,
                     source: h.path.clone(),
                 });
             }
@@ -70,79 +110,98 @@ fn markers(p: &Project) -> Vec<Marker> {
         if let Some(id) = &h.id {
             add(id);
         }
-        for line in distinctive_lines(&h.body) {
-            add(&line);
+        for block in distinctive(&h.body) {
+            add(&block);
         }
     }
     if candidates.is_empty() {
-        return candidates;
+        return Ok(candidates);
     }
     // Drop anything that client-visible sources also say.
     let visible: String = visible_texts(p).join("\n");
     let texts: Vec<&str> = candidates.iter().map(|c| c.text.as_str()).collect();
-    let Ok(ac) = AhoCorasick::builder()
+    let ac = AhoCorasick::builder()
         .match_kind(MatchKind::Standard)
         .build(&texts)
-    else {
-        return Vec::new();
-    };
+        .map_err(|e| e.to_string())?;
     let mut shared = vec![false; texts.len()];
     for m in ac.find_overlapping_iter(&visible) {
         shared[m.pattern().as_usize()] = true;
     }
-    candidates
+    Ok(candidates
         .into_iter()
         .zip(shared)
         .filter(|(_, s)| !s)
         .map(|(c, _)| c)
-        .collect()
+        .collect())
 }
 
-/// Up to five lines of a body that are long enough to be distinctive, markup trimmed.
-fn distinctive_lines(body: &str) -> Vec<String> {
-    body.lines()
-        .map(|l| {
-            l.trim()
-                .trim_start_matches(['#', '-', '*', '>', ' '])
-                .trim()
-        })
-        .filter(|l| {
-            l.chars().count() >= 20 && !l.contains(['<', '>', '[', ']', '`', '|', '*', '_', '&'])
-        })
-        .take(5)
-        .map(|l| l.chars().take(60).collect())
-        .collect()
-}
-
-fn visible_texts(p: &Project) -> Vec<String> {
-    let metas: Vec<&Meta> = p.metas();
-    let mut out: Vec<String> = metas.iter().map(|m| m.body.clone()).collect();
+/// The plain-text blocks of a hidden body long enough to be distinctive (at most 20), and
+/// its lines (a front-matter string, a line inside raw HTML) likewise.
+fn distinctive(body: &str) -> Vec<String> {
+    let long = |s: &String| s.chars().count() >= 20;
+    let mut out: Vec<String> = blocks(body).into_iter().filter(long).take(20).collect();
     out.extend(
-        p.notes
-            .iter()
-            .map(|n| format!("{} {}", n.title, n.summary.clone().unwrap_or_default())),
-    );
-    out.extend(p.issues.iter().map(|i| {
-        format!(
-            "{} {} {}",
-            i.id,
-            i.title,
-            i.owner.clone().unwrap_or_default()
-        )
-    }));
-    out.extend(p.milestones.iter().map(|m| format!("{} {}", m.id, m.title)));
-    out.extend(
-        p.terms
-            .iter()
-            .map(|t| format!("{} {}", t.term, t.aliases.join(" "))),
-    );
-    out.extend(p.pages.iter().map(|x| x.title.clone()));
-    out.extend(
-        p.feedback
-            .iter()
-            .map(|f| format!("{} {}", f.from, f.response.clone().unwrap_or_default())),
+        body.lines()
+            .map(squash)
+            .filter(|l| long(l) && !l.contains(['<', '>', '[', ']', '`', '|', '*', '_', '&']))
+            .take(20),
     );
     out
+}
+
+/// Everything client-visible content says, whitespace-normalised: bodies as plain text and
+/// as written, and every front-matter string the project keeps.
+fn visible_texts(p: &Project) -> Vec<String> {
+    let metas: Vec<&Meta> = p.metas();
+    let mut out: Vec<String> = Vec::new();
+    for m in &metas {
+        out.push(squash(&m.body));
+        out.extend(blocks(&m.body));
+    }
+    let mut add = |parts: &[&str]| out.push(squash(&parts.join(" ")));
+    for n in &p.notes {
+        add(&[&n.title, n.summary.as_deref().unwrap_or_default()]);
+    }
+    for i in &p.issues {
+        add(&[&i.id, &i.title, i.owner.as_deref().unwrap_or_default()]);
+    }
+    for m in &p.milestones {
+        add(&[&m.id, &m.title]);
+    }
+    for t in &p.terms {
+        add(&[&t.term, &t.aliases.join(" ")]);
+    }
+    for x in &p.pages {
+        add(&[&x.title]);
+    }
+    for f in &p.feedback {
+        add(&[&f.from, f.response.as_deref().unwrap_or_default()]);
+    }
+    out
+}
+
+/// The text of an HTML (or XML) document: tags removed, common entities decoded.
+fn text_of(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&")
 }
 
 fn html_escape(s: &str) -> String {

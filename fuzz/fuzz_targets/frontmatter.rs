@@ -6,6 +6,6 @@ fuzz_target!(|data: &[u8]| {
     let _ = vitrine::content::front_matter_of(data, "notes/fuzz.md");
     if let Ok(text) = std::str::from_utf8(data) {
         let _ = vitrine::content::split(text);
-        let _ = vitrine::content::split_internal(text, false);
+        let _ = vitrine::content::visibility::strip(text, vitrine::content::visibility::Keep::No);
     }
 });

@@ -6,11 +6,13 @@ mod support;
 mod authoring;
 mod build;
 mod cli;
+mod confidential;
 mod content;
 mod experience;
 mod glossary;
 mod history;
 mod hostile;
+mod markers;
 mod report;
 mod visibility;
 
