@@ -3,7 +3,7 @@
 //! figures (how often and how far a due date moved, how long until resolved), and an
 //! incident's update log.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use jiff::tz::TimeZone;
 use serde_json::Value;
@@ -124,6 +124,26 @@ pub fn item_history(
         prev = Some(values);
     }
     h
+}
+
+/// Replaces values of `field` that name nothing in `known` (an internal or deleted
+/// milestone, say) with "none", and drops what becomes no change: a past version may not
+/// name what the build's audience cannot see.
+pub fn forget_unknown(h: &mut ItemHistory, field: &str, known: &HashSet<&str>) {
+    let unknown = |v: &Option<String>| v.as_deref().is_some_and(|v| !known.contains(v));
+    for e in &mut h.entries {
+        for t in e.transitions.iter_mut().filter(|t| t.field == field) {
+            if unknown(&t.from) {
+                t.from = None;
+            }
+            if unknown(&t.to) {
+                t.to = None;
+            }
+        }
+        e.transitions.retain(|t| t.from != t.to);
+    }
+    h.entries
+        .retain(|e| e.opened || e.made_public || !e.transitions.is_empty());
 }
 
 fn track_due(

@@ -148,6 +148,11 @@ pub fn history_data(
             || changelog::changelog(index, tags, &config.changelog),
         );
         data.issues = issues;
+        let milestones: std::collections::HashSet<&str> =
+            p.milestones.iter().map(|m| m.id.as_str()).collect();
+        for h in data.issues.values_mut() {
+            history::forget_unknown(h, "milestone", &milestones);
+        }
         data.changelog = changelog;
         for m in &p.milestones {
             let h = history::item_history(

@@ -446,3 +446,32 @@ fn the_guard_names_the_internal_source_and_the_output_file_and_catches_wrapped_t
     );
     assert!(!site.out().exists());
 }
+
+#[test]
+fn a_history_never_names_an_internal_milestone_an_issue_once_belonged_to() {
+    let site = site();
+    site.write(
+        "milestones/secretms.md",
+        &note(
+            "title: Secret phase\ndue: 2026-03-01\nvisibility: internal",
+            "",
+        ),
+    );
+    site.write(
+        "milestones/golive.md",
+        &note("title: Go-live\ndue: 2026-04-01", ""),
+    );
+    site.write(
+        "issues/ISS-3.md",
+        &note("title: Export\nmilestone: secretms", "x"),
+    );
+    site.commit_at("add", "2026-01-05T10:00:00+08:00");
+    site.write(
+        "issues/ISS-3.md",
+        &note("title: Export\nmilestone: golive", "x"),
+    );
+    site.commit_at("move", "2026-01-06T10:00:00+08:00");
+    site.build_ok(&[]);
+    assert!(site.page("issues/iss-3.html").contains("golive"));
+    assert_nowhere(&site, &["secretms", "Secret phase"]);
+}
