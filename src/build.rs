@@ -12,6 +12,7 @@ use crate::content::{self, Dating, LoadOptions, Project};
 use crate::dates::When;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::git::{self, HistoryIndex, Repo, Revision, SourceFile};
+use crate::insight::changelog::Rules;
 use crate::insight::history::Versions;
 use crate::output;
 use crate::render::{self, SiteData, Theme, ViewInput, views::RevisionView};
@@ -115,6 +116,8 @@ pub struct Loaded {
     pub versions: Versions,
     /// Tags (name, commit id).
     pub tags: Vec<(String, String)>,
+    /// `[changelog]` compiled, with the repository's `.cliffignore`.
+    pub changelog_rules: Rules,
     /// The revision's commit time (or now, for the work tree): "today" for the site.
     pub now: When,
     pub diagnostics: Diagnostics,
@@ -237,6 +240,7 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded, BuildError> {
         _ => Default::default(),
     };
     timings.push(("versions", t.elapsed().as_secs_f64()));
+    let changelog_rules = changelog_rules(repo.as_ref(), revision.as_ref(), &config)?;
     Ok(Loaded {
         config,
         project,
@@ -244,6 +248,7 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded, BuildError> {
         history,
         versions,
         tags,
+        changelog_rules,
         now,
         diagnostics,
         timings,
@@ -349,6 +354,7 @@ pub fn site_data(
         loaded.history.as_deref(),
         &loaded.versions,
         &loaded.tags,
+        &loaded.changelog_rules,
         &loaded.config,
     );
     let mut history = history;
@@ -651,6 +657,21 @@ pub fn publish(p: &PublishOptions) -> Result<PublishReport, BuildError> {
     })
 }
 
+/// `[changelog]` compiled with the `.cliffignore` at the top of the repository, if any.
+fn changelog_rules(
+    repo: Option<&Repo>,
+    rev: Option<&Revision>,
+    config: &Config,
+) -> Result<Rules, BuildError> {
+    let ignore = match (repo, rev) {
+        (Some(repo), Some(rev)) => repo.read_repo_file(rev, ".cliffignore")?,
+        _ => None,
+    };
+    let ignore = ignore.map(|b| String::from_utf8_lossy(&b).into_owned());
+    Rules::new(&config.changelog, ignore.as_deref())
+        .map_err(|e| BuildError::Other(anyhow::anyhow!("vitrine.toml: {e}")))
+}
+
 /// The changelog of the repository at `spec`, as Markdown (`vitrine changelog`).
 pub fn changelog(root: &Path, spec: &str, use_cache: bool) -> Result<String, BuildError> {
     let repo = Repo::discover(root)?;
@@ -666,7 +687,8 @@ pub fn changelog(root: &Path, spec: &str, use_cache: bool) -> Result<String, Bui
         &Source::Rev(spec.to_string()),
     )?;
     let (index, _) = repo.history(&rev, use_cache)?;
-    let releases = crate::insight::changelog::changelog(&index, &repo.tags(), &config.changelog);
+    let rules = changelog_rules(Some(&repo), Some(&rev), &config)?;
+    let releases = crate::insight::changelog::changelog(&index, &repo.tags(), &rules);
     let views =
         render::history_views::changelog_view(&releases, &[], &config.language, &config.tz());
     let theme = Theme::load(&config.language, &[]).context("loading the theme")?;
@@ -830,7 +852,7 @@ pub fn period_report(
 ) -> crate::insight::report::Report {
     let index = loaded.history.as_deref();
     let releases = index
-        .map(|i| crate::insight::changelog::changelog(i, &loaded.tags, &loaded.config.changelog))
+        .map(|i| crate::insight::changelog::changelog(i, &loaded.tags, &loaded.changelog_rules))
         .unwrap_or_default();
     let states = crate::insight::report::states(&loaded.project, index, &loaded.versions);
     let input = crate::insight::report::Input {

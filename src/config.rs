@@ -139,7 +139,7 @@ pub struct FeedbackConfig {
     pub email: Option<String>,
 }
 
-/// `[changelog]`: which commit types are shown, in which order.
+/// `[changelog]`: which tags are releases, which commits are shown, in which order.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChangelogConfig {
@@ -149,6 +149,49 @@ pub struct ChangelogConfig {
     /// Types never shown to the client.
     #[serde(default)]
     pub hide: Vec<String>,
+    /// A regular expression a release tag matches; its capture group (or the group named
+    /// `version`) is the version, e.g. `^mytool-v(.+)$`. Default: `v1.2.3` and `1.2.3`.
+    #[serde(default)]
+    pub tag_pattern: Option<String>,
+    /// What pre-release tags (`2.0.0-rc.1`) are: `fold` (default: part of the final release
+    /// that follows them; shown only while no later final release exists), `show` (releases
+    /// of their own) or `hide` (never releases).
+    #[serde(default)]
+    pub prereleases: Prereleases,
+    /// A release with nothing to show: `note` (default: one line with the count of
+    /// maintenance commits) or `fold` (its commits count towards the next release).
+    #[serde(default)]
+    pub empty_releases: EmptyReleases,
+    /// Commits never listed, by id or id prefix (at least 7 hex digits).
+    #[serde(default)]
+    pub skip: Vec<String>,
+    /// Regular expressions over a commit's subject line; a match is never listed, e.g.
+    /// `^chore\\(release\\)`.
+    #[serde(default)]
+    pub skip_messages: Vec<String>,
+    /// How many releases the changelog page shows; older ones get a page each, listed in
+    /// the archive (default 20).
+    #[serde(default)]
+    pub releases_per_page: Option<usize>,
+}
+
+/// `[changelog] prereleases`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Prereleases {
+    #[default]
+    Fold,
+    Show,
+    Hide,
+}
+
+/// `[changelog] empty_releases`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EmptyReleases {
+    #[default]
+    Note,
+    Fold,
 }
 
 /// `[metrics.NAME]`: how a metric series is labelled and judged.
@@ -276,6 +319,21 @@ impl Config {
                     .at(path)
                     .line_col(at_key("jargon"), 1)
                     .hint("use `warn`, `error` or `off`"),
+            );
+        }
+        if let Err(e) = crate::insight::changelog::Rules::new(&self.changelog, None) {
+            let key = if e.contains("tag_pattern") {
+                "tag_pattern"
+            } else if e.contains("skip_messages") {
+                "skip_messages"
+            } else {
+                "skip"
+            };
+            out.push(
+                Diagnostic::error(e)
+                    .at(path)
+                    .line_col(at_key(key), 1)
+                    .hint("regular expressions use the syntax of the `regex` crate; ids are hex"),
             );
         }
         if let Some(c) = &self.communication.cadence

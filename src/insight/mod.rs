@@ -118,6 +118,7 @@ pub fn history_data(
     index: Option<&crate::git::HistoryIndex>,
     versions: &history::Versions,
     tags: &[(String, String)],
+    rules: &changelog::Rules,
     config: &crate::config::Config,
 ) -> HistoryData {
     let tz = config.tz();
@@ -142,7 +143,7 @@ pub fn history_data(
                     })
                     .collect()
             },
-            || changelog::changelog(index, tags, &config.changelog),
+            || changelog::changelog(index, tags, rules),
         );
         data.issues = issues;
         data.changelog = changelog;

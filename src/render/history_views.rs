@@ -273,11 +273,14 @@ pub fn changelog_view(
                                 scope: e.scope.clone(),
                                 description: e.description.clone(),
                                 breaking: e.breaking,
+                                migration: e.migration.clone(),
+                                reverts: e.reverts.as_ref().map(|r| r[..r.len().min(7)].into()),
                                 commit: e.commit.short().to_string(),
                             })
                             .collect(),
                     })
                     .collect(),
+                maintenance: r.maintenance,
             }
         })
         .collect()
@@ -301,6 +304,10 @@ pub fn changelog_markdown(
         if let Some(n) = &r.note {
             out.push_str(&format!("{}: {}\n\n", n.title, n.summary));
         }
+        if r.groups.is_empty() {
+            let line = s("changelog.no_changes").replace("{n}", &r.maintenance.to_string());
+            out.push_str(&format!("{line}\n\n"));
+        }
         for g in &r.groups {
             let key = format!("changelog.group.{}", g.kind);
             let label = t.get(&key).cloned().unwrap_or_else(|| g.kind.clone());
@@ -311,7 +318,18 @@ pub fn changelog_markdown(
                     .as_ref()
                     .map(|sc| format!("**{sc}:** "))
                     .unwrap_or_default();
-                out.push_str(&format!("- {scope}{} ({})\n", e.description, e.commit));
+                let reverts = e
+                    .reverts
+                    .as_ref()
+                    .map(|r| format!("{} {r}: ", s("changelog.reverts")))
+                    .unwrap_or_default();
+                out.push_str(&format!(
+                    "- {reverts}{scope}{} ({})\n",
+                    e.description, e.commit
+                ));
+                if let Some(m) = &e.migration {
+                    out.push_str(&format!("  {}: {m}\n", s("changelog.migration")));
+                }
             }
             out.push('\n');
         }

@@ -193,6 +193,8 @@ pub struct ReleaseView {
     /// The release note that introduces it, if any.
     pub note: Option<NoteLinkView>,
     pub groups: Vec<GroupView>,
+    /// Commits not listed (maintenance); shown as a count when nothing else is.
+    pub maintenance: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -213,6 +215,10 @@ pub struct ChangeEntryView {
     pub scope: Option<String>,
     pub description: String,
     pub breaking: bool,
+    /// The breaking-change footer: what readers must do.
+    pub migration: Option<String>,
+    /// For a revert: the short id of the commit it undoes.
+    pub reverts: Option<String>,
     pub commit: String,
 }
 

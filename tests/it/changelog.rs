@@ -1,0 +1,256 @@
+//! The changelog on histories shaped like real ones: SemVer precedence, prefixed tags,
+//! pre-releases, skip lists, footers, reverts, forge links, issue tracing and the
+//! `vitrine changelog` options.
+
+use crate::support::*;
+
+/// A site whose commits each touch their own file, one day apart from 2026-01-01.
+struct History {
+    site: TestSite,
+    n: std::cell::Cell<u32>,
+}
+
+impl History {
+    fn new(config: &str) -> History {
+        let site = TestSite::new();
+        site.write(
+            "vitrine.toml",
+            &format!("title = \"Test project\"\ntimezone = \"UTC\"\n{config}"),
+        );
+        History {
+            site,
+            n: std::cell::Cell::new(0),
+        }
+    }
+
+    fn commit(&self, msg: &str) -> String {
+        let n = self.n.get() + 1;
+        self.n.set(n);
+        self.site.write(&format!("src/{n}.txt"), msg);
+        let date = format!("2026-01-{:02}T{:02}:00:00Z", 1 + n / 20, n % 20);
+        self.site.commit_at(msg, &date)
+    }
+
+    fn tag(&self, name: &str) {
+        self.site.tag(name);
+    }
+
+    /// `vitrine changelog ARGS`, asserted to succeed.
+    fn changelog(&self, args: &[&str]) -> String {
+        let mut all = vec!["changelog"];
+        all.extend_from_slice(args);
+        let out = self.site.vitrine(&all);
+        assert!(out.status.success(), "changelog failed: {}", stderr(&out));
+        String::from_utf8(out.stdout).unwrap()
+    }
+}
+
+/// The text of one release's section (`## NAME` up to the next `## `).
+fn section<'a>(md: &'a str, name: &str) -> &'a str {
+    let start = md
+        .find(&format!("## {name}"))
+        .unwrap_or_else(|| panic!("no release {name} in\n{md}"));
+    let rest = &md[start + 3..];
+    &md[start..start + 3 + rest.find("\n## ").map_or(rest.len(), |i| i + 1)]
+}
+
+#[test]
+fn pre_releases_compare_numerically_so_rc_10_follows_rc_2() {
+    let h = History::new("[changelog]\nprereleases = \"show\"\n");
+    h.commit("feat: beta feature");
+    h.tag("v2.0.0-beta.11");
+    h.commit("feat: second candidate");
+    h.tag("v2.0.0-rc.2");
+    h.commit("feat: tenth candidate");
+    h.tag("v2.0.0-rc.10");
+    let md = h.changelog(&[]);
+    let at = |s: &str| md.find(s).unwrap_or_else(|| panic!("{s} missing in\n{md}"));
+    assert!(at("## v2.0.0-rc.10") < at("## v2.0.0-rc.2"));
+    assert!(at("## v2.0.0-rc.2") < at("## v2.0.0-beta.11"));
+    assert!(section(&md, "v2.0.0-rc.10").contains("tenth candidate"));
+    assert!(!section(&md, "v2.0.0-rc.10").contains("second candidate"));
+    assert!(section(&md, "v2.0.0-rc.2").contains("second candidate"));
+    assert!(section(&md, "v2.0.0-beta.11").contains("beta feature"));
+}
+
+#[test]
+fn prefixed_tags_of_two_packages_are_releases_of_the_package_the_pattern_names() {
+    let h = History::new("[changelog]\ntag_pattern = '^mytool-(v\\d.*)$'\n");
+    h.commit("feat: tool learns a trick");
+    h.tag("mytool-v0.3.159");
+    h.tag("mytool_core-v0.37.0");
+    h.commit("fix: core off by one");
+    h.tag("mytool_core-v0.37.1");
+    h.commit("fix: tool prints twice");
+    h.tag("mytool-v0.3.160");
+    let md = h.changelog(&[]);
+    assert!(!md.contains("mytool_core"), "{md}");
+    let latest = section(&md, "mytool-v0.3.160");
+    assert!(latest.contains("tool prints twice") && latest.contains("core off by one"));
+    assert!(section(&md, "mytool-v0.3.159").contains("tool learns a trick"));
+}
+
+#[test]
+fn the_default_pattern_reads_v_and_bare_versions_but_not_prefixed_tags() {
+    let h = History::new("");
+    h.commit("feat: one");
+    h.tag("1.0.0");
+    h.commit("feat: two");
+    h.tag("v1.1.0");
+    h.commit("feat: three");
+    h.tag("mytool-v1.2.0");
+    let md = h.changelog(&[]);
+    assert!(md.contains("## 1.0.0") && md.contains("## v1.1.0"));
+    assert!(section(&md, "Not released yet").contains("three"));
+}
+
+#[test]
+fn pre_releases_fold_into_the_final_release_that_follows_them() {
+    let h = History::new("");
+    h.commit("feat: in 2.9");
+    h.tag("v2.9.0");
+    h.commit("feat: first candidate work");
+    h.tag("v2.10.0-rc.0");
+    h.commit("fix: candidate fix");
+    h.tag("v2.10.0-rc.1");
+    h.commit("chore: release 2.10.0");
+    h.tag("v2.10.0");
+    h.commit("feat: next big thing");
+    h.tag("v3.0.0-rc.1");
+    let md = h.changelog(&[]);
+    assert!(!md.contains("2.10.0-rc"), "{md}");
+    let v210 = section(&md, "v2.10.0");
+    assert!(v210.contains("first candidate work") && v210.contains("candidate fix"));
+    assert!(
+        section(&md, "v3.0.0-rc.1").contains("next big thing"),
+        "a pre-release with no final release yet stays"
+    );
+    let hidden = History::new("[changelog]\nprereleases = \"hide\"\n");
+    hidden.commit("feat: x");
+    hidden.tag("v1.0.0-rc.1");
+    let md = hidden.changelog(&[]);
+    assert!(!md.contains("rc.1") && section(&md, "Not released yet").contains("x"));
+}
+
+#[test]
+fn a_release_with_nothing_to_show_says_so_once_with_its_maintenance_count_or_folds() {
+    let h = History::new("");
+    h.commit("feat: real work");
+    h.tag("v1.0.0");
+    h.commit("chore: bump deps");
+    h.commit("ci: cache");
+    h.tag("v1.0.1");
+    h.commit("fix: a bug");
+    h.tag("v1.0.2");
+    let md = h.changelog(&[]);
+    assert_eq!(
+        section(&md, "v1.0.1")
+            .matches("No client-facing changes (2 maintenance commits).")
+            .count(),
+        1,
+        "{md}"
+    );
+    let folded = History::new("[changelog]\nempty_releases = \"fold\"\n");
+    folded.commit("feat: real work");
+    folded.tag("v1.0.0");
+    folded.commit("chore: bump deps");
+    folded.tag("v1.0.1");
+    folded.commit("fix: a bug");
+    folded.tag("v1.0.2");
+    let md = folded.changelog(&[]);
+    assert!(
+        !md.contains("v1.0.1") && !md.contains("No client-facing"),
+        "{md}"
+    );
+    assert!(section(&md, "v1.0.2").contains("a bug"));
+}
+
+#[test]
+fn skip_ids_skip_messages_and_a_cliffignore_leave_commits_out() {
+    let h = History::new("");
+    let by_config = h.commit("feat: skipped by id");
+    let by_file = h.commit("feat: skipped by cliffignore");
+    h.commit("chore(release): prepare v3.5.41");
+    h.commit("release: v3.5.41");
+    h.commit("feat: kept");
+    h.site.write(
+        "vitrine.toml",
+        &format!(
+            "title = \"T\"\n[changelog]\nskip = [\"{}\"]\nskip_messages = ['^release: v', '^chore\\(release\\)']\norder = [\"feat\", \"chore\", \"release\"]\nhide = [\"ci\"]\n",
+            &by_config[..10]
+        ),
+    );
+    h.site.write(
+        ".cliffignore",
+        &format!("# commits git-cliff skips\n{by_file}  # noisy\n"),
+    );
+    h.site.commit_at("ci: config", "2026-02-01T00:00:00Z");
+    let md = h.changelog(&[]);
+    assert!(md.contains("kept"), "{md}");
+    for gone in ["skipped by id", "skipped by cliffignore", "3.5.41"] {
+        assert!(!md.contains(gone), "`{gone}` listed in\n{md}");
+    }
+}
+
+#[test]
+fn a_skip_message_that_is_not_a_regex_fails_with_the_line() {
+    let h = History::new("[changelog]\nskip_messages = ['^chore(']\n");
+    h.commit("feat: x");
+    let out = h.site.vitrine(&["changelog"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("skip_messages"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_breaking_footer_is_shown_as_the_migration_note_and_a_wrapped_subject_is_whole() {
+    let h = History::new("");
+    h.commit(
+        "feat(api): tokens expire\n\nLong body.\n\nBREAKING CHANGE: sign in again after\nupgrading; old tokens are refused.\nRefs: #12",
+    );
+    h.commit("fix: a subject long enough that it was\nwrapped onto a second line\n\nbody");
+    let md = h.changelog(&[]);
+    assert!(
+        md.contains("What to do: sign in again after upgrading; old tokens are refused."),
+        "{md}"
+    );
+    assert!(!md.contains("Refs"));
+    assert!(md.contains("a subject long enough that it was wrapped onto a second line"));
+}
+
+#[test]
+fn a_revert_is_shown_as_the_revert_of_an_earlier_entry_and_cancels_one_of_its_release() {
+    let h = History::new("");
+    let shipped = h.commit("feat: dark mode");
+    h.tag("v1.0.0");
+    let tried = h.commit("feat: experimental export");
+    h.commit(&format!(
+        "Revert \"feat: experimental export\"\n\nThis reverts commit {tried}."
+    ));
+    h.commit(&format!(
+        "Revert \"feat: dark mode\"\n\nThis reverts commit {shipped}."
+    ));
+    h.commit("feat: kept");
+    h.tag("v1.1.0");
+    let md = h.changelog(&[]);
+    let v11 = section(&md, "v1.1.0");
+    assert!(!v11.contains("experimental export"), "{v11}");
+    assert!(
+        v11.contains(&format!("Reverts {}: dark mode", &shipped[..7])),
+        "{v11}"
+    );
+    assert!(v11.contains("Withdrawn") && v11.contains("kept"));
+    assert!(section(&md, "v1.0.0").contains("dark mode"));
+}
+
+#[test]
+fn the_revert_of_an_internal_commit_is_never_listed() {
+    let h = History::new("");
+    let secret = h.commit("feat: secret pilot\n\nVisibility: internal");
+    h.tag("v1.0.0");
+    h.commit(&format!(
+        "Revert \"feat: secret pilot\"\n\nThis reverts commit {secret}."
+    ));
+    h.commit("fix: visible");
+    let md = h.changelog(&[]);
+    assert!(!md.contains("secret"), "{md}");
+}
