@@ -672,10 +672,34 @@ fn changelog_rules(
         .map_err(|e| BuildError::Other(anyhow::anyhow!("vitrine.toml: {e}")))
 }
 
-/// The changelog of the repository at `spec`, as Markdown (`vitrine changelog`).
-pub fn changelog(root: &Path, spec: &str, use_cache: bool) -> Result<String, BuildError> {
+/// Which releases `vitrine changelog` prints.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Select {
+    All,
+    /// The newest release only.
+    Latest,
+    /// The commits since the newest release.
+    Unreleased,
+    /// The commits not reachable from this revision (`A` of `A..B`; `B` is the revision).
+    Range(String),
+}
+
+/// What `vitrine changelog` reads and prints.
+#[derive(Debug, Clone)]
+pub struct ChangelogOptions {
+    /// The revision whose history is read.
+    pub rev: String,
+    pub use_cache: bool,
+    pub select: Select,
+}
+
+/// The history, tags and rules a changelog is computed from.
+fn changelog_input(
+    root: &Path,
+    opts: &ChangelogOptions,
+) -> Result<(Repo, Revision, Config, HistoryIndex, Rules), BuildError> {
     let repo = Repo::discover(root)?;
-    let rev = repo.resolve(spec)?;
+    let rev = repo.resolve(&opts.rev)?;
     let file = repo
         .read_file(&rev, "vitrine.toml")?
         .map(|bytes| SourceFile {
@@ -684,11 +708,30 @@ pub fn changelog(root: &Path, spec: &str, use_cache: bool) -> Result<String, Bui
         });
     let config = read_config(
         &file.into_iter().collect::<Vec<_>>(),
-        &Source::Rev(spec.to_string()),
+        &Source::Rev(opts.rev.clone()),
     )?;
-    let (index, _) = repo.history(&rev, use_cache)?;
+    let (index, _) = repo.history(&rev, opts.use_cache)?;
     let rules = changelog_rules(Some(&repo), Some(&rev), &config)?;
-    let releases = crate::insight::changelog::changelog(&index, &repo.tags(), &rules);
+    Ok((repo, rev, config, index, rules))
+}
+
+/// The changelog of the repository, as Markdown (`vitrine changelog`).
+pub fn changelog(root: &Path, opts: &ChangelogOptions) -> Result<String, BuildError> {
+    use crate::insight::changelog;
+    let (repo, _, config, index, rules) = changelog_input(root, opts)?;
+    let mut releases = changelog::changelog(&index, &repo.tags(), &rules);
+    match &opts.select {
+        Select::All => {}
+        Select::Latest => {
+            releases.retain(|r| r.tag.is_some());
+            releases.truncate(1);
+        }
+        Select::Unreleased => releases.retain(|r| r.tag.is_none()),
+        Select::Range(from) => {
+            let ids = repo.range_ids(from, &opts.rev)?;
+            changelog::keep_commits(&mut releases, &ids);
+        }
+    }
     let views =
         render::history_views::changelog_view(&releases, &[], &config.language, &config.tz());
     let theme = Theme::load(&config.language, &[]).context("loading the theme")?;
@@ -696,6 +739,38 @@ pub fn changelog(root: &Path, spec: &str, use_cache: bool) -> Result<String, Bui
         &views,
         &theme.strings,
     ))
+}
+
+/// The answer of `vitrine changelog --bump`.
+#[derive(Debug, Clone)]
+pub struct Bump {
+    /// The next version, written like the newest release tag (`v1.3.0`, `mytool-v0.4.0`).
+    pub version: String,
+    /// Said on stderr: why the version did not change.
+    pub note: Option<String>,
+}
+
+/// The next version the commits since the newest release call for.
+pub fn next_version(root: &Path, opts: &ChangelogOptions) -> Result<Bump, BuildError> {
+    let (repo, _, _, index, rules) = changelog_input(root, opts)?;
+    let (latest, unreleased) = crate::insight::changelog::unreleased(&index, &repo.tags(), &rules);
+    let version = latest.as_ref().map(|(_, v)| v);
+    Ok(
+        match crate::insight::changelog::next_version(version, &unreleased) {
+            Some(next) => Bump {
+                version: latest
+                    .as_ref()
+                    .map_or(next.to_string(), |(tag, _)| rules.retag(tag, &next)),
+                note: None,
+            },
+            None => Bump {
+                version: latest
+                    .as_ref()
+                    .map_or("0.1.0".into(), |(tag, _)| tag.clone()),
+                note: Some("nothing was committed since the newest release".into()),
+            },
+        },
+    )
 }
 
 /// The formats of `vitrine report`.

@@ -356,6 +356,44 @@ pub fn changelog(index: &HistoryIndex, tags: &[(String, String)], rules: &Rules)
     out
 }
 
+/// Keeps only the entries of commits in `ids`, and the releases that still hold a commit.
+pub fn keep_commits(releases: &mut Vec<Release>, ids: &HashSet<String>) {
+    releases.retain_mut(|r| {
+        r.commit_ids.retain(|c| ids.contains(c));
+        for g in &mut r.groups {
+            g.entries.retain(|e| ids.contains(&e.commit.id));
+        }
+        r.groups.retain(|g| !g.entries.is_empty());
+        !r.commit_ids.is_empty()
+    });
+}
+
+/// The newest release (tag, version) and the commits no release reaches yet, skipped ones
+/// left out: what `--bump` reads.
+pub fn unreleased<'i>(
+    index: &'i HistoryIndex,
+    tags: &[(String, String)],
+    rules: &Rules,
+) -> (Option<(String, Version)>, Vec<&'i CommitMeta>) {
+    let pos: HashMap<&str, usize> = index
+        .commits
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.as_str(), i))
+        .collect();
+    let releases = release_tags(tags, rules, &pos);
+    let owner = owners(index, &releases, &pos);
+    let commits = index
+        .commits
+        .iter()
+        .zip(&owner)
+        .filter(|(c, o)| o.is_none() && !rules.skips(c))
+        .map(|(c, _)| c)
+        .collect();
+    let latest = releases.last().map(|(v, t, _)| (t.to_string(), v.clone()));
+    (latest, commits)
+}
+
 /// The release tags in ascending precedence, after the pre-release policy:
 /// (version, tag, index of the tagged commit).
 fn release_tags<'t>(

@@ -254,3 +254,67 @@ fn the_revert_of_an_internal_commit_is_never_listed() {
     let md = h.changelog(&[]);
     assert!(!md.contains("secret"), "{md}");
 }
+
+#[test]
+fn changelog_latest_unreleased_and_range_print_only_what_they_name() {
+    let h = History::new("");
+    h.commit("feat: first");
+    h.tag("v1.0.0");
+    h.commit("feat: second");
+    h.tag("v1.1.0");
+    h.commit("feat: third");
+    h.tag("v1.2.0");
+    h.commit("fix: pending");
+    let latest = h.changelog(&["--latest"]);
+    assert!(latest.contains("## v1.2.0") && latest.contains("third"));
+    assert!(
+        !latest.contains("pending") && !latest.contains("v1.1.0"),
+        "{latest}"
+    );
+    let unreleased = h.changelog(&["--unreleased"]);
+    assert!(
+        unreleased.contains("pending") && !unreleased.contains("## v1"),
+        "{unreleased}"
+    );
+    let range = h.changelog(&["--range", "v1.0.0..v1.2.0"]);
+    assert!(
+        range.contains("second") && range.contains("third"),
+        "{range}"
+    );
+    assert!(
+        !range.contains("first") && !range.contains("pending"),
+        "{range}"
+    );
+}
+
+#[test]
+fn bump_prints_the_next_version_the_commits_call_for_in_the_tags_own_form() {
+    let h = History::new("[changelog]\ntag_pattern = '^mytool-(v.+)$'\n");
+    h.commit("feat: first");
+    h.tag("mytool-v0.3.1");
+    let bump = |h: &History| h.changelog(&["--bump"]).trim().to_string();
+    assert_eq!(bump(&h), "mytool-v0.3.1", "nothing new: the version stays");
+    h.commit("fix: small");
+    assert_eq!(bump(&h), "mytool-v0.3.2");
+    h.commit("feat: new");
+    assert_eq!(
+        bump(&h),
+        "mytool-v0.3.2",
+        "before 1.0 a feature bumps the patch"
+    );
+    h.commit("feat!: breaks");
+    assert_eq!(
+        bump(&h),
+        "mytool-v0.4.0",
+        "before 1.0 a break bumps the minor"
+    );
+    let one = History::new("");
+    one.commit("feat: a");
+    one.tag("v1.4.2");
+    one.commit("chore: deps");
+    assert_eq!(bump(&one), "v1.4.3");
+    one.commit("feat: b");
+    assert_eq!(bump(&one), "v1.5.0");
+    one.commit("fix!: c");
+    assert_eq!(bump(&one), "v2.0.0");
+}
