@@ -62,11 +62,11 @@ topo_order = false
 sort_commits = "newest"
 commit_parsers = [
   { body = "(?mi)^visibility: *internal", skip = true },
-  { message = "^feat(\\(.*\\))?!?:", group = "feat" },
-  { message = "^fix(\\(.*\\))?!?:", group = "fix" },
-  { message = "^perf(\\(.*\\))?!?:", group = "perf" },
-  { message = "^security(\\(.*\\))?!?:", group = "security" },
-  { message = "^(chore|ci|test|build|style|refactor|docs)(\\(.*\\))?!?:", skip = true },
+  { message = "(?i)^feat(\\(.*\\))?!?:", group = "feat" },
+  { message = "(?i)^fix(\\(.*\\))?!?:", group = "fix" },
+  { message = "(?i)^perf(\\(.*\\))?!?:", group = "perf" },
+  { message = "(?i)^security(\\(.*\\))?!?:", group = "security" },
+  { message = "(?i)^(chore|ci|test|build|style|refactor|docs)(\\(.*\\))?!?:", skip = true },
   { message = ".*", group = "other" },
 ]
 EOF
