@@ -390,6 +390,7 @@ pub fn site_data(
         revision: loaded.revision.as_ref().map(|r| RevisionView {
             id: r.id.clone(),
             short: r.short.clone(),
+            url: loaded.config.forge().map(|f| f.commit(&r.id)),
         }),
         now: loaded.now.clone(),
     };
@@ -732,8 +733,13 @@ pub fn changelog(root: &Path, opts: &ChangelogOptions) -> Result<String, BuildEr
             changelog::keep_commits(&mut releases, &ids);
         }
     }
-    let views =
-        render::history_views::changelog_view(&releases, &[], &config.language, &config.tz());
+    let views = render::history_views::changelog_view(
+        &releases,
+        &[],
+        &config.language,
+        &config.tz(),
+        config.forge().as_ref(),
+    );
     let theme = Theme::load(&config.language, &[]).context("loading the theme")?;
     Ok(render::history_views::changelog_markdown(
         &views,

@@ -30,6 +30,11 @@ pub struct Config {
     /// IANA time zone the site's dates are shown in, e.g. `Asia/Shanghai`.
     #[serde(default = "default_timezone")]
     pub timezone: String,
+    /// The repository on its forge (GitHub, GitLab, Gitea/Codeberg or Bitbucket), e.g.
+    /// `https://github.com/acme/portal`: commit ids, `#123` references and release headings
+    /// link to it. Without it, ids stay plain text.
+    #[serde(default)]
+    pub repository: Option<String>,
     /// A short description for the dashboard and feeds.
     #[serde(default)]
     pub description: Option<String>,
@@ -321,6 +326,14 @@ impl Config {
                     .hint("use `warn`, `error` or `off`"),
             );
         }
+        if let Some(Err(e)) = self.repository.as_deref().map(crate::forge::Forge::parse) {
+            out.push(
+                Diagnostic::error(format!("`repository`: {e}"))
+                    .at(path)
+                    .line_col(at_key("repository"), 1)
+                    .hint("e.g. repository = \"https://github.com/acme/portal\""),
+            );
+        }
         if let Err(e) = crate::insight::changelog::Rules::new(&self.changelog, None) {
             let key = if e.contains("tag_pattern") {
                 "tag_pattern"
@@ -352,6 +365,11 @@ impl Config {
     /// The time zone dates are shown in (validated at parse time).
     pub fn tz(&self) -> jiff::tz::TimeZone {
         jiff::tz::TimeZone::get(&self.timezone).unwrap_or(jiff::tz::TimeZone::UTC)
+    }
+
+    /// The forge the repository is on, if `repository` is set (validated at parse time).
+    pub fn forge(&self) -> Option<crate::forge::Forge> {
+        crate::forge::Forge::parse(self.repository.as_deref()?).ok()
     }
 
     /// `base_url` with exactly one trailing slash, if set.

@@ -6,6 +6,7 @@ use jiff::tz::TimeZone;
 use super::views::*;
 use crate::content::Note;
 use crate::dates::{When, days_between};
+use crate::forge::Forge;
 use crate::git::CommitMeta;
 use crate::insight::changelog::Release;
 use crate::insight::history::{ItemHistory, Transition};
@@ -55,6 +56,7 @@ pub fn history_view(
     milestone: bool,
     lang: &str,
     tz: &TimeZone,
+    forge: Option<&Forge>,
 ) -> HistoryView {
     let Some(h) = h else {
         return HistoryView::default();
@@ -68,6 +70,7 @@ pub fn history_view(
             author: e.commit.author.clone(),
             commit: e.commit.short().to_string(),
             commit_id: e.commit.id.clone(),
+            commit_url: forge.map(|f| f.commit(&e.commit.id)),
             opened: e.opened,
             changes: e
                 .transitions
@@ -97,16 +100,18 @@ pub fn history_view(
 pub fn incident_view(
     n: &Note,
     commits: &[CommitMeta],
-    now: &When,
+    input: &ViewInput<'_>,
     lang: &str,
-    tz: &TimeZone,
 ) -> (Vec<UpdateView>, Option<String>) {
+    let (now, tz) = (&input.now, &input.config.tz());
+    let forge = input.config.forge();
     let updates = commits
         .iter()
         .map(|c| UpdateView {
             date: When::from_commit(c.timestamp(), tz).view(lang),
             author: c.author.clone(),
             commit: c.short().to_string(),
+            commit_url: forge.as_ref().map(|f| f.commit(&c.id)),
             message: c.summary().to_string(),
         })
         .collect();
@@ -224,6 +229,7 @@ pub fn changelog_view(
     notes: &[NoteView],
     lang: &str,
     tz: &TimeZone,
+    forge: Option<&Forge>,
 ) -> Vec<ReleaseView> {
     releases
         .iter()
@@ -260,6 +266,11 @@ pub fn changelog_view(
                     .as_ref()
                     .map(|c| When::from_commit(c.timestamp(), tz).view(lang)),
                 commit: r.commit.as_ref().map(|c| c.short().to_string()),
+                commit_url: r.commit.as_ref().and_then(|c| Some(forge?.commit(&c.id))),
+                compare_url: forge.and_then(|f| {
+                    let to = r.tag.as_deref().unwrap_or("HEAD");
+                    Some(f.compare(r.previous.as_deref()?, to))
+                }),
                 note,
                 groups: r
                     .groups
@@ -272,10 +283,23 @@ pub fn changelog_view(
                             .map(|e| ChangeEntryView {
                                 scope: e.scope.clone(),
                                 description: e.description.clone(),
+                                description_html: match forge {
+                                    Some(f) => f.link_references(&e.description),
+                                    None => {
+                                        let mut h = String::new();
+                                        super::linker::escape_into(&e.description, &mut h);
+                                        h
+                                    }
+                                },
                                 breaking: e.breaking,
                                 migration: e.migration.clone(),
                                 reverts: e.reverts.as_ref().map(|r| r[..r.len().min(7)].into()),
+                                reverts_url: e
+                                    .reverts
+                                    .as_ref()
+                                    .and_then(|r| Some(forge?.commit(r))),
                                 commit: e.commit.short().to_string(),
+                                commit_url: forge.map(|f| f.commit(&e.commit.id)),
                             })
                             .collect(),
                     })
@@ -323,10 +347,11 @@ pub fn changelog_markdown(
                     .as_ref()
                     .map(|r| format!("{} {r}: ", s("changelog.reverts")))
                     .unwrap_or_default();
-                out.push_str(&format!(
-                    "- {reverts}{scope}{} ({})\n",
-                    e.description, e.commit
-                ));
+                let commit = match &e.commit_url {
+                    Some(url) => format!("[{}]({url})", e.commit),
+                    None => e.commit.clone(),
+                };
+                out.push_str(&format!("- {reverts}{scope}{} ({commit})\n", e.description));
                 if let Some(m) = &e.migration {
                     out.push_str(&format!("  {}: {m}\n", s("changelog.migration")));
                 }

@@ -46,6 +46,8 @@ pub struct SiteView {
 pub struct RevisionView {
     pub id: String,
     pub short: String,
+    /// The commit's page on the forge, when `repository` is set.
+    pub url: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -142,6 +144,8 @@ pub struct HistoryEntryView {
     pub author: String,
     pub commit: String,
     pub commit_id: String,
+    /// The commit's page on the forge, when `repository` is set.
+    pub commit_url: Option<String>,
     pub opened: bool,
     pub changes: Vec<ChangeView>,
 }
@@ -162,6 +166,7 @@ pub struct UpdateView {
     pub date: DateView,
     pub author: String,
     pub commit: String,
+    pub commit_url: Option<String>,
     pub message: String,
 }
 
@@ -190,6 +195,9 @@ pub struct ReleaseView {
     pub anchor: String,
     pub date: Option<DateView>,
     pub commit: Option<String>,
+    pub commit_url: Option<String>,
+    /// The forge's view of what changed since the previous release.
+    pub compare_url: Option<String>,
     /// The release note that introduces it, if any.
     pub note: Option<NoteLinkView>,
     pub groups: Vec<GroupView>,
@@ -214,12 +222,16 @@ pub struct GroupView {
 pub struct ChangeEntryView {
     pub scope: Option<String>,
     pub description: String,
+    /// The description HTML-escaped, `#123` linked to the forge when `repository` is set.
+    pub description_html: String,
     pub breaking: bool,
     /// The breaking-change footer: what readers must do.
     pub migration: Option<String>,
     /// For a revert: the short id of the commit it undoes.
     pub reverts: Option<String>,
+    pub reverts_url: Option<String>,
     pub commit: String,
+    pub commit_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -461,6 +473,7 @@ pub fn build(p: &Project, input: &ViewInput<'_>) -> SiteData {
         .map(|n| note_view(n, html(&n.meta), input))
         .collect();
     let tz = input.config.tz();
+    let forge = input.config.forge();
     let hist = input.history;
     let milestone_link = |id: &str| {
         p.milestones.iter().find(|m| m.id == id).map(|m| LinkView {
@@ -497,6 +510,7 @@ pub fn build(p: &Project, input: &ViewInput<'_>) -> SiteData {
                 false,
                 lang,
                 &tz,
+                forge.as_ref(),
             ),
         })
         .collect();
@@ -546,6 +560,7 @@ pub fn build(p: &Project, input: &ViewInput<'_>) -> SiteData {
                     true,
                     lang,
                     &tz,
+                    forge.as_ref(),
                 ),
             }
         })
@@ -625,7 +640,7 @@ pub fn build(p: &Project, input: &ViewInput<'_>) -> SiteData {
         pages: pages.clone(),
     };
     let timeline = timeline_view(&hist.timeline, lang, &tz);
-    let changelog = changelog_view(&hist.changelog, &notes, lang, &tz);
+    let changelog = changelog_view(&hist.changelog, &notes, lang, &tz, forge.as_ref());
     SiteData {
         site,
         dashboard,
@@ -886,10 +901,8 @@ pub fn linker_for(p: &Project) -> Linker {
 fn note_view(n: &Note, r: Rendered, input: &ViewInput<'_>) -> NoteView {
     let lang = input.config.language.as_str();
     let (updates, duration) = match input.history.incidents.get(&n.meta.path) {
-        Some(commits) => incident_view(n, commits, &input.now, lang, &input.config.tz()),
-        None if n.kind == NoteKind::Incident => {
-            incident_view(n, &[], &input.now, lang, &input.config.tz())
-        }
+        Some(commits) => incident_view(n, commits, input, lang),
+        None if n.kind == NoteKind::Incident => incident_view(n, &[], input, lang),
         None => (Vec::new(), None),
     };
     NoteView {

@@ -318,3 +318,50 @@ fn bump_prints_the_next_version_the_commits_call_for_in_the_tags_own_form() {
     one.commit("fix!: c");
     assert_eq!(bump(&one), "v2.0.0");
 }
+
+#[test]
+fn with_a_repository_every_commit_reference_and_release_links_to_the_forge() {
+    let h = History::new("repository = \"https://gitlab.com/acme/portal.git\"\n");
+    let first = h.commit("feat: sign in with SSO (#12)");
+    h.tag("v1.0.0");
+    let second = h.commit("fix: slow export, see #34");
+    h.tag("v1.1.0");
+    h.site.build_ok(&[]);
+    let page = h.site.page("changelog/index.html");
+    let base = "https://gitlab.com/acme/portal";
+    for link in [
+        format!("href=\"{base}/-/commit/{first}\""),
+        format!("href=\"{base}/-/commit/{second}\""),
+        format!("<a href=\"{base}/-/issues/12\">#12</a>"),
+        format!("<a href=\"{base}/-/issues/34\">#34</a>"),
+        format!("href=\"{base}/-/compare/v1.0.0...v1.1.0\""),
+    ] {
+        assert!(page.contains(&link), "{link} missing in {page}");
+    }
+    assert!(
+        page.contains(&format!("href=\"{base}/-/commit/")) && page.contains("built"),
+        "the footer's commit links too"
+    );
+    let md = h.changelog(&[]);
+    assert!(md.contains(&format!("([{}]({base}/-/commit/{second}))", &second[..7])));
+}
+
+#[test]
+fn without_a_repository_commit_ids_stay_plain_text() {
+    let h = History::new("");
+    h.commit("feat: sign in with SSO (#12)");
+    h.tag("v1.0.0");
+    h.site.build_ok(&[]);
+    let page = h.site.page("changelog/index.html");
+    assert!(page.contains("sign in with SSO (#12)"), "{page}");
+    assert!(!page.contains("class=\"commit") && !page.contains("/commit/"));
+}
+
+#[test]
+fn an_unknown_forge_is_a_config_error_naming_the_hosts() {
+    let h = History::new("repository = \"https://example.com/acme/portal\"\n");
+    h.commit("feat: x");
+    let out = h.site.vitrine(&["build"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("GitHub, GitLab, Gitea/Codeberg or Bitbucket"));
+}
