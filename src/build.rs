@@ -360,7 +360,7 @@ pub fn site_data(
     let mut history = history;
     let t_hist = t0.elapsed();
     let reports = if loaded.config.reports.enabled {
-        period_reports(loaded, &history.changelog)
+        period_reports(loaded, &history.changelog, &history.traces)
     } else {
         Vec::new()
     };
@@ -412,6 +412,7 @@ pub fn site_data(
 fn period_reports(
     loaded: &Loaded,
     releases: &[crate::insight::changelog::Release],
+    traces: &std::collections::HashMap<String, crate::insight::trace::Trace>,
 ) -> Vec<(
     crate::insight::report::Period,
     crate::insight::report::Report,
@@ -438,6 +439,7 @@ fn period_reports(
     let input = crate::insight::report::Input {
         project: &loaded.project,
         releases,
+        traces,
         config: &loaded.config,
         states: &states,
     };
@@ -736,6 +738,7 @@ pub fn changelog(root: &Path, opts: &ChangelogOptions) -> Result<String, BuildEr
     let views = render::history_views::changelog_view(
         &releases,
         &[],
+        &[],
         &config.language,
         &config.tz(),
         config.forge().as_ref(),
@@ -936,9 +939,15 @@ pub fn period_report(
         .map(|i| crate::insight::changelog::changelog(i, &loaded.tags, &loaded.changelog_rules))
         .unwrap_or_default();
     let states = crate::insight::report::states(&loaded.project, index, &loaded.versions);
+    let ids =
+        crate::insight::trace::IssueIds::new(loaded.project.issues.iter().map(|i| i.id.as_str()));
+    let traces = index
+        .map(|i| crate::insight::trace::trace(i, &ids, &releases))
+        .unwrap_or_default();
     let input = crate::insight::report::Input {
         project: &loaded.project,
         releases: &releases,
+        traces: &traces,
         config: &loaded.config,
         states: &states,
     };

@@ -5,6 +5,7 @@ pub mod changelog;
 pub mod history;
 pub mod report;
 pub mod timeline;
+pub mod trace;
 
 use crate::content::{
     Feedback, FeedbackStatus, Health, IssueType, Milestone, MilestoneStatus, Note, NoteKind,
@@ -109,6 +110,8 @@ pub struct HistoryData {
     /// Each incident note's commits, oldest first, by source path.
     pub incidents: std::collections::HashMap<String, Vec<crate::git::CommitMeta>>,
     pub changelog: Vec<changelog::Release>,
+    /// What the commits say about each issue, by issue id.
+    pub traces: std::collections::HashMap<String, trace::Trace>,
     pub timeline: Vec<timeline::Event>,
 }
 
@@ -147,6 +150,8 @@ pub fn history_data(
         );
         data.issues = issues;
         data.changelog = changelog;
+        let ids = trace::IssueIds::new(p.issues.iter().map(|i| i.id.as_str()));
+        data.traces = trace::trace(index, &ids, &data.changelog);
         for m in &p.milestones {
             let h = history::item_history(
                 index,

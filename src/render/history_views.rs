@@ -11,6 +11,7 @@ use crate::git::CommitMeta;
 use crate::insight::changelog::Release;
 use crate::insight::history::{ItemHistory, Transition};
 use crate::insight::timeline::{Event, Target};
+use crate::insight::trace::{IssueIds, Trace};
 
 /// The UI string prefix of a field's values (`status` → `status.open`).
 fn value_prefix(field: &str, milestone: bool) -> Option<&'static str> {
@@ -158,10 +159,7 @@ pub fn timeline_view(events: &[Event], lang: &str, tz: &TimeZone) -> Vec<MonthVi
             Target::Note(s) => format!("notes/{s}.html"),
             Target::Issue(s) => format!("issues/{s}.html"),
             Target::Milestone(s) => format!("milestones/{s}.html"),
-            Target::Release(tag) => format!(
-                "changelog/index.html#{}",
-                crate::content::sanitize_slug(tag)
-            ),
+            Target::Release(tag) => release_url(tag),
             Target::Report(key) => format!("reports/{key}.html"),
         };
         let change = e.change.as_ref().map(|(field, from, to)| {
@@ -223,14 +221,70 @@ pub fn month_label(d: jiff::civil::Date, lang: &str) -> String {
     }
 }
 
-/// The changelog, with each release's note where one names it.
+/// The address of a release's section of the changelog.
+pub fn release_url(tag: &str) -> String {
+    format!(
+        "changelog/index.html#{}",
+        crate::content::sanitize_slug(tag)
+    )
+}
+
+/// The work done on an issue: the commits that name it, newest first.
+pub fn work_view(
+    trace: Option<&Trace>,
+    lang: &str,
+    tz: &TimeZone,
+    forge: Option<&Forge>,
+) -> Vec<WorkView> {
+    let Some(trace) = trace else {
+        return Vec::new();
+    };
+    trace
+        .work
+        .iter()
+        .map(|(c, resolves)| WorkView {
+            date: When::from_commit(c.timestamp(), tz).view(lang),
+            author: c.author.clone(),
+            subject: crate::insight::changelog::Conventional::parse(&c.message)
+                .map(|cc| cc.description)
+                .unwrap_or_else(|| crate::insight::changelog::subject(&c.message)),
+            commit: c.short().to_string(),
+            commit_url: forge.map(|f| f.commit(&c.id)),
+            resolves: *resolves,
+        })
+        .collect()
+}
+
+/// The release that shipped an issue's fix, if one did.
+pub fn fixed_in_view(trace: Option<&Trace>, lang: &str, tz: &TimeZone) -> Option<FixedInView> {
+    let (tag, commit) = trace?.fixed_in.as_ref()?;
+    Some(FixedInView {
+        tag: tag.clone(),
+        date: When::from_commit(commit.timestamp(), tz).view(lang),
+        url: release_url(tag),
+    })
+}
+
+/// The changelog, with each release's note where one names it, and each entry's issues.
 pub fn changelog_view(
     releases: &[Release],
     notes: &[NoteView],
+    issues: &[IssueView],
     lang: &str,
     tz: &TimeZone,
     forge: Option<&Forge>,
 ) -> Vec<ReleaseView> {
+    let ids = IssueIds::new(issues.iter().map(|i| i.id.as_str()));
+    let issue_links = |message: &str| -> Vec<LinkView> {
+        ids.find(message)
+            .into_iter()
+            .filter_map(|(id, _)| issues.iter().find(|i| i.id == id))
+            .map(|i| LinkView {
+                title: i.id.clone(),
+                url: i.url.clone(),
+            })
+            .collect()
+    };
     releases
         .iter()
         .map(|r| {
@@ -293,6 +347,7 @@ pub fn changelog_view(
                                 },
                                 breaking: e.breaking,
                                 migration: e.migration.clone(),
+                                issues: issue_links(&e.commit.message),
                                 reverts: e.reverts.as_ref().map(|r| r[..r.len().min(7)].into()),
                                 reverts_url: e
                                     .reverts

@@ -121,6 +121,31 @@ pub struct IssueView {
     pub internal: bool,
     pub extra: serde_json::Map<String, serde_json::Value>,
     pub history: HistoryView,
+    /// The commits that name this issue, newest first.
+    pub work: Vec<WorkView>,
+    /// The release that shipped the commit that resolved it.
+    pub fixed_in: Option<FixedInView>,
+}
+
+/// A commit traced to an issue: the work done on it.
+#[derive(Debug, Clone, Serialize)]
+pub struct WorkView {
+    pub date: DateView,
+    pub author: String,
+    /// The commit's subject (its description, for a Conventional Commit).
+    pub subject: String,
+    pub commit: String,
+    pub commit_url: Option<String>,
+    /// The commit says it resolves the issue (`Fixes: ISS-7`).
+    pub resolves: bool,
+}
+
+/// "Fixed in v0.2.0, released 30 Jan".
+#[derive(Debug, Clone, Serialize)]
+pub struct FixedInView {
+    pub tag: String,
+    pub date: DateView,
+    pub url: String,
 }
 
 /// An item's history as the page shows it.
@@ -227,6 +252,8 @@ pub struct ChangeEntryView {
     pub breaking: bool,
     /// The breaking-change footer: what readers must do.
     pub migration: Option<String>,
+    /// The issues the commit names (client-visible ones only), linked to their pages.
+    pub issues: Vec<LinkView>,
     /// For a revert: the short id of the commit it undoes.
     pub reverts: Option<String>,
     pub reverts_url: Option<String>,
@@ -512,6 +539,8 @@ pub fn build(p: &Project, input: &ViewInput<'_>) -> SiteData {
                 &tz,
                 forge.as_ref(),
             ),
+            work: work_view(hist.traces.get(&i.id), lang, &tz, forge.as_ref()),
+            fixed_in: fixed_in_view(hist.traces.get(&i.id), lang, &tz),
         })
         .collect();
     let issue_link = |id: &str| {
@@ -640,7 +669,7 @@ pub fn build(p: &Project, input: &ViewInput<'_>) -> SiteData {
         pages: pages.clone(),
     };
     let timeline = timeline_view(&hist.timeline, lang, &tz);
-    let changelog = changelog_view(&hist.changelog, &notes, lang, &tz, forge.as_ref());
+    let changelog = changelog_view(&hist.changelog, &notes, &issues, lang, &tz, forge.as_ref());
     SiteData {
         site,
         dashboard,

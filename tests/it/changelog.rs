@@ -365,3 +365,95 @@ fn an_unknown_forge_is_a_config_error_naming_the_hosts() {
     assert!(!out.status.success());
     assert!(stderr(&out).contains("GitHub, GitLab, Gitea/Codeberg or Bitbucket"));
 }
+
+#[test]
+fn an_issue_shows_the_work_done_on_it_and_the_release_that_shipped_its_fix() {
+    let h = History::new("repository = \"https://github.com/acme/portal\"\n");
+    let site = &h.site;
+    site.write(
+        "issues/ISS-7.md",
+        &note("title: Export fails\nstatus: resolved", "Big files."),
+    );
+    site.write(
+        "issues/ISS-9.md",
+        &note("title: Pilot secret\nvisibility: internal", "x"),
+    );
+    site.commit_at("docs: issues", "2026-01-05T09:00:00Z");
+    site.write("src/a.txt", "1");
+    let refs = site.commit_at(
+        "feat: stream exports\n\nRefs: ISS-7",
+        "2026-01-10T09:00:00Z",
+    );
+    site.tag("v0.1.0");
+    site.write("src/a.txt", "2");
+    let fixes = site.commit_at(
+        "fix: export of large files\n\nFixes: ISS-7",
+        "2026-01-20T09:00:00Z",
+    );
+    site.write("src/a.txt", "3");
+    site.commit_at(
+        "fix: hotfix for ISS-7 from the pilot\n\nVisibility: internal",
+        "2026-01-21T09:00:00Z",
+    );
+    site.write("src/a.txt", "4");
+    site.commit_at("fix: tune ISS-9 limits", "2026-01-22T09:00:00Z");
+    site.build_ok(&[]);
+    let page = site.page("issues/iss-7.html");
+    assert!(page.contains("Work done"), "{page}");
+    assert!(page.contains("stream exports") && page.contains("export of large files"));
+    assert!(
+        page.find("export of large files") < page.find("stream exports"),
+        "newest first"
+    );
+    assert!(page.contains(&format!("https://github.com/acme/portal/commit/{fixes}")));
+    assert!(page.contains(&format!("https://github.com/acme/portal/commit/{refs}")));
+    assert!(!page.contains("Fixed in"), "the fix is not released yet");
+    assert!(
+        !page.contains("pilot"),
+        "an internal commit is never traced"
+    );
+
+    site.write("src/a.txt", "5");
+    site.commit_at("chore: release", "2026-01-30T09:00:00Z");
+    site.tag("v0.2.0");
+    site.build_ok(&[]);
+    let page = site.page("issues/iss-7.html");
+    assert!(
+        page.contains("Fixed in <a href=\"../changelog/index.html#v0-2-0\">v0.2.0</a></strong>, released <time datetime=\"2026-01-30"),
+        "{page}"
+    );
+    let changelog = site.page("changelog/index.html");
+    let entry = &changelog[changelog.find("export of large files").unwrap()..];
+    assert!(
+        entry[..entry.find("</li>").unwrap()].contains("href=\"../issues/iss-7.html\">ISS-7</a>")
+    );
+    assert!(!changelog.contains("iss-9.html") && !changelog.contains("Pilot secret"));
+    assert!(!changelog.contains("hotfix"));
+}
+
+#[test]
+fn a_period_report_says_which_resolved_issues_shipped_in_which_release() {
+    let h = History::new("");
+    let site = &h.site;
+    site.write(
+        "issues/ISS-7.md",
+        &note("title: Export fails\nstatus: resolved", "x"),
+    );
+    site.write("issues/ISS-8.md", &note("title: Slow login", "x"));
+    site.commit_at("docs: issues", "2026-01-05T09:00:00Z");
+    site.write("src/a.txt", "1");
+    site.commit_at(
+        "fix: large exports\n\nCloses: ISS-7\nRefs: ISS-8",
+        "2026-01-06T09:00:00Z",
+    );
+    site.tag("v0.2.0");
+    let out = site.vitrine(&["report", "--from", "2026-01-01", "--format", "md"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let md = String::from_utf8(out.stdout).unwrap();
+    let rel = &md[md.find("v0.2.0").unwrap_or_else(|| panic!("{md}"))..];
+    assert!(rel.contains("Fixed: ISS-7 Export fails"), "{md}");
+    assert!(!md.contains("Fixed: ISS-8"), "a reference is not a fix");
+    let json = site.vitrine(&["report", "--from", "2026-01-01", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v["releases"][0]["fixed"][0]["id"], "ISS-7");
+}
