@@ -739,6 +739,7 @@ pub fn changelog(root: &Path, opts: &ChangelogOptions) -> Result<String, BuildEr
         &releases,
         &[],
         &[],
+        &render::history_views::release_urls(&releases, usize::MAX),
         &config.language,
         &config.tz(),
         config.forge().as_ref(),

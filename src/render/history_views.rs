@@ -1,6 +1,8 @@
 //! Views of what history says: item histories, incident updates, the timeline and the
 //! changelog, ready for templates.
 
+use std::collections::HashMap;
+
 use jiff::tz::TimeZone;
 
 use super::views::*;
@@ -143,7 +145,12 @@ pub fn duration_text(minutes: i64, lang: &str) -> String {
 }
 
 /// The timeline grouped by month, newest first.
-pub fn timeline_view(events: &[Event], lang: &str, tz: &TimeZone) -> Vec<MonthView> {
+pub fn timeline_view(
+    events: &[Event],
+    release_urls: &HashMap<String, String>,
+    lang: &str,
+    tz: &TimeZone,
+) -> Vec<MonthView> {
     let mut months: Vec<MonthView> = Vec::new();
     for e in events {
         let date = e.when.zoned.date();
@@ -159,7 +166,10 @@ pub fn timeline_view(events: &[Event], lang: &str, tz: &TimeZone) -> Vec<MonthVi
             Target::Note(s) => format!("notes/{s}.html"),
             Target::Issue(s) => format!("issues/{s}.html"),
             Target::Milestone(s) => format!("milestones/{s}.html"),
-            Target::Release(tag) => release_url(tag),
+            Target::Release(tag) => release_urls
+                .get(tag)
+                .cloned()
+                .unwrap_or_else(|| "changelog/index.html".into()),
             Target::Report(key) => format!("reports/{key}.html"),
         };
         let change = e.change.as_ref().map(|(field, from, to)| {
@@ -221,12 +231,26 @@ pub fn month_label(d: jiff::civil::Date, lang: &str) -> String {
     }
 }
 
-/// The address of a release's section of the changelog.
-pub fn release_url(tag: &str) -> String {
-    format!(
-        "changelog/index.html#{}",
-        crate::content::sanitize_slug(tag)
-    )
+/// The releases the changelog page shows in full when `releases_per_page` is not set.
+pub const RELEASES_PER_PAGE: usize = 20;
+
+/// Every release's permalink by tag: a section of the changelog page for the newest
+/// `per_page` releases, a page of its own (`changelog/v1-2-3.html`) for older ones.
+pub fn release_urls(releases: &[Release], per_page: usize) -> HashMap<String, String> {
+    releases
+        .iter()
+        .filter_map(|r| r.tag.as_deref())
+        .enumerate()
+        .map(|(k, tag)| {
+            let slug = crate::content::sanitize_slug(tag);
+            let url = if k < per_page {
+                format!("changelog/index.html#{slug}")
+            } else {
+                format!("changelog/{slug}.html")
+            };
+            (tag.to_string(), url)
+        })
+        .collect()
 }
 
 /// The work done on an issue: the commits that name it, newest first.
@@ -256,12 +280,17 @@ pub fn work_view(
 }
 
 /// The release that shipped an issue's fix, if one did.
-pub fn fixed_in_view(trace: Option<&Trace>, lang: &str, tz: &TimeZone) -> Option<FixedInView> {
+pub fn fixed_in_view(
+    trace: Option<&Trace>,
+    release_urls: &HashMap<String, String>,
+    lang: &str,
+    tz: &TimeZone,
+) -> Option<FixedInView> {
     let (tag, commit) = trace?.fixed_in.as_ref()?;
     Some(FixedInView {
         tag: tag.clone(),
         date: When::from_commit(commit.timestamp(), tz).view(lang),
-        url: release_url(tag),
+        url: release_urls.get(tag)?.clone(),
     })
 }
 
@@ -270,6 +299,7 @@ pub fn changelog_view(
     releases: &[Release],
     notes: &[NoteView],
     issues: &[IssueView],
+    release_urls: &HashMap<String, String>,
     lang: &str,
     tz: &TimeZone,
     forge: Option<&Forge>,
@@ -309,7 +339,10 @@ pub fn changelog_view(
                         summary: n.summary.clone(),
                     })
             });
+            let url = r.tag.as_ref().and_then(|t| release_urls.get(t)).cloned();
             ReleaseView {
+                archived: url.as_ref().is_some_and(|u| !u.contains('#')),
+                url: url.unwrap_or_else(|| "changelog/index.html#unreleased".into()),
                 anchor: r
                     .tag
                     .as_deref()

@@ -218,6 +218,10 @@ pub struct ReleaseView {
     /// The tag, or `None` for unreleased changes.
     pub tag: Option<String>,
     pub anchor: String,
+    /// The permalink: a section of the changelog page, or a page of its own.
+    pub url: String,
+    /// Older than the releases the changelog page shows: it has a page of its own.
+    pub archived: bool,
     pub date: Option<DateView>,
     pub commit: Option<String>,
     pub commit_url: Option<String>,
@@ -501,6 +505,14 @@ pub fn build(p: &Project, input: &ViewInput<'_>) -> SiteData {
         .collect();
     let tz = input.config.tz();
     let forge = input.config.forge();
+    let release_urls = release_urls(
+        &input.history.changelog,
+        input
+            .config
+            .changelog
+            .releases_per_page
+            .unwrap_or(RELEASES_PER_PAGE),
+    );
     let hist = input.history;
     let milestone_link = |id: &str| {
         p.milestones.iter().find(|m| m.id == id).map(|m| LinkView {
@@ -540,7 +552,7 @@ pub fn build(p: &Project, input: &ViewInput<'_>) -> SiteData {
                 forge.as_ref(),
             ),
             work: work_view(hist.traces.get(&i.id), lang, &tz, forge.as_ref()),
-            fixed_in: fixed_in_view(hist.traces.get(&i.id), lang, &tz),
+            fixed_in: fixed_in_view(hist.traces.get(&i.id), &release_urls, lang, &tz),
         })
         .collect();
     let issue_link = |id: &str| {
@@ -668,8 +680,16 @@ pub fn build(p: &Project, input: &ViewInput<'_>) -> SiteData {
         milestones: milestones.clone(),
         pages: pages.clone(),
     };
-    let timeline = timeline_view(&hist.timeline, lang, &tz);
-    let changelog = changelog_view(&hist.changelog, &notes, &issues, lang, &tz, forge.as_ref());
+    let timeline = timeline_view(&hist.timeline, &release_urls, lang, &tz);
+    let changelog = changelog_view(
+        &hist.changelog,
+        &notes,
+        &issues,
+        &release_urls,
+        lang,
+        &tz,
+        forge.as_ref(),
+    );
     SiteData {
         site,
         dashboard,

@@ -457,3 +457,50 @@ fn a_period_report_says_which_resolved_issues_shipped_in_which_release() {
     let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(v["releases"][0]["fixed"][0]["id"], "ISS-7");
 }
+
+#[test]
+fn the_changelog_lists_releases_with_permalinks_and_moves_older_ones_to_their_own_pages() {
+    let h = History::new("[changelog]\nreleases_per_page = 2\n");
+    for minor in 0..4 {
+        h.commit(&format!("feat: feature of 1.{minor}"));
+        h.tag(&format!("v1.{minor}.0"));
+    }
+    h.commit("fix: not yet released");
+    h.site.build_ok(&[]);
+    let index = h.site.page("changelog/index.html");
+    let nav = &index[index
+        .find("class=\"release-index\"")
+        .expect("a list of releases")..];
+    let nav = &nav[..nav.find("</nav>").unwrap()];
+    for link in [
+        "href=\"#unreleased\"",
+        "href=\"#v1-3-0\"",
+        "href=\"#v1-2-0\"",
+    ] {
+        assert!(nav.contains(link), "{link} missing in {nav}");
+    }
+    assert!(
+        nav.contains("href=\"../changelog/archive.html\">2 older releases"),
+        "{nav}"
+    );
+    assert!(index.contains("class=\"permalink\" href=\"../changelog/index.html#v1-3-0\""));
+    assert!(!index.contains("feature of 1.1") && !index.contains("feature of 1.0"));
+    let archive = h.site.page("changelog/archive.html");
+    assert!(
+        archive.contains("href=\"../changelog/v1-1-0.html\">v1.1.0</a>"),
+        "{archive}"
+    );
+    assert!(archive.contains("href=\"../changelog/v1-0-0.html\">v1.0.0</a>"));
+    let old = h.site.page("changelog/v1-0-0.html");
+    assert!(
+        old.contains("feature of 1.0") && !old.contains("feature of 1.1"),
+        "{old}"
+    );
+    assert!(old.contains("class=\"permalink\" href=\"../changelog/v1-0-0.html\""));
+    let timeline = h.site.page("timeline/index.html");
+    assert!(
+        timeline.contains("changelog/v1-0-0.html")
+            && timeline.contains("changelog/index.html#v1-3-0"),
+        "the timeline links each release to its permalink"
+    );
+}
