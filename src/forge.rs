@@ -93,44 +93,6 @@ impl Forge {
             Host::Bitbucket => format!("{b}/branches/compare/{to}%0D{from}"),
         }
     }
-
-    /// `text` HTML-escaped, with every `#123` made a link to its issue or pull request.
-    pub fn link_references(&self, text: &str) -> String {
-        let mut out = String::new();
-        let mut rest = text;
-        while let Some(i) = rest.find('#') {
-            let digits: String = rest[i + 1..]
-                .chars()
-                .take_while(char::is_ascii_digit)
-                .collect();
-            let before_ok = !rest[..i]
-                .chars()
-                .next_back()
-                .is_some_and(|c| c.is_alphanumeric() || c == '&');
-            let after_ok = !rest[i + 1 + digits.len()..]
-                .chars()
-                .next()
-                .is_some_and(char::is_alphanumeric);
-            let n = digits.parse::<u64>().ok().filter(|_| before_ok && after_ok);
-            escape_into(&rest[..i], &mut out);
-            match n {
-                Some(n) => {
-                    out.push_str(&format!("<a href=\"{}\">#{digits}</a>", self.reference(n)));
-                    rest = &rest[i + 1 + digits.len()..];
-                }
-                None => {
-                    out.push('#');
-                    rest = &rest[i + 1..];
-                }
-            }
-        }
-        escape_into(rest, &mut out);
-        out
-    }
-}
-
-fn escape_into(s: &str, out: &mut String) {
-    crate::render::linker::escape_into(s, out);
 }
 
 #[cfg(test)]
@@ -186,14 +148,5 @@ mod tests {
             assert_eq!(f.reference(7), reference);
             assert_eq!(f.compare("v1.0.0", "v1.1.0"), compare);
         }
-    }
-
-    #[test]
-    fn references_link_only_whole_numbers() {
-        let f = Forge::parse("https://codeberg.org/a/b").unwrap();
-        assert_eq!(
-            f.link_references("fix <x> (#12), not a#3 or #4b or &#38;"),
-            "fix &lt;x&gt; (<a href=\"https://codeberg.org/a/b/issues/12\">#12</a>), not a#3 or #4b or &amp;#38;"
-        );
     }
 }

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use jiff::tz::TimeZone;
 
+use super::linker::escape_into;
 use super::views::*;
 use crate::content::Note;
 use crate::dates::{When, days_between};
@@ -371,10 +372,10 @@ pub fn changelog_view(
                                 scope: e.scope.clone(),
                                 description: e.description.clone(),
                                 description_html: match forge {
-                                    Some(f) => f.link_references(&e.description),
+                                    Some(f) => link_references(f, &e.description),
                                     None => {
                                         let mut h = String::new();
-                                        super::linker::escape_into(&e.description, &mut h);
+                                        escape_into(&e.description, &mut h);
                                         h
                                     }
                                 },
@@ -448,4 +449,53 @@ pub fn changelog_markdown(
         }
     }
     out
+}
+
+/// `text` HTML-escaped, with every `#123` made a link to its issue or pull request on the
+/// forge.
+pub fn link_references(forge: &Forge, text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find('#') {
+        let digits: String = rest[i + 1..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        let before_ok = !rest[..i]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == '&');
+        let after_ok = !rest[i + 1 + digits.len()..]
+            .chars()
+            .next()
+            .is_some_and(char::is_alphanumeric);
+        let n = digits.parse::<u64>().ok().filter(|_| before_ok && after_ok);
+        escape_into(&rest[..i], &mut out);
+        match n {
+            Some(n) => {
+                out.push_str(&format!("<a href=\"{}\">#{digits}</a>", forge.reference(n)));
+                rest = &rest[i + 1 + digits.len()..];
+            }
+            None => {
+                out.push('#');
+                rest = &rest[i + 1..];
+            }
+        }
+    }
+    escape_into(rest, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_link_only_whole_numbers() {
+        let f = Forge::parse("https://codeberg.org/a/b").unwrap();
+        assert_eq!(
+            link_references(&f, "fix <x> (#12), not a#3 or #4b or &#38;"),
+            "fix &lt;x&gt; (<a href=\"https://codeberg.org/a/b/issues/12\">#12</a>), not a#3 or #4b or &amp;#38;"
+        );
+    }
 }
