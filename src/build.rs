@@ -13,6 +13,7 @@ use crate::content::{self, Dating, LoadOptions, Project};
 use crate::dates::When;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::git::{self, HistoryIndex, Repo, Revision, SourceFile};
+use crate::insight::changelog::Rules;
 use crate::output;
 use crate::render::{self, SiteData, Theme, ViewInput, views::RevisionView};
 
@@ -119,6 +120,8 @@ pub struct Loaded {
     pub bodies: Bodies,
     /// Tags (name, commit id).
     pub tags: Vec<(String, String)>,
+    /// `[changelog]` compiled, with the repository's `.cliffignore`.
+    pub changelog_rules: Rules,
     /// The revision's commit time (or now, for the work tree): "today" for the site.
     pub now: When,
     pub diagnostics: Diagnostics,
@@ -253,6 +256,7 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded, BuildError> {
         Some(repo) => incident_bodies(repo, &project, &visible, internal),
         None => Bodies::new(),
     };
+    let changelog_rules = changelog_rules(repo.as_ref(), revision.as_ref(), &config)?;
     Ok(Loaded {
         config,
         project,
@@ -262,6 +266,7 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded, BuildError> {
         visible,
         bodies,
         tags,
+        changelog_rules,
         now,
         diagnostics,
         timings,
@@ -395,12 +400,13 @@ pub fn site_data(
         &loaded.visible,
         &loaded.bodies,
         &loaded.tags,
+        &loaded.changelog_rules,
         &loaded.config,
     );
     let mut history = history;
     let t_hist = t0.elapsed();
     let reports = if loaded.config.reports.enabled {
-        period_reports(loaded, &history.changelog)
+        period_reports(loaded, &history.changelog, &history.traces)
     } else {
         Vec::new()
     };
@@ -430,6 +436,7 @@ pub fn site_data(
         revision: loaded.revision.as_ref().map(|r| RevisionView {
             id: r.id.clone(),
             short: r.short.clone(),
+            url: loaded.config.forge().map(|f| f.commit(&r.id)),
         }),
         now: loaded.now.clone(),
     };
@@ -451,6 +458,7 @@ pub fn site_data(
 fn period_reports(
     loaded: &Loaded,
     releases: &[crate::insight::changelog::Release],
+    traces: &std::collections::HashMap<String, crate::insight::trace::Trace>,
 ) -> Vec<(
     crate::insight::report::Period,
     crate::insight::report::Report,
@@ -482,6 +490,7 @@ fn period_reports(
     let input = crate::insight::report::Input {
         project: &loaded.project,
         releases,
+        traces,
         config: &loaded.config,
         states: &states,
     };
@@ -702,10 +711,49 @@ pub fn publish(p: &PublishOptions) -> Result<PublishReport, BuildError> {
     })
 }
 
-/// The changelog of the repository at `spec`, as Markdown (`vitrine changelog`).
-pub fn changelog(root: &Path, spec: &str, use_cache: bool) -> Result<String, BuildError> {
+/// `[changelog]` compiled with the `.cliffignore` at the top of the repository, if any.
+fn changelog_rules(
+    repo: Option<&Repo>,
+    rev: Option<&Revision>,
+    config: &Config,
+) -> Result<Rules, BuildError> {
+    let ignore = match (repo, rev) {
+        (Some(repo), Some(rev)) => repo.read_repo_file(rev, ".cliffignore")?,
+        _ => None,
+    };
+    let ignore = ignore.map(|b| String::from_utf8_lossy(&b).into_owned());
+    Rules::new(&config.changelog, ignore.as_deref())
+        .map_err(|e| BuildError::Other(anyhow::anyhow!("vitrine.toml: {e}")))
+}
+
+/// Which releases `vitrine changelog` prints.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Select {
+    All,
+    /// The newest release only.
+    Latest,
+    /// The commits since the newest release.
+    Unreleased,
+    /// The commits not reachable from this revision (`A` of `A..B`; `B` is the revision).
+    Range(String),
+}
+
+/// What `vitrine changelog` reads and prints.
+#[derive(Debug, Clone)]
+pub struct ChangelogOptions {
+    /// The revision whose history is read.
+    pub rev: String,
+    pub use_cache: bool,
+    pub select: Select,
+}
+
+/// The history, tags and rules a changelog is computed from.
+fn changelog_input(
+    root: &Path,
+    opts: &ChangelogOptions,
+) -> Result<(Repo, Revision, Config, HistoryIndex, Rules), BuildError> {
     let repo = Repo::discover(root)?;
-    let rev = repo.resolve(spec)?;
+    let rev = repo.resolve(&opts.rev)?;
     let file = repo
         .read_file(&rev, "vitrine.toml")?
         .map(|bytes| SourceFile {
@@ -714,17 +762,76 @@ pub fn changelog(root: &Path, spec: &str, use_cache: bool) -> Result<String, Bui
         });
     let config = read_config(
         &file.into_iter().collect::<Vec<_>>(),
-        &Source::Rev(spec.to_string()),
+        &Source::Rev(opts.rev.clone()),
     )?;
-    let (index, _) = repo.history(&rev, use_cache)?;
-    let releases = crate::insight::changelog::changelog(&index, &repo.tags(), &config.changelog);
-    let views =
-        render::history_views::changelog_view(&releases, &[], &config.language, &config.tz());
+    let (index, _) = repo.history(&rev, opts.use_cache)?;
+    let rules = changelog_rules(Some(&repo), Some(&rev), &config)?;
+    Ok((repo, rev, config, index, rules))
+}
+
+/// The changelog of the repository, as Markdown (`vitrine changelog`).
+pub fn changelog(root: &Path, opts: &ChangelogOptions) -> Result<String, BuildError> {
+    use crate::insight::changelog;
+    let (repo, _, config, index, rules) = changelog_input(root, opts)?;
+    let mut releases = changelog::changelog(&index, &repo.tags(), &rules);
+    match &opts.select {
+        Select::All => {}
+        Select::Latest => {
+            releases.retain(|r| r.tag.is_some());
+            releases.truncate(1);
+        }
+        Select::Unreleased => releases.retain(|r| r.tag.is_none()),
+        Select::Range(from) => {
+            let ids = repo.range_ids(from, &opts.rev)?;
+            changelog::keep_commits(&mut releases, &ids);
+        }
+    }
+    let views = render::history_views::changelog_view(
+        &releases,
+        &[],
+        &[],
+        &render::history_views::release_urls(&releases, usize::MAX),
+        &config.language,
+        &config.tz(),
+        config.forge().as_ref(),
+    );
     let theme = Theme::load(&config.language, &[]).context("loading the theme")?;
     Ok(render::history_views::changelog_markdown(
         &views,
         &theme.strings,
     ))
+}
+
+/// The answer of `vitrine changelog --bump`.
+#[derive(Debug, Clone)]
+pub struct Bump {
+    /// The next version, written like the newest release tag (`v1.3.0`, `mytool-v0.4.0`).
+    pub version: String,
+    /// Said on stderr: why the version did not change.
+    pub note: Option<String>,
+}
+
+/// The next version the commits since the newest release call for.
+pub fn next_version(root: &Path, opts: &ChangelogOptions) -> Result<Bump, BuildError> {
+    let (repo, _, _, index, rules) = changelog_input(root, opts)?;
+    let (latest, unreleased) = crate::insight::changelog::unreleased(&index, &repo.tags(), &rules);
+    let version = latest.as_ref().map(|(_, v)| v);
+    Ok(
+        match crate::insight::changelog::next_version(version, &unreleased) {
+            Some(next) => Bump {
+                version: latest
+                    .as_ref()
+                    .map_or(next.to_string(), |(tag, _)| rules.retag(tag, &next)),
+                note: None,
+            },
+            None => Bump {
+                version: latest
+                    .as_ref()
+                    .map_or("0.1.0".into(), |(tag, _)| tag.clone()),
+                note: Some("nothing was committed since the newest release".into()),
+            },
+        },
+    )
 }
 
 /// The formats of `vitrine report`.
@@ -893,13 +1000,19 @@ pub fn period_report(
 ) -> crate::insight::report::Report {
     let index = loaded.history.as_deref();
     let releases = index
-        .map(|i| crate::insight::changelog::changelog(i, &loaded.tags, &loaded.config.changelog))
+        .map(|i| crate::insight::changelog::changelog(i, &loaded.tags, &loaded.changelog_rules))
         .unwrap_or_default();
     let states =
         crate::insight::report::states(&loaded.project, index, &loaded.versions, &loaded.visible);
+    let ids =
+        crate::insight::trace::IssueIds::new(loaded.project.issues.iter().map(|i| i.id.as_str()));
+    let traces = index
+        .map(|i| crate::insight::trace::trace(i, &ids, &releases))
+        .unwrap_or_default();
     let input = crate::insight::report::Input {
         project: &loaded.project,
         releases: &releases,
+        traces: &traces,
         config: &loaded.config,
         states: &states,
     };

@@ -112,6 +112,38 @@ pub struct ReportArgs {
     pub internal: bool,
 }
 
+fn run_changelog(root: &Path, a: &ChangelogArgs) -> Result<i32, build::BuildError> {
+    let (rev, select) = match &a.range {
+        Some(r) => {
+            let Some((from, to)) = r.split_once("..") else {
+                eprintln!("error: --range takes A..B, e.g. v1.2.0..v1.3.0");
+                return Ok(2);
+            };
+            let to = if to.is_empty() { "HEAD" } else { to };
+            (to.to_string(), build::Select::Range(from.to_string()))
+        }
+        None if a.latest => (a.rev.clone(), build::Select::Latest),
+        None if a.unreleased => (a.rev.clone(), build::Select::Unreleased),
+        None => (a.rev.clone(), build::Select::All),
+    };
+    let opts = build::ChangelogOptions {
+        rev,
+        use_cache: !a.no_cache,
+        select,
+    };
+    if a.bump {
+        let bump = build::next_version(root, &opts)?;
+        let _ = writeln!(std::io::stdout(), "{}", bump.version);
+        if let Some(note) = bump.note {
+            eprintln!("note: {note}");
+        }
+        return Ok(0);
+    }
+    let md = build::changelog(root, &opts)?;
+    let _ = write!(std::io::stdout(), "{md}");
+    Ok(0)
+}
+
 #[derive(Debug, Args)]
 pub struct ChangelogArgs {
     /// The revision whose history is read.
@@ -120,6 +152,19 @@ pub struct ChangelogArgs {
     /// Walk the whole history instead of reusing the cache under .git/vitrine/.
     #[arg(long)]
     pub no_cache: bool,
+    /// Only the newest release.
+    #[arg(long, conflicts_with_all = ["unreleased", "range"])]
+    pub latest: bool,
+    /// Only the commits since the newest release.
+    #[arg(long, conflicts_with = "range")]
+    pub unreleased: bool,
+    /// Only the commits reachable from B and not from A, e.g. v1.2.0..v1.3.0 (B is read as
+    /// --rev).
+    #[arg(long, value_name = "A..B")]
+    pub range: Option<String>,
+    /// Print the next version the unreleased commits call for, instead of the changelog.
+    #[arg(long)]
+    pub bump: bool,
 }
 
 #[derive(Debug, Args)]
@@ -208,10 +253,7 @@ pub fn run(cli: Cli) -> i32 {
     let result = match &cli.command {
         Command::Build(a) => run_build(&root, a),
         Command::Check(a) => run_check(&root, a),
-        Command::Changelog(a) => build::changelog(&root, &a.rev, !a.no_cache).map(|md| {
-            let _ = write!(std::io::stdout(), "{md}");
-            0
-        }),
+        Command::Changelog(a) => run_changelog(&root, a),
         Command::New(a) => run_new(&root, a),
         Command::Report(a) => {
             let opts = build::ReportOptions {

@@ -30,6 +30,11 @@ pub struct Config {
     /// IANA time zone the site's dates are shown in, e.g. `Asia/Shanghai`.
     #[serde(default = "default_timezone")]
     pub timezone: String,
+    /// The repository on its forge (GitHub, GitLab, Gitea/Codeberg or Bitbucket), e.g.
+    /// `https://github.com/acme/portal`: commit ids, `#123` references and release headings
+    /// link to it. Without it, ids stay plain text.
+    #[serde(default)]
+    pub repository: Option<String>,
     /// A short description for the dashboard and feeds.
     #[serde(default)]
     pub description: Option<String>,
@@ -139,7 +144,7 @@ pub struct FeedbackConfig {
     pub email: Option<String>,
 }
 
-/// `[changelog]`: which commit types are shown, in which order.
+/// `[changelog]`: which tags are releases, which commits are shown, in which order.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChangelogConfig {
@@ -149,6 +154,49 @@ pub struct ChangelogConfig {
     /// Types never shown to the client.
     #[serde(default)]
     pub hide: Vec<String>,
+    /// A regular expression a release tag matches; its capture group (or the group named
+    /// `version`) is the version, e.g. `^mytool-v(.+)$`. Default: `v1.2.3` and `1.2.3`.
+    #[serde(default)]
+    pub tag_pattern: Option<String>,
+    /// What pre-release tags (`2.0.0-rc.1`) are: `fold` (default: part of the final release
+    /// that follows them; shown only while no later final release exists), `show` (releases
+    /// of their own) or `hide` (never releases).
+    #[serde(default)]
+    pub prereleases: Prereleases,
+    /// A release with nothing to show: `note` (default: one line with the count of
+    /// maintenance commits) or `fold` (its commits count towards the next release).
+    #[serde(default)]
+    pub empty_releases: EmptyReleases,
+    /// Commits never listed, by id or id prefix (at least 7 hex digits).
+    #[serde(default)]
+    pub skip: Vec<String>,
+    /// Regular expressions over a commit's subject line; a match is never listed, e.g.
+    /// `^chore\\(release\\)`.
+    #[serde(default)]
+    pub skip_messages: Vec<String>,
+    /// How many releases the changelog page shows; older ones get a page each, listed in
+    /// the archive (default 20).
+    #[serde(default)]
+    pub releases_per_page: Option<usize>,
+}
+
+/// `[changelog] prereleases`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Prereleases {
+    #[default]
+    Fold,
+    Show,
+    Hide,
+}
+
+/// `[changelog] empty_releases`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EmptyReleases {
+    #[default]
+    Note,
+    Fold,
 }
 
 /// `[metrics.NAME]`: how a metric series is labelled and judged.
@@ -278,6 +326,29 @@ impl Config {
                     .hint("use `warn`, `error` or `off`"),
             );
         }
+        if let Some(Err(e)) = self.repository.as_deref().map(crate::forge::Forge::parse) {
+            out.push(
+                Diagnostic::error(format!("`repository`: {e}"))
+                    .at(path)
+                    .line_col(at_key("repository"), 1)
+                    .hint("e.g. repository = \"https://github.com/acme/portal\""),
+            );
+        }
+        if let Err(e) = crate::insight::changelog::Rules::new(&self.changelog, None) {
+            let key = if e.contains("tag_pattern") {
+                "tag_pattern"
+            } else if e.contains("skip_messages") {
+                "skip_messages"
+            } else {
+                "skip"
+            };
+            out.push(
+                Diagnostic::error(e)
+                    .at(path)
+                    .line_col(at_key(key), 1)
+                    .hint("regular expressions use the syntax of the `regex` crate; ids are hex"),
+            );
+        }
         if let Some(c) = &self.communication.cadence
             && !matches!(c.as_str(), "weekly" | "monthly")
         {
@@ -294,6 +365,11 @@ impl Config {
     /// The time zone dates are shown in (validated at parse time).
     pub fn tz(&self) -> jiff::tz::TimeZone {
         jiff::tz::TimeZone::get(&self.timezone).unwrap_or(jiff::tz::TimeZone::UTC)
+    }
+
+    /// The forge the repository is on, if `repository` is set (validated at parse time).
+    pub fn forge(&self) -> Option<crate::forge::Forge> {
+        crate::forge::Forge::parse(self.repository.as_deref()?).ok()
     }
 
     /// `base_url` with exactly one trailing slash, if set.

@@ -12,6 +12,7 @@ pub mod content;
 pub mod dates;
 pub mod demo;
 pub mod diag;
+pub mod forge;
 pub mod git;
 pub mod guard;
 pub mod insight;

@@ -197,6 +197,27 @@ impl Repo {
         Ok(Some(self.repo.find_blob(entry.id())?.content().to_vec()))
     }
 
+    /// Reads one file at the top of the repository (not the site root) at `rev`, if it
+    /// exists: `.cliffignore` lives there.
+    pub fn read_repo_file(&self, rev: &Revision, path: &str) -> Result<Option<Vec<u8>>> {
+        let commit = self.repo.find_commit(git2::Oid::from_str(&rev.id)?)?;
+        let Ok(entry) = commit.tree()?.get_path(Path::new(path)) else {
+            return Ok(None);
+        };
+        Ok(Some(self.repo.find_blob(entry.id())?.content().to_vec()))
+    }
+
+    /// The ids of the commits reachable from `to` and not from `from` (`git log from..to`).
+    pub fn range_ids(&self, from: &str, to: &str) -> Result<std::collections::HashSet<String>> {
+        let mut walk = self.repo.revwalk()?;
+        let oid =
+            |spec: &str| -> Result<git2::Oid> { Ok(self.resolve(spec)?.id.parse::<git2::Oid>()?) };
+        let (a, b) = (oid(from)?, oid(to)?);
+        walk.push(b)?;
+        walk.hide(a)?;
+        Ok(walk.flatten().map(|o| o.to_string()).collect())
+    }
+
     /// Walks the history reachable from `rev` once and indexes, for every file under the
     /// site root, the commits that added, changed or deleted it.
     ///

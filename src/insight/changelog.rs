@@ -1,64 +1,140 @@
-//! The changelog: releases are tags that parse as versions, sorted as versions and dated by
-//! their commit; the commits of each release (reachable from its tag and from no earlier
-//! release) are grouped by Conventional Commits type in a configured order. A commit with
-//! the trailer `Visibility: internal`, or of a hidden type, never appears.
+//! The changelog: releases are tags that match `[changelog] tag_pattern`, ordered by SemVer
+//! precedence (a maintained implementation, so `rc.10` follows `rc.2`) and dated by their
+//! commit. A commit belongs to the oldest release whose tag reaches it, so a release lists
+//! what it added over every earlier one. Pre-release tags are folded into the final release
+//! that follows them unless configured otherwise.
+//!
+//! Entries are grouped by Conventional Commits type in a configured order. A commit with the
+//! trailer `Visibility: internal`, of a hidden type, named by `skip`/`.cliffignore`, or whose
+//! subject matches `skip_messages`, never appears; a revert cancels the entry it undoes when
+//! both fall in the same release.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use crate::config::ChangelogConfig;
+use regex::Regex;
+use semver::Version;
+
+use crate::config::{ChangelogConfig, EmptyReleases, Prereleases};
 use crate::git::{CommitMeta, HistoryIndex};
 
 /// The types shown by default, in this order (breaking changes always come first).
 pub const DEFAULT_ORDER: &[&str] = &["feat", "fix", "perf", "security"];
 /// The types hidden by default. `docs` is hidden too: status notes are committed as docs.
 pub const DEFAULT_HIDE: &[&str] = &["chore", "ci", "test", "build", "style", "refactor", "docs"];
+/// The default `tag_pattern`: `v1.2.3`, `1.2.3`, `1.2` and pre-releases of them.
+pub const DEFAULT_TAG_PATTERN: &str =
+    r"^[vV]?(\d+\.\d+(?:\.\d+)?(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)$";
 
-/// A version parsed from a tag: `v1.2.0`, `1.2`, `2.0.0-rc.1`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Version {
-    pub numbers: Vec<u64>,
-    pub pre: Option<String>,
+/// `[changelog]` compiled: which tags are releases and which commits are listed.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    tag_pattern: Regex,
+    pub prereleases: Prereleases,
+    pub empty_releases: EmptyReleases,
+    order: Vec<String>,
+    hide: Vec<String>,
+    skip: Vec<String>,
+    skip_messages: Vec<Regex>,
 }
 
-impl Version {
-    pub fn parse(tag: &str) -> Option<Version> {
-        let t = tag
-            .strip_prefix('v')
-            .or_else(|| tag.strip_prefix('V'))
-            .unwrap_or(tag);
-        let (core, pre) = match t.split_once('-') {
-            Some((c, p)) => (c, Some(p.to_string())),
-            None => (t, None),
+impl Rules {
+    /// Compiles the configuration; `cliffignore` is the text of a `.cliffignore` file (one
+    /// commit id per line, `#` comments), whose ids are skipped like `skip`.
+    pub fn new(cfg: &ChangelogConfig, cliffignore: Option<&str>) -> Result<Rules, String> {
+        let pattern = cfg.tag_pattern.as_deref().unwrap_or(DEFAULT_TAG_PATTERN);
+        let tag_pattern =
+            Regex::new(pattern).map_err(|e| format!("`tag_pattern` does not compile: {e}"))?;
+        if tag_pattern.captures_len() < 2 {
+            return Err(format!(
+                "`tag_pattern = \"{pattern}\"` has no capture group for the version"
+            ));
+        }
+        let skip_messages = cfg
+            .skip_messages
+            .iter()
+            .map(|p| Regex::new(p).map_err(|e| format!("`skip_messages` entry `{p}`: {e}")))
+            .collect::<Result<_, _>>()?;
+        let mut skip = Vec::new();
+        for id in &cfg.skip {
+            let id = id.trim().to_ascii_lowercase();
+            if id.len() < 7 || !id.chars().all(|c| c.is_ascii_hexdigit()) {
+                return Err(format!(
+                    "`skip` entry `{id}` is not a commit id (at least 7 hex digits)"
+                ));
+            }
+            skip.push(id);
+        }
+        skip.extend(cliffignore.into_iter().flat_map(cliffignore_ids));
+        let or_default = |v: &[String], d: &[&str]| -> Vec<String> {
+            if v.is_empty() {
+                d.iter().map(|s| s.to_string()).collect()
+            } else {
+                v.to_vec()
+            }
         };
-        let numbers: Vec<u64> = core
-            .split('.')
-            .map(|n| n.parse().ok())
-            .collect::<Option<_>>()?;
-        (numbers.len() >= 2 && numbers.len() <= 4).then_some(Version { numbers, pre })
+        Ok(Rules {
+            tag_pattern,
+            prereleases: cfg.prereleases,
+            empty_releases: cfg.empty_releases,
+            order: or_default(&cfg.order, DEFAULT_ORDER),
+            hide: or_default(&cfg.hide, DEFAULT_HIDE),
+            skip,
+            skip_messages,
+        })
+    }
+
+    /// The version a tag names, if it is a release tag. `1.2` reads as `1.2.0`.
+    pub fn version(&self, tag: &str) -> Option<Version> {
+        let text = self.version_span(tag)?.1;
+        let text = text.strip_prefix(['v', 'V']).unwrap_or(text);
+        Version::parse(text).ok().or_else(|| {
+            let (core, rest) = text
+                .find(['-', '+'])
+                .map_or((text, ""), |i| text.split_at(i));
+            (core.matches('.').count() == 1)
+                .then(|| Version::parse(&format!("{core}.0{rest}")).ok())
+                .flatten()
+        })
+    }
+
+    /// Where the version sits in a tag: (byte range, text).
+    fn version_span<'t>(&self, tag: &'t str) -> Option<(std::ops::Range<usize>, &'t str)> {
+        let caps = self.tag_pattern.captures(tag)?;
+        let m = caps.name("version").or_else(|| caps.get(1))?;
+        Some((m.range(), m.as_str()))
+    }
+
+    /// `tag` with its version replaced by `version` (`mytool-v0.3.1` → `mytool-v0.4.0`).
+    pub fn retag(&self, tag: &str, version: &Version) -> String {
+        match self.version_span(tag) {
+            Some((range, text)) => {
+                let v = if text.starts_with(['v', 'V']) {
+                    "v"
+                } else {
+                    ""
+                };
+                format!("{}{v}{version}{}", &tag[..range.start], &tag[range.end..])
+            }
+            None => version.to_string(),
+        }
+    }
+
+    /// Whether a commit is left out by id or subject.
+    pub fn skips(&self, commit: &CommitMeta) -> bool {
+        self.skip.iter().any(|p| commit.id.starts_with(p.as_str()))
+            || self
+                .skip_messages
+                .iter()
+                .any(|r| r.is_match(commit.summary()))
     }
 }
 
-impl Ord for Version {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        let pad = |v: &Version| {
-            let mut n = v.numbers.clone();
-            n.resize(4, 0);
-            n
-        };
-        pad(self)
-            .cmp(&pad(other))
-            .then_with(|| match (&self.pre, &other.pre) {
-                (None, None) => std::cmp::Ordering::Equal,
-                (None, Some(_)) => std::cmp::Ordering::Greater,
-                (Some(_), None) => std::cmp::Ordering::Less,
-                (Some(a), Some(b)) => a.cmp(b),
-            })
-    }
-}
-impl PartialOrd for Version {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
+/// The commit ids of a `.cliffignore` file.
+fn cliffignore_ids(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.lines()
+        .map(|l| l.split('#').next().unwrap_or("").trim())
+        .filter(|l| l.len() >= 4 && l.chars().all(|c| c.is_ascii_hexdigit()))
+        .map(str::to_ascii_lowercase)
 }
 
 /// A commit message read as a Conventional Commit.
@@ -66,17 +142,50 @@ impl PartialOrd for Version {
 pub struct Conventional {
     pub kind: String,
     pub scope: Option<String>,
+    /// The first paragraph of the message after the type, joined into one line.
     pub description: String,
     pub breaking: bool,
+    /// The text of a `BREAKING CHANGE:` footer: what users must do.
+    pub breaking_note: Option<String>,
     pub internal: bool,
+}
+
+/// A footer line: `Token: value`, `Token #value` or `BREAKING CHANGE: value`.
+fn footer(line: &str) -> Option<(&str, &str)> {
+    let line = line.trim_end();
+    let sep = line.find(": ").or_else(|| line.find(" #"))?;
+    let (token, value) = (&line[..sep], line[sep + 2..].trim());
+    let is_token = token == "BREAKING CHANGE"
+        || (!token.is_empty()
+            && token.starts_with(|c: char| c.is_ascii_alphabetic())
+            && token.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+    is_token.then_some((token, value))
+}
+
+/// The footers of a message body (every `Token: value` line, with its continuation lines).
+pub fn footers(message: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut open = false;
+    for line in message.lines().skip(1) {
+        if let Some((k, v)) = footer(line) {
+            out.push((k.to_string(), v.to_string()));
+            open = true;
+        } else if line.trim().is_empty() {
+            open = false;
+        } else if open && let Some(last) = out.last_mut() {
+            last.1.push(' ');
+            last.1.push_str(line.trim());
+        }
+    }
+    out
 }
 
 impl Conventional {
     /// `type(scope)!: description`, footers `BREAKING CHANGE:` and trailer
     /// `Visibility: internal`. `None` for a message that does not follow the convention.
     pub fn parse(message: &str) -> Option<Conventional> {
-        let summary = message.lines().next()?.trim();
-        let (head, description) = summary.split_once(": ")?;
+        let subject = subject(message);
+        let (head, description) = subject.split_once(": ")?;
         let (head, bang) = match head.strip_suffix('!') {
             Some(h) => (h, true),
             None => (head, false),
@@ -91,26 +200,66 @@ impl Conventional {
         {
             return None;
         }
-        let footer = |key: &str| {
-            message
-                .lines()
-                .skip(1)
-                .any(|l| l.trim_start().to_ascii_lowercase().starts_with(key))
-        };
+        let footers = footers(message);
+        let breaking_note = footers
+            .iter()
+            .find(|(k, _)| k == "BREAKING CHANGE" || k.eq_ignore_ascii_case("breaking-change"))
+            .map(|(_, v)| v.clone())
+            .filter(|v| !v.is_empty());
         Some(Conventional {
             kind: kind.to_ascii_lowercase(),
             scope: scope.filter(|s| !s.is_empty()),
             description: description.trim().to_string(),
-            breaking: bang || footer("breaking change:") || footer("breaking-change:"),
+            breaking: bang || breaking_note.is_some(),
+            breaking_note,
             internal: message.lines().skip(1).any(is_internal_trailer),
         })
     }
+}
+
+/// The first paragraph of a message joined into one line; a footer ends it early.
+pub fn subject(message: &str) -> String {
+    let mut lines = message.lines();
+    let mut out = lines.next().unwrap_or("").trim().to_string();
+    for line in lines {
+        if line.trim().is_empty() || footer(line).is_some() {
+            break;
+        }
+        out.push(' ');
+        out.push_str(line.trim());
+    }
+    out
+}
+
+/// Whether a message carries the trailer `Visibility: internal`.
+pub fn is_internal(message: &str) -> bool {
+    message.lines().skip(1).any(is_internal_trailer)
 }
 
 fn is_internal_trailer(line: &str) -> bool {
     line.split_once(':').is_some_and(|(k, v)| {
         k.trim().eq_ignore_ascii_case("visibility") && v.trim().eq_ignore_ascii_case("internal")
     })
+}
+
+/// What a revert commit undoes: the reverted commit's id (from "This reverts commit …")
+/// and its subject (from `Revert "…"`).
+fn reverted(message: &str) -> Option<(Option<String>, String)> {
+    let first = message.lines().next()?.trim();
+    let inner = first
+        .strip_prefix("Revert \"")
+        .and_then(|r| r.strip_suffix('"'))
+        .or_else(|| {
+            first
+                .strip_prefix("revert: ")
+                .or_else(|| first.strip_prefix("revert!: "))
+        })?;
+    let id = message.lines().find_map(|l| {
+        let rest = l.trim().strip_prefix("This reverts commit ")?;
+        let id: String = rest.chars().take_while(char::is_ascii_hexdigit).collect();
+        (id.len() >= 7).then_some(id)
+    });
+    Some((id, inner.to_string()))
 }
 
 /// One release (or the unreleased commits), with its grouped entries.
@@ -121,10 +270,17 @@ pub struct Release {
     pub version: Option<Version>,
     /// The tagged commit.
     pub commit: Option<CommitMeta>,
+    /// The tag of the release before it (for a compare view).
+    pub previous: Option<String>,
     pub groups: Vec<Group>,
+    /// Commits of the release not listed (maintenance: hidden types, no convention).
+    pub maintenance: usize,
+    /// Every commit of the release, newest first (for tracing a commit to its release).
+    pub commit_ids: Vec<String>,
 }
 
-/// Entries of one type (`breaking` for breaking changes, `other` for unlisted types).
+/// Entries of one type (`breaking` for breaking changes, `other` for unlisted types,
+/// `revert` for reverts of earlier releases' entries).
 #[derive(Debug, Clone)]
 pub struct Group {
     pub kind: String,
@@ -136,29 +292,145 @@ pub struct ChangeEntry {
     pub scope: Option<String>,
     pub description: String,
     pub breaking: bool,
+    /// The breaking-change footer: the migration note.
+    pub migration: Option<String>,
+    /// For a revert: the id of the commit it undoes, when known.
+    pub reverts: Option<String>,
     pub commit: CommitMeta,
 }
 
 /// Builds the changelog, newest release first (unreleased commits at the top).
-pub fn changelog(
-    index: &HistoryIndex,
-    tags: &[(String, String)],
-    cfg: &ChangelogConfig,
-) -> Vec<Release> {
+pub fn changelog(index: &HistoryIndex, tags: &[(String, String)], rules: &Rules) -> Vec<Release> {
     let pos: HashMap<&str, usize> = index
         .commits
         .iter()
         .enumerate()
         .map(|(i, c)| (c.id.as_str(), i))
         .collect();
+    let releases = release_tags(tags, rules, &pos);
+    let owner = owners(index, &releases, &pos);
+    let commits_of = |r: Option<usize>| -> Vec<&CommitMeta> {
+        index
+            .commits
+            .iter()
+            .zip(&owner)
+            .filter(|(_, o)| **o == r)
+            .map(|(c, _)| c)
+            .collect()
+    };
+    let internal: Vec<&CommitMeta> = index
+        .commits
+        .iter()
+        .filter(|c| is_internal(&c.message))
+        .collect();
+    let mut out = Vec::new();
+    let unreleased = commits_of(None);
+    let (groups, maintenance) = group(&unreleased, rules, &internal);
+    if !groups.is_empty() {
+        out.push(Release {
+            tag: None,
+            version: None,
+            commit: None,
+            previous: releases.last().map(|r| r.1.to_string()),
+            groups,
+            maintenance,
+            commit_ids: unreleased.iter().map(|c| c.id.clone()).collect(),
+        });
+    }
+    for (r, (version, tag, tip)) in releases.iter().enumerate().rev() {
+        let commits = commits_of(Some(r));
+        let (groups, maintenance) = group(&commits, rules, &internal);
+        out.push(Release {
+            tag: Some(tag.to_string()),
+            version: Some(version.clone()),
+            commit: Some(index.commits[*tip].clone()),
+            previous: r.checked_sub(1).map(|p| releases[p].1.to_string()),
+            groups,
+            maintenance,
+            commit_ids: commits.iter().map(|c| c.id.clone()).collect(),
+        });
+    }
+    if rules.empty_releases == EmptyReleases::Fold {
+        fold_empty(&mut out);
+    }
+    out
+}
+
+/// Keeps only the entries of commits in `ids`, and the releases that still hold a commit.
+pub fn keep_commits(releases: &mut Vec<Release>, ids: &HashSet<String>) {
+    releases.retain_mut(|r| {
+        r.commit_ids.retain(|c| ids.contains(c));
+        for g in &mut r.groups {
+            g.entries.retain(|e| ids.contains(&e.commit.id));
+        }
+        r.groups.retain(|g| !g.entries.is_empty());
+        !r.commit_ids.is_empty()
+    });
+}
+
+/// The newest release (tag, version) and the commits no release reaches yet, skipped ones
+/// left out: what `--bump` reads.
+pub fn unreleased<'i>(
+    index: &'i HistoryIndex,
+    tags: &[(String, String)],
+    rules: &Rules,
+) -> (Option<(String, Version)>, Vec<&'i CommitMeta>) {
+    let pos: HashMap<&str, usize> = index
+        .commits
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.as_str(), i))
+        .collect();
+    let releases = release_tags(tags, rules, &pos);
+    let owner = owners(index, &releases, &pos);
+    let commits = index
+        .commits
+        .iter()
+        .zip(&owner)
+        .filter(|(c, o)| o.is_none() && !rules.skips(c))
+        .map(|(c, _)| c)
+        .collect();
+    let latest = releases.last().map(|(v, t, _)| (t.to_string(), v.clone()));
+    (latest, commits)
+}
+
+/// The release tags in ascending precedence, after the pre-release policy:
+/// (version, tag, index of the tagged commit).
+fn release_tags<'t>(
+    tags: &'t [(String, String)],
+    rules: &Rules,
+    pos: &HashMap<&str, usize>,
+) -> Vec<(Version, &'t str, usize)> {
     let mut releases: Vec<(Version, &str, usize)> = tags
         .iter()
         .filter_map(|(name, id)| {
-            Some((Version::parse(name)?, name.as_str(), *pos.get(id.as_str())?))
+            Some((rules.version(name)?, name.as_str(), *pos.get(id.as_str())?))
         })
         .collect();
-    releases.sort_by(|a, b| a.0.cmp(&b.0));
+    let newest_final = releases
+        .iter()
+        .filter(|r| r.0.pre.is_empty())
+        .map(|r| r.0.clone())
+        .max();
+    releases.retain(|(v, _, _)| {
+        v.pre.is_empty()
+            || match rules.prereleases {
+                Prereleases::Show => true,
+                Prereleases::Hide => false,
+                Prereleases::Fold => newest_final.as_ref().is_none_or(|f| v > f),
+            }
+    });
+    releases.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
     releases.dedup_by(|a, b| a.2 == b.2 && a.0 == b.0);
+    releases
+}
+
+/// For every commit, the oldest release (by precedence) whose tag reaches it.
+fn owners(
+    index: &HistoryIndex,
+    releases: &[(Version, &str, usize)],
+    pos: &HashMap<&str, usize>,
+) -> Vec<Option<usize>> {
     let mut owner: Vec<Option<usize>> = vec![None; index.commits.len()];
     for (r, (_, _, tip)) in releases.iter().enumerate() {
         let mut stack = vec![*tip];
@@ -175,100 +447,189 @@ pub fn changelog(
             );
         }
     }
-    let order: Vec<String> = if cfg.order.is_empty() {
-        DEFAULT_ORDER.iter().map(|s| s.to_string()).collect()
-    } else {
-        cfg.order.clone()
-    };
-    let hide: Vec<String> = if cfg.hide.is_empty() {
-        DEFAULT_HIDE.iter().map(|s| s.to_string()).collect()
-    } else {
-        cfg.hide.clone()
-    };
-    let mut out = Vec::new();
-    let unreleased: Vec<&CommitMeta> = index
-        .commits
-        .iter()
-        .zip(&owner)
-        .filter(|(_, o)| o.is_none())
-        .map(|(c, _)| c)
-        .collect();
-    let groups = group(&unreleased, &order, &hide);
-    if !groups.is_empty() {
-        out.push(Release {
-            tag: None,
-            version: None,
-            commit: None,
-            groups,
-        });
-    }
-    for (r, (version, tag, tip)) in releases.iter().enumerate().rev() {
-        let commits: Vec<&CommitMeta> = index
-            .commits
-            .iter()
-            .zip(&owner)
-            .filter(|(_, o)| **o == Some(r))
-            .map(|(c, _)| c)
-            .collect();
-        out.push(Release {
-            tag: Some(tag.to_string()),
-            version: Some(version.clone()),
-            commit: Some(index.commits[*tip].clone()),
-            groups: group(&commits, &order, &hide),
-        });
-    }
-    out
+    owner
 }
 
-fn group(commits: &[&CommitMeta], order: &[String], hide: &[String]) -> Vec<Group> {
-    let mut groups: Vec<Group> = Vec::new();
-    let mut push = |kind: &str, entry: ChangeEntry| match groups.iter_mut().find(|g| g.kind == kind)
-    {
-        Some(g) => g.entries.push(entry),
-        None => groups.push(Group {
-            kind: kind.to_string(),
-            entries: vec![entry],
-        }),
-    };
+/// Folds each release with nothing to show into the next newer one (the newest stays).
+fn fold_empty(releases: &mut Vec<Release>) {
+    // Newest first: walk from the oldest up, carrying what an empty release held.
+    let mut i = releases.len();
+    while i > 1 {
+        i -= 1;
+        if releases[i].groups.is_empty() && releases[i].tag.is_some() {
+            let gone = releases.remove(i);
+            let next = &mut releases[i - 1];
+            next.maintenance += gone.maintenance;
+            next.commit_ids.extend(gone.commit_ids);
+            if next.tag.is_some() {
+                next.previous = gone.previous;
+            }
+        }
+    }
+}
+
+/// The listed entries of a release's commits by group, and how many were not listed.
+fn group(commits: &[&CommitMeta], rules: &Rules, internal: &[&CommitMeta]) -> (Vec<Group>, usize) {
+    let mut entries: Vec<(String, ChangeEntry)> = Vec::new();
+    let mut maintenance = 0;
+    let mut reverts: Vec<(usize, Option<String>, String)> = Vec::new();
     for c in commits {
+        if is_internal(&c.message) || rules.skips(c) {
+            continue;
+        }
+        if let Some((id, subject)) = reverted(&c.message) {
+            reverts.push((entries.len(), id, subject));
+            entries.push((
+                "revert".into(),
+                entry(c, Conventional::parse(&c.message).as_ref()),
+            ));
+            continue;
+        }
         let Some(cc) = Conventional::parse(&c.message) else {
+            maintenance += usize::from(c.parents.len() < 2);
             continue;
         };
-        if cc.internal || (hide.contains(&cc.kind) && !cc.breaking) {
+        if rules.hide.contains(&cc.kind) && !cc.breaking {
+            maintenance += 1;
             continue;
         }
         let kind = if cc.breaking {
             "breaking"
-        } else if order.contains(&cc.kind) {
+        } else if rules.order.contains(&cc.kind) {
             cc.kind.as_str()
         } else {
             "other"
         };
-        push(
-            kind,
-            ChangeEntry {
-                scope: cc.scope.clone(),
-                description: cc.description.clone(),
-                breaking: cc.breaking,
-                commit: (*c).clone(),
-            },
-        );
+        entries.push((kind.to_string(), entry(c, Some(&cc))));
     }
+    let dropped = resolve_reverts(&mut entries, &reverts, rules, internal);
+    maintenance += dropped.iter().filter(|d| **d).count();
+    let mut groups: Vec<Group> = Vec::new();
+    for ((kind, e), gone) in entries.into_iter().zip(dropped) {
+        if gone {
+            continue;
+        }
+        match groups.iter_mut().find(|g| g.kind == kind) {
+            Some(g) => g.entries.push(e),
+            None => groups.push(Group {
+                kind,
+                entries: vec![e],
+            }),
+        }
+    }
+    let order = &rules.order;
     let rank = |k: &str| match k {
         "breaking" => 0,
         "other" => order.len() + 1,
+        "revert" => order.len() + 2,
         k => order
             .iter()
             .position(|o| o == k)
             .map_or(order.len() + 1, |p| p + 1),
     };
     groups.sort_by_key(|g| rank(&g.kind));
-    groups
+    (groups, maintenance)
+}
+
+fn entry(c: &CommitMeta, cc: Option<&Conventional>) -> ChangeEntry {
+    ChangeEntry {
+        scope: cc.and_then(|cc| cc.scope.clone()),
+        description: cc.map_or_else(|| subject(&c.message), |cc| cc.description.clone()),
+        breaking: cc.is_some_and(|cc| cc.breaking),
+        migration: cc.and_then(|cc| cc.breaking_note.clone()),
+        reverts: None,
+        commit: c.clone(),
+    }
+}
+
+/// Pairs each revert with the entry it undoes. Both go when they share the release; a
+/// revert of an earlier release's entry stays, described as that entry; a revert of
+/// something never listed (a hidden type, an internal commit) goes too. Returns, per
+/// entry, whether it is dropped.
+fn resolve_reverts(
+    entries: &mut [(String, ChangeEntry)],
+    reverts: &[(usize, Option<String>, String)],
+    rules: &Rules,
+    internal: &[&CommitMeta],
+) -> Vec<bool> {
+    let mut dropped = vec![false; entries.len()];
+    let mut taken: HashSet<usize> = HashSet::new();
+    for (at, id, subject) in reverts {
+        let target = entries.iter().position(|(k, e)| {
+            k != "revert"
+                && match id {
+                    Some(id) => e.commit.id.starts_with(id.as_str()),
+                    None => self::subject(&e.commit.message) == *subject,
+                }
+        });
+        if let Some(t) = target.filter(|t| !taken.contains(t)) {
+            taken.insert(t);
+            dropped[t] = true;
+            dropped[*at] = true;
+            continue;
+        }
+        let undoes_internal = internal.iter().any(|c| match id {
+            Some(id) => c.id.starts_with(id.as_str()),
+            None => self::subject(&c.message) == *subject,
+        });
+        let undone = Conventional::parse(subject);
+        let shown = !undoes_internal
+            && undone
+                .as_ref()
+                .is_some_and(|cc| !rules.hide.contains(&cc.kind) || cc.breaking);
+        if !shown {
+            dropped[*at] = true;
+            continue;
+        }
+        let e = &mut entries[*at].1;
+        if let Some(cc) = undone {
+            e.scope = cc.scope;
+            e.description = cc.description;
+        }
+        e.breaking = false;
+        e.migration = None;
+        e.reverts = id.clone();
+    }
+    dropped
+}
+
+/// The next version the unreleased commits call for: breaking → major, feat → minor,
+/// anything else → patch. Before 1.0 a breaking change bumps the minor and a feature the
+/// patch (Cargo's reading of SemVer, as release-plz and cargo-release do). A pre-release
+/// becomes its final version. `None` when nothing was committed since `latest`.
+pub fn next_version(latest: Option<&Version>, unreleased: &[&CommitMeta]) -> Option<Version> {
+    if unreleased.is_empty() {
+        return None;
+    }
+    let Some(latest) = latest else {
+        return Some(Version::new(0, 1, 0));
+    };
+    if !latest.pre.is_empty() {
+        return Some(Version::new(latest.major, latest.minor, latest.patch));
+    }
+    let parsed: Vec<Conventional> = unreleased
+        .iter()
+        .filter_map(|c| Conventional::parse(&c.message))
+        .collect();
+    let breaking = parsed.iter().any(|c| c.breaking);
+    let feature = parsed.iter().any(|c| c.kind == "feat");
+    let (ma, mi, pa) = (latest.major, latest.minor, latest.patch);
+    Some(match (ma, breaking, feature) {
+        (0, true, _) => Version::new(0, mi + 1, 0),
+        (0, false, true) => Version::new(0, mi, pa + 1),
+        (_, true, _) => Version::new(ma + 1, 0, 0),
+        (_, false, true) => Version::new(ma, mi + 1, 0),
+        _ => Version::new(ma, mi, pa + 1),
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn rules(cfg: ChangelogConfig) -> Rules {
+        Rules::new(&cfg, None).unwrap()
+    }
 
     #[test]
     fn conventional_commits_parse() {
@@ -277,11 +638,8 @@ mod tests {
             (c.kind.as_str(), c.scope.as_deref(), c.breaking),
             ("feat", Some("booking"), true)
         );
-        assert!(
-            Conventional::parse("fix: x\n\nBREAKING CHANGE: y")
-                .unwrap()
-                .breaking
-        );
+        let b = Conventional::parse("fix: x\n\nBREAKING CHANGE: y\n  and z\nRefs: #4").unwrap();
+        assert_eq!(b.breaking_note.as_deref(), Some("y and z"));
         assert!(
             Conventional::parse("fix: x\n\nVisibility: internal")
                 .unwrap()
@@ -292,26 +650,91 @@ mod tests {
     }
 
     #[test]
-    fn versions_sort_as_versions() {
-        let mut v: Vec<Version> = ["v1.10.0", "v1.2.0", "1.2.0-rc.1", "v2.0"]
-            .iter()
-            .map(|t| Version::parse(t).unwrap())
-            .collect();
+    fn a_wrapped_subject_is_joined_and_a_footer_ends_it() {
+        assert_eq!(
+            subject("feat: a subject that\nwraps onto a second line\n\nbody"),
+            "feat: a subject that wraps onto a second line"
+        );
+        assert_eq!(subject("fix: x\nRefs: ISS-1"), "fix: x");
+    }
+
+    #[test]
+    fn versions_follow_semver_precedence() {
+        let r = rules(ChangelogConfig::default());
+        let mut v: Vec<Version> = [
+            "v1.10.0",
+            "v1.2.0",
+            "1.2.0-rc.10",
+            "1.2.0-rc.2",
+            "1.2.0-beta.11",
+            "v2.0",
+        ]
+        .iter()
+        .map(|t| r.version(t).unwrap())
+        .collect();
         v.sort();
-        let names: Vec<String> = v
-            .iter()
-            .map(|v| format!("{:?}{:?}", v.numbers, v.pre))
-            .collect();
+        let names: Vec<String> = v.iter().map(Version::to_string).collect();
         assert_eq!(
             names,
             [
-                "[1, 2, 0]Some(\"rc.1\")",
-                "[1, 2, 0]None",
-                "[1, 10, 0]None",
-                "[2, 0]None"
+                "1.2.0-beta.11",
+                "1.2.0-rc.2",
+                "1.2.0-rc.10",
+                "1.2.0",
+                "1.10.0",
+                "2.0.0"
             ]
         );
-        assert!(Version::parse("release-candidate").is_none());
-        assert!(Version::parse("v1").is_none());
+        assert!(r.version("release-candidate").is_none());
+        assert!(r.version("v1").is_none());
+        assert!(r.version("mytool-v0.3.1").is_none());
+    }
+
+    #[test]
+    fn a_tag_pattern_selects_one_package_and_retags_its_next_version() {
+        let r = rules(ChangelogConfig {
+            tag_pattern: Some("^mytool-(v.+)$".into()),
+            ..Default::default()
+        });
+        assert_eq!(r.version("mytool-v0.3.160"), Some(Version::new(0, 3, 160)));
+        assert_eq!(r.version("mytool_core-v0.37.0"), None);
+        assert_eq!(
+            r.retag("mytool-v0.3.160", &Version::new(0, 4, 0)),
+            "mytool-v0.4.0"
+        );
+        assert!(
+            Rules::new(
+                &ChangelogConfig {
+                    tag_pattern: Some("^v.+$".into()),
+                    ..Default::default()
+                },
+                None
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn bumps_follow_the_commits_and_the_pre_1_0_rules() {
+        let c = |m: &str| CommitMeta {
+            id: "0".repeat(40),
+            author: String::new(),
+            email: String::new(),
+            time: 0,
+            offset_seconds: 0,
+            message: m.into(),
+            parents: vec![],
+        };
+        let (fix, feat, brk) = (c("fix: a"), c("feat: b"), c("feat!: c"));
+        let v = |s: &str| Version::parse(s).unwrap();
+        let next = |l: &str, cs: &[&CommitMeta]| next_version(Some(&v(l)), cs).unwrap();
+        assert_eq!(next("1.2.3", &[&fix]), v("1.2.4"));
+        assert_eq!(next("1.2.3", &[&fix, &feat]), v("1.3.0"));
+        assert_eq!(next("1.2.3", &[&feat, &brk]), v("2.0.0"));
+        assert_eq!(next("0.3.1", &[&brk]), v("0.4.0"));
+        assert_eq!(next("0.3.1", &[&feat]), v("0.3.2"));
+        assert_eq!(next("2.0.0-rc.1", &[&feat]), v("2.0.0"));
+        assert_eq!(next_version(None, &[&fix]), Some(v("0.1.0")));
+        assert_eq!(next_version(Some(&v("1.0.0")), &[]), None);
     }
 }

@@ -5,6 +5,7 @@ pub mod changelog;
 pub mod history;
 pub mod report;
 pub mod timeline;
+pub mod trace;
 
 use crate::content::{
     Feedback, FeedbackStatus, Health, IssueType, Milestone, MilestoneStatus, Note, NoteKind,
@@ -109,6 +110,8 @@ pub struct HistoryData {
     /// Each incident note's update log, oldest first, by source path.
     pub incidents: std::collections::HashMap<String, Vec<history::Update>>,
     pub changelog: Vec<changelog::Release>,
+    /// What the commits say about each issue, by issue id.
+    pub traces: std::collections::HashMap<String, trace::Trace>,
     pub timeline: Vec<timeline::Event>,
 }
 
@@ -120,6 +123,7 @@ pub fn history_data(
     visible: &history::Visible,
     bodies: &std::collections::HashMap<String, Vec<String>>,
     tags: &[(String, String)],
+    rules: &changelog::Rules,
     config: &crate::config::Config,
 ) -> HistoryData {
     let tz = config.tz();
@@ -145,7 +149,7 @@ pub fn history_data(
                     })
                     .collect()
             },
-            || changelog::changelog(index, tags, &config.changelog),
+            || changelog::changelog(index, tags, rules),
         );
         data.issues = issues;
         let milestones: std::collections::HashSet<&str> =
@@ -154,6 +158,8 @@ pub fn history_data(
             history::forget_unknown(h, "milestone", &milestones);
         }
         data.changelog = changelog;
+        let ids = trace::IssueIds::new(p.issues.iter().map(|i| i.id.as_str()));
+        data.traces = trace::trace(index, &ids, &data.changelog);
         for m in &p.milestones {
             let h = history::item_history(
                 index,

@@ -93,6 +93,16 @@ pub struct ReleaseRef {
     pub date: String,
     /// `scope: description` of each client-visible change.
     pub changes: Vec<String>,
+    /// The issues whose resolving commit this release shipped.
+    pub fixed: Vec<FixedRef>,
+}
+
+/// An issue a release fixed.
+#[derive(Debug, Clone, Serialize)]
+pub struct FixedRef {
+    pub id: String,
+    pub title: String,
+    pub url: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -177,6 +187,8 @@ pub struct Report {
 pub struct Input<'a> {
     pub project: &'a Project,
     pub releases: &'a [Release],
+    /// What the commits say about each issue (see [`super::trace`]).
+    pub traces: &'a std::collections::HashMap<String, super::trace::Trace>,
     pub config: &'a Config,
     /// Every version of every issue, milestone and feedback file: path → (commit time,
     /// front matter), oldest first. See [`states`].
@@ -339,10 +351,26 @@ pub fn report(input: &Input<'_>, from: End, to: End) -> Report {
                     None => e.description.clone(),
                 })
                 .collect();
+            let fixed = p
+                .issues
+                .iter()
+                .filter(|i| {
+                    input
+                        .traces
+                        .get(&i.id)
+                        .is_some_and(|t| t.fixed_in.as_ref().is_some_and(|(t, _)| t == tag))
+                })
+                .map(|i| FixedRef {
+                    id: i.id.clone(),
+                    title: i.title.clone(),
+                    url: format!("issues/{}.html", i.meta.slug),
+                })
+                .collect();
             r.releases.push(ReleaseRef {
                 tag: tag.clone(),
                 date: rfc(&When::from_commit(c.timestamp(), &tz)),
                 changes,
+                fixed,
             });
         }
     }

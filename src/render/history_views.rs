@@ -1,14 +1,19 @@
 //! Views of what history says: item histories, incident updates, the timeline and the
 //! changelog, ready for templates.
 
+use std::collections::HashMap;
+
 use jiff::tz::TimeZone;
 
+use super::linker::escape_into;
 use super::views::*;
 use crate::content::Note;
 use crate::dates::{When, days_between};
+use crate::forge::Forge;
 use crate::insight::changelog::Release;
 use crate::insight::history::{ItemHistory, Transition, Update};
 use crate::insight::timeline::{Event, Target};
+use crate::insight::trace::{IssueIds, Trace};
 
 /// The UI string prefix of a field's values (`status` → `status.open`).
 fn value_prefix(field: &str, milestone: bool) -> Option<&'static str> {
@@ -54,6 +59,7 @@ pub fn history_view(
     milestone: bool,
     lang: &str,
     tz: &TimeZone,
+    forge: Option<&Forge>,
 ) -> HistoryView {
     let Some(h) = h else {
         return HistoryView::default();
@@ -67,6 +73,10 @@ pub fn history_view(
             author: e.commit.as_ref().map(|c| c.author.clone()),
             commit: e.commit.as_ref().map(|c| c.short().to_string()),
             commit_id: e.commit.as_ref().map(|c| c.id.clone()),
+            commit_url: e
+                .commit
+                .as_ref()
+                .and_then(|c| forge.map(|f| f.commit(&c.id))),
             opened: e.opened,
             made_public: e.made_public,
             changes: e
@@ -135,7 +145,12 @@ pub fn duration_text(minutes: i64, lang: &str) -> String {
 }
 
 /// The timeline grouped by month, newest first.
-pub fn timeline_view(events: &[Event], lang: &str, tz: &TimeZone) -> Vec<MonthView> {
+pub fn timeline_view(
+    events: &[Event],
+    release_urls: &HashMap<String, String>,
+    lang: &str,
+    tz: &TimeZone,
+) -> Vec<MonthView> {
     let mut months: Vec<MonthView> = Vec::new();
     for e in events {
         let date = e.when.zoned.date();
@@ -151,10 +166,10 @@ pub fn timeline_view(events: &[Event], lang: &str, tz: &TimeZone) -> Vec<MonthVi
             Target::Note(s) => format!("notes/{s}.html"),
             Target::Issue(s) => format!("issues/{s}.html"),
             Target::Milestone(s) => format!("milestones/{s}.html"),
-            Target::Release(tag) => format!(
-                "changelog/index.html#{}",
-                crate::content::sanitize_slug(tag)
-            ),
+            Target::Release(tag) => release_urls
+                .get(tag)
+                .cloned()
+                .unwrap_or_else(|| "changelog/index.html".into()),
             Target::Report(key) => format!("reports/{key}.html"),
         };
         let change = e.change.as_ref().map(|(field, from, to)| {
@@ -216,13 +231,90 @@ pub fn month_label(d: jiff::civil::Date, lang: &str) -> String {
     }
 }
 
-/// The changelog, with each release's note where one names it.
+/// The releases the changelog page shows in full when `releases_per_page` is not set.
+pub const RELEASES_PER_PAGE: usize = 20;
+
+/// Every release's permalink by tag: a section of the changelog page for the newest
+/// `per_page` releases, a page of its own (`changelog/v1-2-3.html`) for older ones.
+pub fn release_urls(releases: &[Release], per_page: usize) -> HashMap<String, String> {
+    releases
+        .iter()
+        .filter_map(|r| r.tag.as_deref())
+        .enumerate()
+        .map(|(k, tag)| {
+            let slug = crate::content::sanitize_slug(tag);
+            let url = if k < per_page {
+                format!("changelog/index.html#{slug}")
+            } else {
+                format!("changelog/{slug}.html")
+            };
+            (tag.to_string(), url)
+        })
+        .collect()
+}
+
+/// The work done on an issue: the commits that name it, newest first.
+pub fn work_view(
+    trace: Option<&Trace>,
+    lang: &str,
+    tz: &TimeZone,
+    forge: Option<&Forge>,
+) -> Vec<WorkView> {
+    let Some(trace) = trace else {
+        return Vec::new();
+    };
+    trace
+        .work
+        .iter()
+        .map(|(c, resolves)| WorkView {
+            date: When::from_commit(c.timestamp(), tz).view(lang),
+            author: c.author.clone(),
+            subject: crate::insight::changelog::Conventional::parse(&c.message)
+                .map(|cc| cc.description)
+                .unwrap_or_else(|| crate::insight::changelog::subject(&c.message)),
+            commit: c.short().to_string(),
+            commit_url: forge.map(|f| f.commit(&c.id)),
+            resolves: *resolves,
+        })
+        .collect()
+}
+
+/// The release that shipped an issue's fix, if one did.
+pub fn fixed_in_view(
+    trace: Option<&Trace>,
+    release_urls: &HashMap<String, String>,
+    lang: &str,
+    tz: &TimeZone,
+) -> Option<FixedInView> {
+    let (tag, commit) = trace?.fixed_in.as_ref()?;
+    Some(FixedInView {
+        tag: tag.clone(),
+        date: When::from_commit(commit.timestamp(), tz).view(lang),
+        url: release_urls.get(tag)?.clone(),
+    })
+}
+
+/// The changelog, with each release's note where one names it, and each entry's issues.
 pub fn changelog_view(
     releases: &[Release],
     notes: &[NoteView],
+    issues: &[IssueView],
+    release_urls: &HashMap<String, String>,
     lang: &str,
     tz: &TimeZone,
+    forge: Option<&Forge>,
 ) -> Vec<ReleaseView> {
+    let ids = IssueIds::new(issues.iter().map(|i| i.id.as_str()));
+    let issue_links = |message: &str| -> Vec<LinkView> {
+        ids.find(message)
+            .into_iter()
+            .filter_map(|(id, _)| issues.iter().find(|i| i.id == id))
+            .map(|i| LinkView {
+                title: i.id.clone(),
+                url: i.url.clone(),
+            })
+            .collect()
+    };
     releases
         .iter()
         .map(|r| {
@@ -247,7 +339,10 @@ pub fn changelog_view(
                         summary: n.summary.clone(),
                     })
             });
+            let url = r.tag.as_ref().and_then(|t| release_urls.get(t)).cloned();
             ReleaseView {
+                archived: url.as_ref().is_some_and(|u| !u.contains('#')),
+                url: url.unwrap_or_else(|| "changelog/index.html#unreleased".into()),
                 anchor: r
                     .tag
                     .as_deref()
@@ -258,6 +353,11 @@ pub fn changelog_view(
                     .as_ref()
                     .map(|c| When::from_commit(c.timestamp(), tz).view(lang)),
                 commit: r.commit.as_ref().map(|c| c.short().to_string()),
+                commit_url: r.commit.as_ref().and_then(|c| Some(forge?.commit(&c.id))),
+                compare_url: forge.and_then(|f| {
+                    let to = r.tag.as_deref().unwrap_or("HEAD");
+                    Some(f.compare(r.previous.as_deref()?, to))
+                }),
                 note,
                 groups: r
                     .groups
@@ -270,12 +370,29 @@ pub fn changelog_view(
                             .map(|e| ChangeEntryView {
                                 scope: e.scope.clone(),
                                 description: e.description.clone(),
+                                description_html: match forge {
+                                    Some(f) => link_references(f, &e.description),
+                                    None => {
+                                        let mut h = String::new();
+                                        escape_into(&e.description, &mut h);
+                                        h
+                                    }
+                                },
                                 breaking: e.breaking,
+                                migration: e.migration.clone(),
+                                issues: issue_links(&e.commit.message),
+                                reverts: e.reverts.as_ref().map(|r| r[..r.len().min(7)].into()),
+                                reverts_url: e
+                                    .reverts
+                                    .as_ref()
+                                    .and_then(|r| Some(forge?.commit(r))),
                                 commit: e.commit.short().to_string(),
+                                commit_url: forge.map(|f| f.commit(&e.commit.id)),
                             })
                             .collect(),
                     })
                     .collect(),
+                maintenance: r.maintenance,
             }
         })
         .collect()
@@ -299,6 +416,10 @@ pub fn changelog_markdown(
         if let Some(n) = &r.note {
             out.push_str(&format!("{}: {}\n\n", n.title, n.summary));
         }
+        if r.groups.is_empty() {
+            let line = s("changelog.no_changes").replace("{n}", &r.maintenance.to_string());
+            out.push_str(&format!("{line}\n\n"));
+        }
         for g in &r.groups {
             let key = format!("changelog.group.{}", g.kind);
             let label = t.get(&key).cloned().unwrap_or_else(|| g.kind.clone());
@@ -309,10 +430,71 @@ pub fn changelog_markdown(
                     .as_ref()
                     .map(|sc| format!("**{sc}:** "))
                     .unwrap_or_default();
-                out.push_str(&format!("- {scope}{} ({})\n", e.description, e.commit));
+                let reverts = e
+                    .reverts
+                    .as_ref()
+                    .map(|r| format!("{} {r}: ", s("changelog.reverts")))
+                    .unwrap_or_default();
+                let commit = match &e.commit_url {
+                    Some(url) => format!("[{}]({url})", e.commit),
+                    None => e.commit.clone(),
+                };
+                out.push_str(&format!("- {reverts}{scope}{} ({commit})\n", e.description));
+                if let Some(m) = &e.migration {
+                    out.push_str(&format!("  {}: {m}\n", s("changelog.migration")));
+                }
             }
             out.push('\n');
         }
     }
     out
+}
+
+/// `text` HTML-escaped, with every `#123` made a link to its issue or pull request on the
+/// forge.
+pub fn link_references(forge: &Forge, text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find('#') {
+        let digits: String = rest[i + 1..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        let before_ok = !rest[..i]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == '&');
+        let after_ok = !rest[i + 1 + digits.len()..]
+            .chars()
+            .next()
+            .is_some_and(char::is_alphanumeric);
+        let n = digits.parse::<u64>().ok().filter(|_| before_ok && after_ok);
+        escape_into(&rest[..i], &mut out);
+        match n {
+            Some(n) => {
+                out.push_str(&format!("<a href=\"{}\">#{digits}</a>", forge.reference(n)));
+                rest = &rest[i + 1 + digits.len()..];
+            }
+            None => {
+                out.push('#');
+                rest = &rest[i + 1..];
+            }
+        }
+    }
+    escape_into(rest, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_link_only_whole_numbers() {
+        let f = Forge::parse("https://codeberg.org/a/b").unwrap();
+        assert_eq!(
+            link_references(&f, "fix <x> (#12), not a#3 or #4b or &#38;"),
+            "fix &lt;x&gt; (<a href=\"https://codeberg.org/a/b/issues/12\">#12</a>), not a#3 or #4b or &amp;#38;"
+        );
+    }
 }

@@ -99,8 +99,12 @@ enum Data<'a> {
     Timeline {
         timeline: &'a [views::MonthView],
     },
+    /// The changelog page (`mode` = `index`), one archived release's page (`release`) or
+    /// the archive's list of them (`archive`).
     Changelog {
         changelog: &'a [views::ReleaseView],
+        archived: &'a [views::ReleaseView],
+        mode: &'static str,
     },
     Feed {
         entries: Vec<&'a views::EventView>,
@@ -176,15 +180,46 @@ fn plan<'a>(data: &'a SiteData, theme: &Theme) -> Vec<Job<'a>> {
         },
     ));
     if !data.changelog.is_empty() {
-        jobs.push(job(
-            "changelog.html",
+        let split = data
+            .changelog
+            .iter()
+            .position(|r| r.archived)
+            .unwrap_or(data.changelog.len());
+        let (shown, archived) = data.changelog.split_at(split);
+        let changelog = |path: &str, title: String, changelog, archived, mode| {
+            let data = Data::Changelog {
+                changelog,
+                archived,
+                mode,
+            };
+            job("changelog.html", path, "changelog", title, data)
+        };
+        jobs.push(changelog(
             "changelog/index.html",
-            "changelog",
             t("nav.changelog"),
-            Data::Changelog {
-                changelog: &data.changelog,
-            },
+            shown,
+            archived,
+            "index",
         ));
+        if !archived.is_empty() {
+            jobs.push(changelog(
+                "changelog/archive.html",
+                t("changelog.archive"),
+                &[],
+                archived,
+                "archive",
+            ));
+        }
+        for r in archived {
+            let title = format!("{} {}", t("nav.changelog"), r.tag.as_deref().unwrap_or(""));
+            jobs.push(changelog(
+                &r.url,
+                title,
+                std::slice::from_ref(r),
+                &[],
+                "release",
+            ));
+        }
     }
     jobs.push(job(
         "search.html",

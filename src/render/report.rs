@@ -260,6 +260,10 @@ pub fn write(
             for c in &rel.changes {
                 let _ = writeln!(o, "  - {c}");
             }
+            for i in &rel.fixed {
+                let title = format!("{} {}", i.id, i.title);
+                let _ = writeln!(o, "  - {}: {}", s("report.fixed"), link(&title, &i.url));
+            }
         }
     }
     if !r.metrics.is_empty() {

@@ -46,6 +46,8 @@ pub struct SiteView {
 pub struct RevisionView {
     pub id: String,
     pub short: String,
+    /// The commit's page on the forge, when `repository` is set.
+    pub url: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -119,6 +121,31 @@ pub struct IssueView {
     pub internal: bool,
     pub extra: serde_json::Map<String, serde_json::Value>,
     pub history: HistoryView,
+    /// The commits that name this issue, newest first.
+    pub work: Vec<WorkView>,
+    /// The release that shipped the commit that resolved it.
+    pub fixed_in: Option<FixedInView>,
+}
+
+/// A commit traced to an issue: the work done on it.
+#[derive(Debug, Clone, Serialize)]
+pub struct WorkView {
+    pub date: DateView,
+    pub author: String,
+    /// The commit's subject (its description, for a Conventional Commit).
+    pub subject: String,
+    pub commit: String,
+    pub commit_url: Option<String>,
+    /// The commit says it resolves the issue (`Fixes: ISS-7`).
+    pub resolves: bool,
+}
+
+/// "Fixed in v0.2.0, released 30 Jan".
+#[derive(Debug, Clone, Serialize)]
+pub struct FixedInView {
+    pub tag: String,
+    pub date: DateView,
+    pub url: String,
 }
 
 /// An item's history as the page shows it.
@@ -143,6 +170,8 @@ pub struct HistoryEntryView {
     pub author: Option<String>,
     pub commit: Option<String>,
     pub commit_id: Option<String>,
+    /// The commit's page on the forge, when `repository` is set.
+    pub commit_url: Option<String>,
     pub opened: bool,
     /// The item was internal before this entry and became visible here.
     pub made_public: bool,
@@ -192,11 +221,20 @@ pub struct ReleaseView {
     /// The tag, or `None` for unreleased changes.
     pub tag: Option<String>,
     pub anchor: String,
+    /// The permalink: a section of the changelog page, or a page of its own.
+    pub url: String,
+    /// Older than the releases the changelog page shows: it has a page of its own.
+    pub archived: bool,
     pub date: Option<DateView>,
     pub commit: Option<String>,
+    pub commit_url: Option<String>,
+    /// The forge's view of what changed since the previous release.
+    pub compare_url: Option<String>,
     /// The release note that introduces it, if any.
     pub note: Option<NoteLinkView>,
     pub groups: Vec<GroupView>,
+    /// Commits not listed (maintenance); shown as a count when nothing else is.
+    pub maintenance: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -216,8 +254,18 @@ pub struct GroupView {
 pub struct ChangeEntryView {
     pub scope: Option<String>,
     pub description: String,
+    /// The description HTML-escaped, `#123` linked to the forge when `repository` is set.
+    pub description_html: String,
     pub breaking: bool,
+    /// The breaking-change footer: what readers must do.
+    pub migration: Option<String>,
+    /// The issues the commit names (client-visible ones only), linked to their pages.
+    pub issues: Vec<LinkView>,
+    /// For a revert: the short id of the commit it undoes.
+    pub reverts: Option<String>,
+    pub reverts_url: Option<String>,
     pub commit: String,
+    pub commit_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -459,6 +507,15 @@ pub fn build(p: &Project, input: &ViewInput<'_>) -> SiteData {
         .map(|n| note_view(n, html(&n.meta), input))
         .collect();
     let tz = input.config.tz();
+    let forge = input.config.forge();
+    let release_urls = release_urls(
+        &input.history.changelog,
+        input
+            .config
+            .changelog
+            .releases_per_page
+            .unwrap_or(RELEASES_PER_PAGE),
+    );
     let hist = input.history;
     let milestone_link = |id: &str| {
         p.milestones.iter().find(|m| m.id == id).map(|m| LinkView {
@@ -495,7 +552,10 @@ pub fn build(p: &Project, input: &ViewInput<'_>) -> SiteData {
                 false,
                 lang,
                 &tz,
+                forge.as_ref(),
             ),
+            work: work_view(hist.traces.get(&i.id), lang, &tz, forge.as_ref()),
+            fixed_in: fixed_in_view(hist.traces.get(&i.id), &release_urls, lang, &tz),
         })
         .collect();
     let issue_link = |id: &str| {
@@ -544,6 +604,7 @@ pub fn build(p: &Project, input: &ViewInput<'_>) -> SiteData {
                     true,
                     lang,
                     &tz,
+                    forge.as_ref(),
                 ),
             }
         })
@@ -622,8 +683,16 @@ pub fn build(p: &Project, input: &ViewInput<'_>) -> SiteData {
         milestones: milestones.clone(),
         pages: pages.clone(),
     };
-    let timeline = timeline_view(&hist.timeline, lang, &tz);
-    let changelog = changelog_view(&hist.changelog, &notes, lang, &tz);
+    let timeline = timeline_view(&hist.timeline, &release_urls, lang, &tz);
+    let changelog = changelog_view(
+        &hist.changelog,
+        &notes,
+        &issues,
+        &release_urls,
+        lang,
+        &tz,
+        forge.as_ref(),
+    );
     SiteData {
         site,
         dashboard,

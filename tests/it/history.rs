@@ -396,7 +396,9 @@ fn the_changelog_groups_orders_hides_and_flags_commits_by_release() {
     );
     site.commit_at("docs: release note", "2026-01-03T10:00:00Z");
     site.build_ok(&[]);
-    let page = site.page("changelog/index.html");
+    let full = site.page("changelog/index.html");
+    // The release sections, after the list of releases at the top.
+    let page = &full[full.find("<section class=\"release\"").unwrap()..];
     let at = |s: &str| {
         page.find(s)
             .unwrap_or_else(|| panic!("`{s}` missing in {page}"))

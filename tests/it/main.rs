@@ -5,6 +5,7 @@ mod support;
 
 mod authoring;
 mod build;
+mod changelog;
 mod cli;
 mod confidential;
 mod content;
