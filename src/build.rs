@@ -256,7 +256,9 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded, BuildError> {
         Some(repo) => incident_bodies(repo, &project, &visible, internal),
         None => Bodies::new(),
     };
-    let changelog_rules = changelog_rules(repo.as_ref(), revision.as_ref(), &config)?;
+    // A commit that names an item the audience may not see is never shown.
+    let changelog_rules = changelog_rules(repo.as_ref(), revision.as_ref(), &config)?
+        .hiding(project.hidden.iter().filter_map(|h| h.id.as_deref()));
     Ok(Loaded {
         config,
         project,
@@ -616,7 +618,8 @@ pub fn render_files(
     timings.push(("render", t.elapsed().as_secs_f64()));
     if !opts.internal {
         let t = Instant::now();
-        let leaks = crate::guard::check(&files, &loaded.project);
+        let ui = site.theme.strings.values().map(String::as_str);
+        let leaks = crate::guard::check(&files, &loaded.project, ui);
         timings.push(("guard", t.elapsed().as_secs_f64()));
         if leaks.has_errors() {
             return Err(BuildError::Content(leaks));
@@ -984,7 +987,8 @@ pub fn report(o: &ReportOptions) -> Result<String, BuildError> {
             path: format!("(report, {:?})", o.format).to_lowercase(),
             bytes: text.clone().into_bytes(),
         };
-        let leaks = crate::guard::check(std::slice::from_ref(&out), &loaded.project);
+        let ui = theme.strings.values().map(String::as_str);
+        let leaks = crate::guard::check(std::slice::from_ref(&out), &loaded.project, ui);
         if leaks.has_errors() {
             return Err(BuildError::Content(leaks));
         }
@@ -1007,7 +1011,7 @@ pub fn period_report(
     let ids =
         crate::insight::trace::IssueIds::new(loaded.project.issues.iter().map(|i| i.id.as_str()));
     let traces = index
-        .map(|i| crate::insight::trace::trace(i, &ids, &releases))
+        .map(|i| crate::insight::trace::trace(i, &ids, &releases, &loaded.changelog_rules))
         .unwrap_or_default();
     let input = crate::insight::report::Input {
         project: &loaded.project,

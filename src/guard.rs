@@ -21,6 +21,8 @@ use crate::render::OutFile;
 struct Marker {
     text: String,
     source: String,
+    /// An id: matched as a whole word only, whatever its length (`ISS-9` is not `ISS-90`).
+    word: bool,
 }
 
 /// Shortest candidate, in characters: shorter strings are too likely to be coincidences.
@@ -30,9 +32,14 @@ const MIN_CHARS: usize = 6;
 const CUT_CHARS: usize = 60;
 
 /// Searches `files` for the hidden content of `p`; one error per leaking output file.
-pub fn check(files: &[OutFile], p: &Project) -> Diagnostics {
+/// `ui` is text the theme itself prints (its UI strings): never a leak.
+pub fn check<'a>(
+    files: &[OutFile],
+    p: &Project,
+    ui: impl IntoIterator<Item = &'a str>,
+) -> Diagnostics {
     let mut d = Diagnostics::default();
-    let markers = match markers(p) {
+    let markers = match markers(p, ui) {
         Ok(m) => m,
         Err(e) => {
             d.push(refusal(e));
@@ -61,11 +68,14 @@ pub fn check(files: &[OutFile], p: &Project) -> Diagnostics {
     };
     for f in files {
         let raw = String::from_utf8_lossy(&f.bytes);
-        let found = ac
-            .find(squash(&raw).as_str())
-            .or_else(|| ac.find(squash(&text_of(&raw)).as_str()));
-        if let Some(m) = found {
-            let marker = &markers[m.pattern().as_usize() % markers.len()];
+        let hit = |text: &str| {
+            ac.find_iter(text).find_map(|m| {
+                let marker = &markers[m.pattern().as_usize() % markers.len()];
+                (!marker.word || bounded(text, m.start(), m.end())).then_some(marker)
+            })
+        };
+        let found = hit(&squash(&raw)).or_else(|| hit(&squash(&text_of(&raw))));
+        if let Some(marker) = found {
             d.push(
                 Diagnostic::error(format!(
                     "leak guard: the output file `{}` contains `{}`, which is internal in {}",
@@ -92,7 +102,20 @@ fn refusal(why: String) -> Diagnostic {
     .hint("when the guard cannot check, vitrine never publishes; report this as a bug")
 }
 
-fn markers(p: &Project) -> Result<Vec<Marker>, String> {
+/// Whether `text[start..end]` stands as a word of its own.
+fn bounded(text: &str, start: usize, end: usize) -> bool {
+    let word = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
+    !text[..start].chars().next_back().is_some_and(word)
+        && !text[end..].chars().next().is_some_and(word)
+}
+
+/// Whether an id is specific enough to search for as a word: it has a digit (`ISS-9`,
+/// `m2`) or is long (`data-migration`). `uat` or `review` would match ordinary prose.
+fn specific_id(id: &str) -> bool {
+    id.chars().count() >= 3 && (id.chars().any(|c| c.is_ascii_digit()) || id.chars().count() >= 8)
+}
+
+fn markers<'a>(p: &Project, ui: impl IntoIterator<Item = &'a str>) -> Result<Vec<Marker>, String> {
     let mut candidates = Vec::new();
     for h in &p.hidden {
         let mut add = |text: &str| {
@@ -103,22 +126,29 @@ fn markers(p: &Project) -> Result<Vec<Marker>, String> {
                 candidates.push(Marker {
                     text: t,
                     source: h.path.clone(),
+                    word: false,
                 });
             }
         };
         add(&h.title);
-        if let Some(id) = &h.id {
-            add(id);
-        }
         for block in distinctive(&h.body) {
             add(&block);
+        }
+        if let Some(id) = h.id.as_deref().filter(|i| specific_id(i)) {
+            candidates.push(Marker {
+                text: id.to_string(),
+                source: h.path.clone(),
+                word: true,
+            });
         }
     }
     if candidates.is_empty() {
         return Ok(candidates);
     }
-    // Drop anything that client-visible sources also say.
-    let visible: String = visible_texts(p).join("\n");
+    // Drop anything that client-visible sources or the theme's own words also say.
+    let mut visible: Vec<String> = visible_texts(p);
+    visible.extend(ui.into_iter().map(squash));
+    let visible = visible.join("\n");
     let texts: Vec<&str> = candidates.iter().map(|c| c.text.as_str()).collect();
     let ac = AhoCorasick::builder()
         .match_kind(MatchKind::Standard)
@@ -126,7 +156,10 @@ fn markers(p: &Project) -> Result<Vec<Marker>, String> {
         .map_err(|e| e.to_string())?;
     let mut shared = vec![false; texts.len()];
     for m in ac.find_overlapping_iter(&visible) {
-        shared[m.pattern().as_usize()] = true;
+        let i = m.pattern().as_usize();
+        if !candidates[i].word || bounded(&visible, m.start(), m.end()) {
+            shared[i] = true;
+        }
     }
     Ok(candidates
         .into_iter()

@@ -35,6 +35,8 @@ pub struct Rules {
     hide: Vec<String>,
     skip: Vec<String>,
     skip_messages: Vec<Regex>,
+    /// Ids of items the audience may not see: a commit naming one is never listed.
+    hidden: Option<super::trace::IssueIds>,
 }
 
 impl Rules {
@@ -80,6 +82,7 @@ impl Rules {
             hide: or_default(&cfg.hide, DEFAULT_HIDE),
             skip,
             skip_messages,
+            hidden: None,
         })
     }
 
@@ -120,6 +123,24 @@ impl Rules {
     }
 
     /// Whether a commit is left out by id or subject.
+    /// Rules that also hide every commit whose message names one of `ids` (the ids of
+    /// internal and draft items, in a client build).
+    pub fn hiding<'a>(mut self, ids: impl IntoIterator<Item = &'a str>) -> Rules {
+        let ids = super::trace::IssueIds::new(ids);
+        self.hidden = (!ids.is_empty()).then_some(ids);
+        self
+    }
+
+    /// Whether a commit may never be shown: the internal trailer, or it names an item the
+    /// audience may not see.
+    pub fn hides(&self, commit: &CommitMeta) -> bool {
+        is_internal(&commit.message)
+            || self
+                .hidden
+                .as_ref()
+                .is_some_and(|h| !h.find(&commit.message).is_empty())
+    }
+
     pub fn skips(&self, commit: &CommitMeta) -> bool {
         self.skip.iter().any(|p| commit.id.starts_with(p.as_str()))
             || self
@@ -212,7 +233,7 @@ impl Conventional {
             description: description.trim().to_string(),
             breaking: bang || breaking_note.is_some(),
             breaking_note,
-            internal: message.lines().skip(1).any(is_internal_trailer),
+            internal: is_internal(message),
         })
     }
 }
@@ -231,15 +252,10 @@ pub fn subject(message: &str) -> String {
     out
 }
 
-/// Whether a message carries the trailer `Visibility: internal`.
+/// Whether a message carries the trailer `Visibility: internal` (the one visibility model
+/// decides).
 pub fn is_internal(message: &str) -> bool {
-    message.lines().skip(1).any(is_internal_trailer)
-}
-
-fn is_internal_trailer(line: &str) -> bool {
-    line.split_once(':').is_some_and(|(k, v)| {
-        k.trim().eq_ignore_ascii_case("visibility") && v.trim().eq_ignore_ascii_case("internal")
-    })
+    crate::content::visibility::internal_commit(message)
 }
 
 /// What a revert commit undoes: the reverted commit's id (from "This reverts commit …")
@@ -321,7 +337,7 @@ pub fn changelog(index: &HistoryIndex, tags: &[(String, String)], rules: &Rules)
     let internal: Vec<&CommitMeta> = index
         .commits
         .iter()
-        .filter(|c| is_internal(&c.message))
+        .filter(|c| rules.hides(c))
         .collect();
     let mut out = Vec::new();
     let unreleased = commits_of(None);
@@ -474,7 +490,7 @@ fn group(commits: &[&CommitMeta], rules: &Rules, internal: &[&CommitMeta]) -> (V
     let mut maintenance = 0;
     let mut reverts: Vec<(usize, Option<String>, String)> = Vec::new();
     for c in commits {
-        if is_internal(&c.message) || rules.skips(c) {
+        if rules.hides(c) || rules.skips(c) {
             continue;
         }
         if let Some((id, subject)) = reverted(&c.message) {

@@ -159,7 +159,7 @@ pub fn history_data(
         }
         data.changelog = changelog;
         let ids = trace::IssueIds::new(p.issues.iter().map(|i| i.id.as_str()));
-        data.traces = trace::trace(index, &ids, &data.changelog);
+        data.traces = trace::trace(index, &ids, &data.changelog, rules);
         for m in &p.milestones {
             let h = history::item_history(
                 index,

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
-use super::changelog::{Release, is_internal};
+use super::changelog::{Release, Rules};
 use crate::git::{CommitMeta, HistoryIndex};
 
 /// Words that, written just before an id (`fixes ISS-7`, `Closes: ISS-7`), say the commit
@@ -36,6 +36,11 @@ impl IssueIds {
             .build(&ids)
             .ok();
         IssueIds { ids, finder }
+    }
+
+    /// Whether there are no ids to find.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
     }
 
     /// The ids named in `text`, each once, with whether a resolving word precedes it.
@@ -84,10 +89,15 @@ pub struct Trace {
 }
 
 /// Traces every id of `ids` through the history; `releases` place the resolving commits.
-pub fn trace(index: &HistoryIndex, ids: &IssueIds, releases: &[Release]) -> HashMap<String, Trace> {
+pub fn trace(
+    index: &HistoryIndex,
+    ids: &IssueIds,
+    releases: &[Release],
+    rules: &Rules,
+) -> HashMap<String, Trace> {
     let mut out: HashMap<String, Trace> = HashMap::new();
     for c in &index.commits {
-        if is_internal(&c.message) {
+        if rules.hides(c) {
             continue;
         }
         for (id, resolves) in ids.find(&c.message) {

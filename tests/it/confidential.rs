@@ -475,3 +475,39 @@ fn a_history_never_names_an_internal_milestone_an_issue_once_belonged_to() {
     assert!(site.page("issues/iss-3.html").contains("golive"));
     assert_nowhere(&site, &["secretms", "Secret phase"]);
 }
+
+#[test]
+fn a_commit_naming_an_internal_issue_never_reaches_the_changelog_or_an_issue_page() {
+    let site = site();
+    site.write(
+        "issues/ISS-9.md",
+        &note("title: Payroll leak\nvisibility: internal", "x"),
+    );
+    site.write("issues/ISS-1.md", &note("title: Login slow", "x"));
+    site.commit_at("feat: add issues", "2026-01-05T10:00:00+08:00");
+    site.write("notes/c.md", &note("title: C", "x"));
+    site.commit_at(
+        "fix: tune limits for ISS-9 and ISS-1\n\nFixes: ISS-1",
+        "2026-01-06T10:00:00+08:00",
+    );
+    site.write("notes/d.md", &note("title: D", "x"));
+    site.commit_at("feat: export to CSV", "2026-01-07T10:00:00+08:00");
+    site.tag("v1.0.0");
+    site.build_ok(&[]);
+    assert!(site.page("changelog/index.html").contains("export to CSV"));
+    assert_nowhere(&site, &["ISS-9", "tune limits"]);
+}
+
+#[test]
+fn a_short_internal_id_in_a_static_file_is_caught_as_a_word() {
+    let site = site();
+    site.write(
+        "issues/ISS-9.md",
+        &note("title: Payroll leak\nvisibility: internal", "x"),
+    );
+    site.write("static/notes.txt", "See ISS-9 for details.\n");
+    site.commit_at("leak", "2026-01-05T10:00:00+08:00");
+    let out = site.vitrine(&["build"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("ISS-9"));
+}
