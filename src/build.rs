@@ -379,6 +379,24 @@ fn read_config(files: &[SourceFile], source: &Source) -> Result<Config, BuildErr
     })?;
     let text =
         String::from_utf8(file.bytes.clone()).map_err(|_| anyhow!("vitrine.toml is not UTF-8"))?;
+    // Configuration is shown as written: an internal marker there would be published.
+    let marked =
+        match crate::content::visibility::strip(&text, crate::content::visibility::Keep::No) {
+            Ok(s) => (!s.removed.is_empty()).then_some(0),
+            Err(e) => Some(e.offset),
+        };
+    if let Some(offset) = marked {
+        let (line, col) =
+            crate::diag::line_col_of(&text, offset.max(text.find("<!--").unwrap_or(0)));
+        let mut d = Diagnostics::default();
+        d.push(
+            Diagnostic::error("vitrine.toml holds an internal marker; configuration is shown to the client as written")
+                .at("vitrine.toml")
+                .line_col(line, col)
+                .hint("keep team-only text out of vitrine.toml (a TOML `#` comment is never shown)"),
+        );
+        return Err(BuildError::Content(d));
+    }
     Config::parse(&text, Path::new("vitrine.toml")).map_err(|errs| {
         let mut d = Diagnostics::default();
         errs.into_iter().for_each(|e| d.push(e));
@@ -775,8 +793,28 @@ fn changelog_input(
 /// The changelog of the repository, as Markdown (`vitrine changelog`).
 pub fn changelog(root: &Path, opts: &ChangelogOptions) -> Result<String, BuildError> {
     use crate::insight::changelog;
-    let (repo, _, config, index, rules) = changelog_input(root, opts)?;
-    let mut releases = changelog::changelog(&index, &repo.tags(), &rules);
+    // The client's view: the project is loaded so that commits naming internal items are
+    // hidden and the output passes the leak guard, like every other client output.
+    let repo = Repo::discover(root)?;
+    let loaded = load(&BuildOptions {
+        root: root.to_path_buf(),
+        source: Source::Rev(opts.rev.clone()),
+        internal: false,
+        out: root.join("public"),
+        base_url: None,
+        use_cache: opts.use_cache,
+        memo: None,
+        lint: false,
+    })?;
+    if loaded.diagnostics.has_errors() {
+        return Err(BuildError::Content(loaded.diagnostics));
+    }
+    let (config, rules) = (&loaded.config, &loaded.changelog_rules);
+    let index = loaded
+        .history
+        .as_deref()
+        .ok_or_else(|| anyhow!("no history to write a changelog from"))?;
+    let mut releases = changelog::changelog(index, &loaded.tags, rules);
     match &opts.select {
         Select::All => {}
         Select::Latest => {
@@ -798,11 +836,19 @@ pub fn changelog(root: &Path, opts: &ChangelogOptions) -> Result<String, BuildEr
         &config.tz(),
         config.forge().as_ref(),
     );
-    let theme = Theme::load(&config.language, &[]).context("loading the theme")?;
-    Ok(render::history_views::changelog_markdown(
-        &views,
-        &theme.strings,
-    ))
+    let theme =
+        Theme::load(&config.language, &loaded.project.theme).context("loading the theme")?;
+    let text = render::history_views::changelog_markdown(&views, &theme.strings);
+    let out = render::OutFile {
+        path: "(vitrine changelog)".into(),
+        bytes: text.clone().into_bytes(),
+    };
+    let ui = theme.strings.values().map(String::as_str);
+    let leaks = crate::guard::check(std::slice::from_ref(&out), &loaded.project, ui);
+    if leaks.has_errors() {
+        return Err(BuildError::Content(leaks));
+    }
+    Ok(text)
 }
 
 /// The answer of `vitrine changelog --bump`.

@@ -49,13 +49,7 @@ pub fn check<'a>(
     if markers.is_empty() {
         return d;
     }
-    // Each marker as written and as escaped inside an HTML attribute or text.
-    let escaped: Vec<String> = markers.iter().map(|m| html_escape(&m.text)).collect();
-    let patterns: Vec<&str> = markers
-        .iter()
-        .map(|m| m.text.as_str())
-        .chain(escaped.iter().map(String::as_str))
-        .collect();
+    let patterns: Vec<&str> = markers.iter().map(|m| m.text.as_str()).collect();
     let ac = match AhoCorasick::builder()
         .match_kind(MatchKind::LeftmostFirst)
         .build(&patterns)
@@ -70,11 +64,12 @@ pub fn check<'a>(
         let raw = String::from_utf8_lossy(&f.bytes);
         let hit = |text: &str| {
             ac.find_iter(text).find_map(|m| {
-                let marker = &markers[m.pattern().as_usize() % markers.len()];
+                let marker = &markers[m.pattern().as_usize()];
                 (!marker.word || bounded(text, m.start(), m.end())).then_some(marker)
             })
         };
-        let found = hit(&squash(&raw)).or_else(|| hit(&squash(&text_of(&raw))));
+        // Once as written (attributes, JSON, text files), once as the text a reader sees.
+        let found = hit(&norm(&decode(&raw))).or_else(|| hit(&norm(&text_of(&raw))));
         if let Some(marker) = found {
             d.push(
                 Diagnostic::error(format!(
@@ -119,9 +114,8 @@ fn markers<'a>(p: &Project, ui: impl IntoIterator<Item = &'a str>) -> Result<Vec
     let mut candidates = Vec::new();
     for h in &p.hidden {
         let mut add = |text: &str| {
-            let t = squash(text);
-            let t: String = t.chars().take(CUT_CHARS).collect();
-            let t = t.trim().to_string();
+            let t: String = squash(text).chars().take(CUT_CHARS).collect();
+            let t = norm(&t);
             if t.chars().count() >= MIN_CHARS {
                 candidates.push(Marker {
                     text: t,
@@ -136,7 +130,7 @@ fn markers<'a>(p: &Project, ui: impl IntoIterator<Item = &'a str>) -> Result<Vec
         }
         if let Some(id) = h.id.as_deref().filter(|i| specific_id(i)) {
             candidates.push(Marker {
-                text: id.to_string(),
+                text: norm(id),
                 source: h.path.clone(),
                 word: true,
             });
@@ -147,8 +141,8 @@ fn markers<'a>(p: &Project, ui: impl IntoIterator<Item = &'a str>) -> Result<Vec
     }
     // Drop anything that client-visible sources or the theme's own words also say.
     let mut visible: Vec<String> = visible_texts(p);
-    visible.extend(ui.into_iter().map(squash));
-    let visible = visible.join("\n");
+    visible.extend(ui.into_iter().map(str::to_string));
+    let visible = norm(&visible.join("\n"));
     let texts: Vec<&str> = candidates.iter().map(|c| c.text.as_str()).collect();
     let ac = AhoCorasick::builder()
         .match_kind(MatchKind::Standard)
@@ -214,7 +208,71 @@ fn visible_texts(p: &Project) -> Vec<String> {
     out
 }
 
-/// The text of an HTML (or XML) document: tags removed, common entities decoded.
+/// Text as the guard compares it: lower case, every run of anything but letters and
+/// digits one space. Case, punctuation and spacing never hide a leak (`Secret-Plan` is
+/// `secret plan`).
+fn norm(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut gap = false;
+    for c in s.chars() {
+        if c.is_alphanumeric() {
+            if gap && !out.is_empty() {
+                out.push(' ');
+            }
+            gap = false;
+            out.extend(c.to_lowercase());
+        } else {
+            gap = true;
+        }
+    }
+    out
+}
+
+/// Common HTML entities decoded (numeric ones included).
+fn decode(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let end = rest[..rest.floor_char_boundary(12)].find(';');
+        let decoded = end.and_then(|e| {
+            let name = &rest[1..e];
+            let c = match name {
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "amp" => Some('&'),
+                "nbsp" => Some(' '),
+                _ => name
+                    .strip_prefix("#x")
+                    .or_else(|| name.strip_prefix("#X"))
+                    .and_then(|h| u32::from_str_radix(h, 16).ok())
+                    .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()))
+                    .and_then(char::from_u32),
+            }?;
+            Some((c, e + 1))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The text of an HTML (or XML) document: tags removed, entities decoded.
 fn text_of(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut in_tag = false;
@@ -229,18 +287,7 @@ fn text_of(html: &str) -> String {
             _ => {}
         }
     }
-    out.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&amp;", "&")
-}
-
-fn html_escape(s: &str) -> String {
-    let mut out = String::new();
-    crate::render::linker::escape_into(s, &mut out);
-    out.replace('\'', "&#39;")
+    decode(&out)
 }
 
 fn excerpt(s: &str) -> String {

@@ -309,25 +309,19 @@ fn visible_parts(
         crate::config::key_line(split.front, key)
             .map_or(split.front_line, |l| split.front_line + l - 1)
     };
-    let mut ok = true;
-    for key in map.keys() {
-        if let Some(meant) = visibility::misspelled_visibility_key(key) {
-            ok = false;
-            diags.push(
-                Diagnostic::error(format!(
-                    "`{key}` is not a key vitrine knows, and it looks like `{meant}`"
-                ))
+    let doubts = visibility::doubtful_keys(map);
+    let ok = doubts.is_empty();
+    for (key, message, hint) in doubts {
+        diags.push(
+            Diagnostic::error(message)
                 .at(path)
-                .line_col(key_at(key), 1)
-                .hint(format!(
-                    "write `{meant}` exactly (lower case){}; an item whose visibility is in doubt is never published",
-                    if meant == "visibility" { ", e.g. `visibility: internal`" } else { ", e.g. `draft: true`" }
-                )),
-            );
-        }
+                .line_col(key_at(&key), 1)
+                .hint(hint),
+        );
     }
     let keep = if internal { Keep::Plain } else { Keep::No };
     let mut removed = Vec::new();
+    let mut ok = ok;
     if let Err((key, e)) = visibility::strip_map(map, keep, &mut removed) {
         ok = false;
         diags.push(

@@ -79,7 +79,7 @@ pub fn strip(text: &str, keep: Keep) -> Result<Stripped, MarkerError> {
             removed: Vec::new(),
         });
     }
-    let tokens = tokens(text);
+    let tokens = tokens(text)?;
     let mut out = Stripped {
         text: String::with_capacity(text.len()),
         removed: Vec::new(),
@@ -141,7 +141,7 @@ pub fn strip(text: &str, keep: Keep) -> Result<Stripped, MarkerError> {
 fn strip_markers(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut copied = 0;
-    for t in tokens(text) {
+    for t in tokens(text).unwrap_or_default() {
         out.push_str(&text[copied..t.span.start]);
         copied = t.span.end;
     }
@@ -149,8 +149,10 @@ fn strip_markers(text: &str) -> String {
     out
 }
 
-/// Every marker of `text` outside code, in order.
-fn tokens(text: &str) -> Vec<Token> {
+/// Every marker of `text` outside code, in order; an error for a comment that looks like a
+/// marker but is not one (`<!-- internal: -->`, `<!-- begin internal -->`, `<!--- internal
+/// --->`, a no-break or zero-width space inside): its text would otherwise be published.
+fn tokens(text: &str) -> Result<Vec<Token>, MarkerError> {
     let code = code_ranges(text);
     let bytes = text.as_bytes();
     let mut out = Vec::new();
@@ -164,15 +166,51 @@ fn tokens(text: &str) -> Vec<Token> {
         let in_code = code
             .get(code_i)
             .is_some_and(|r| r.start <= at && at < r.end);
-        match (!in_code).then(|| marker_at(bytes, at)).flatten() {
+        if in_code {
+            from = at + 4;
+            continue;
+        }
+        match marker_at(bytes, at) {
             Some(t) => {
                 from = t.span.end;
                 out.push(t);
             }
+            None if near_miss(&text[at..]) => {
+                return Err(MarkerError {
+                    offset: at,
+                    message: "this comment mentions `internal` but is not an internal marker".into(),
+                    hint: "write exactly `<!-- internal -->` and `<!-- /internal -->` (plain spaces, \
+                           two dashes); a comment that merely mentions the word is refused, because \
+                           the text it was meant to hide would be published"
+                        .into(),
+                });
+            }
             None => from = at + 4,
         }
     }
-    out
+    Ok(out)
+}
+
+/// Whether the comment starting `s` (with `<!--`) mentions the word `internal` in any
+/// disguise: case, punctuation, dotless i, invisible characters.
+fn near_miss(s: &str) -> bool {
+    let body = &s[4..];
+    // Up to the comment's end, or the next comment opener (a stray `<!--` is not a comment
+    // holding the marker that follows it).
+    let end = [body.find("-->"), body.find("<!--")]
+        .into_iter()
+        .flatten()
+        .min()
+        .unwrap_or(body.len())
+        .min(400);
+    let end = body.floor_char_boundary(end);
+    let letters: String = body[..end]
+        .chars()
+        .map(|c| if c == 'ı' || c == 'İ' { 'i' } else { c })
+        .filter(|c| c.is_alphabetic())
+        .flat_map(char::to_lowercase)
+        .collect();
+    letters.contains("internal")
 }
 
 fn memchr_str(hay: &str, needle: &str) -> Option<usize> {
@@ -292,7 +330,12 @@ pub fn misspelled_visibility_key(key: &str) -> Option<&'static str> {
                 return false;
             }
             let limit = if want.len() > 5 { 2 } else { 1 };
-            k == *want || (k.len() >= 3 && edit_distance(&k, want) <= limit)
+            let stem = if *want == "visibility" {
+                "visib"
+            } else {
+                "draft"
+            };
+            k == *want || k.contains(stem) || (k.len() >= 3 && edit_distance(&k, want) <= limit)
         })
         .or_else(|| SYNONYMS.contains(&k.as_str()).then_some("visibility"))
 }
@@ -310,7 +353,61 @@ const SYNONYMS: &[&str] = &[
     "audience",
     "unpublished",
     "published",
+    "wip",
+    "vis",
 ];
+
+/// Front-matter problems that could hide an intended `visibility: internal`: a key that
+/// looks like `visibility`/`draft` at any depth (`meta: {visibility: …}`, `[extra]`), a
+/// value `internal` under any other key (`tags: [internal]`, `scope: internal`), and an
+/// empty `visibility:` or `draft:`. Each is (top-level key, message, hint).
+pub fn doubtful_keys(map: &Map<String, Value>) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    for (key, value) in map {
+        if let Some(meant) = misspelled_visibility_key(key) {
+            out.push((
+                key.clone(),
+                format!("`{key}` is not a key vitrine knows, and it looks like `{meant}`"),
+                format!("write `{meant}` exactly (lower case, at the top level); an item whose visibility is in doubt is never published"),
+            ));
+        } else if VISIBILITY_KEYS.contains(&key.as_str()) && value.is_null() {
+            out.push((
+                key.clone(),
+                format!("`{key}` is empty"),
+                format!(
+                    "write `{key}: {}` or remove the line",
+                    if key == "draft" { "true" } else { "internal" }
+                ),
+            ));
+        } else if key != "visibility" {
+            let mut path = key.clone();
+            if let Some(why) = doubtful_value(value, &mut path) {
+                out.push((key.clone(), why, "only `visibility: internal` (or `draft: true`) at the top level keeps an item from the client".into()));
+            }
+        }
+    }
+    out
+}
+
+/// A nested key like `visibility`/`draft`, or a value `internal`, inside `v`.
+fn doubtful_value(v: &Value, path: &mut String) -> Option<String> {
+    match v {
+        Value::String(s) if s.trim().eq_ignore_ascii_case("internal") => Some(format!(
+            "`{path}` says `internal`, which does not hide the item"
+        )),
+        Value::Array(items) => items.iter().find_map(|i| doubtful_value(i, path)),
+        Value::Object(m) => m.iter().find_map(|(k, v)| {
+            if misspelled_visibility_key(k).is_some() || VISIBILITY_KEYS.contains(&k.as_str()) {
+                return Some(format!(
+                    "`{path}.{k}` looks like a visibility setting, but only a top-level `visibility` or `draft` counts"
+                ));
+            }
+            let mut inner = format!("{path}.{k}");
+            doubtful_value(v, &mut inner)
+        }),
+        _ => None,
+    }
+}
 
 /// Optimal string alignment distance (Levenshtein with adjacent transpositions).
 fn edit_distance(a: &str, b: &str) -> usize {
@@ -346,24 +443,29 @@ fn edit_distance(a: &str, b: &str) -> usize {
 /// internal or draft, or unreadable in a way that could hide such a mark. History never
 /// shows such a version.
 pub fn version_hidden(front: &Map<String, Value>) -> bool {
-    front.iter().any(|(k, v)| {
-        let flagged = match k.as_str() {
-            "visibility" => v.as_str().map(str::trim) != Some("client"),
-            "draft" => v != &Value::Bool(false),
-            _ => misspelled_visibility_key(k).is_some(),
-        };
-        flagged && !v.is_null()
-    })
+    let flagged = front.iter().any(|(k, v)| match k.as_str() {
+        "visibility" => v.as_str().map(str::trim) != Some("client"),
+        "draft" => v != &Value::Bool(false),
+        _ => false,
+    });
+    flagged || !doubtful_keys(front).is_empty()
 }
 
 /// Whether a commit message carries the `Visibility: internal` trailer (any case, any
 /// spacing): such a commit is never shown to a client, in any form.
+/// A misspelled trailer key (`Visiblity: internal`) counts, and so does a message that
+/// holds an internal marker (or something like one): a commit message is not Markdown
+/// whose blocks could be cut out, so the whole commit stays with the team.
 pub fn internal_commit(message: &str) -> bool {
-    message.lines().skip(1).any(|line| {
+    let trailer = message.lines().skip(1).any(|line| {
         line.split_once(':').is_some_and(|(k, v)| {
-            k.trim().eq_ignore_ascii_case("visibility") && v.trim().eq_ignore_ascii_case("internal")
+            let key = k.trim();
+            (key.eq_ignore_ascii_case("visibility")
+                || misspelled_visibility_key(key) == Some("visibility"))
+                && v.trim().eq_ignore_ascii_case("internal")
         })
-    })
+    });
+    trailer || (message.contains("<!--") && !matches!(tokens(message), Ok(t) if t.is_empty()))
 }
 
 #[cfg(test)]
@@ -413,6 +515,16 @@ mod tests {
         assert!(client("a <!-- internal --> secret").is_err());
         assert!(client("<!-- intenral --> secret <!-- /internal -->").is_err());
         assert!(client("<!--> <!---> <!-- -->").is_ok());
+        for near in [
+            "<!-- internal: -->x<!-- /internal: -->",
+            "<!-- begin internal -->x<!-- end internal -->",
+            "<!--- internal --->x<!--- /internal --->",
+            "<!--\u{a0}internal\u{a0}-->x<!--\u{a0}/internal\u{a0}-->",
+            "<!-- in\u{200b}ternal -->x",
+            "<!-- ınternal -->x",
+        ] {
+            assert!(client(near).is_err(), "{near}");
+        }
     }
 
     #[test]
@@ -450,5 +562,10 @@ mod tests {
         assert!(internal_commit("fix: x\n\nVisibility: internal\n"));
         assert!(internal_commit("fix: x\n\nvisibility:Internal"));
         assert!(!internal_commit("Visibility: internal"));
+        assert!(internal_commit("fix: x\n\nVisiblity: internal"));
+        assert!(internal_commit(
+            "feat: a <!-- internal -->b<!-- /internal -->"
+        ));
+        assert!(!internal_commit("feat: keep <!-- a comment --> as it is"));
     }
 }

@@ -334,11 +334,7 @@ pub fn changelog(index: &HistoryIndex, tags: &[(String, String)], rules: &Rules)
             .map(|(c, _)| c)
             .collect()
     };
-    let internal: Vec<&CommitMeta> = index
-        .commits
-        .iter()
-        .filter(|c| rules.hides(c))
-        .collect();
+    let internal: Vec<&CommitMeta> = index.commits.iter().filter(|c| rules.hides(c)).collect();
     let mut out = Vec::new();
     let unreleased = commits_of(None);
     let (groups, maintenance) = group(&unreleased, rules, &internal);

@@ -511,3 +511,143 @@ fn a_short_internal_id_in_a_static_file_is_caught_as_a_word() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).contains("ISS-9"));
 }
+
+#[test]
+fn the_guard_ignores_case_and_punctuation_and_guards_vitrine_changelog_too() {
+    let site = site();
+    site.write(
+        "notes/s.md",
+        &note(
+            "title: Secret Layoff Plan Alpha\nvisibility: internal",
+            "The board approved it.",
+        ),
+    );
+    site.commit_at(
+        "feat: secret-layoff plan ALPHA",
+        "2026-01-05T10:00:00+08:00",
+    );
+    site.tag("v1.0.0");
+    let out = site.vitrine(&["build"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("changelog"), "{}", stderr(&out));
+    let out = site.vitrine(&["changelog"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("layoff"));
+}
+
+#[test]
+fn commits_holding_a_marker_or_a_misspelled_trailer_stay_with_the_team() {
+    let site = site();
+    site.commit_at("feat: base", "2026-01-04T10:00:00+08:00");
+    site.write("notes/a.md", &note("title: A", "x"));
+    site.commit_at(
+        "feat: add login <!-- internal -->SECRET-CL for the merger<!-- /internal -->",
+        "2026-01-05T10:00:00+08:00",
+    );
+    site.write("notes/b.md", &note("title: B", "x"));
+    site.commit_at(
+        "feat: SECRET-TYPO-TRAILER\n\nVisiblity: internal",
+        "2026-01-06T10:00:00+08:00",
+    );
+    site.tag("v1.0.0");
+    site.build_ok(&[]);
+    let log = site.vitrine(&["changelog"]);
+    assert!(log.status.success(), "{}", stderr(&log));
+    let log = String::from_utf8_lossy(&log.stdout);
+    assert!(log.contains("base"), "{log}");
+    assert!(
+        !log.contains("SECRET") && !log.contains("add login"),
+        "{log}"
+    );
+    assert_nowhere(&site, &["SECRET-CL", "add login", "SECRET-TYPO-TRAILER"]);
+}
+
+#[test]
+fn near_miss_markers_fail_the_build() {
+    for (open, close) in [
+        ("<!-- internal: -->", "<!-- /internal: -->"),
+        ("<!-- begin internal -->", "<!-- end internal -->"),
+        ("<!--- internal --->", "<!--- /internal --->"),
+        (
+            "<!--\u{a0}internal\u{a0}-->",
+            "<!--\u{a0}/internal\u{a0}-->",
+        ),
+        ("<!-- [internal] -->", "<!-- [/internal] -->"),
+    ] {
+        let site = site();
+        site.write(
+            "notes/x.md",
+            &note("title: X", &format!("Public.\n\n{open}\nSECRET\n{close}\n")),
+        );
+        site.commit_at("x", "2026-01-05T10:00:00+08:00");
+        let out = site.vitrine(&["build"]);
+        assert_eq!(out.status.code(), Some(1), "{open} passed");
+        assert!(
+            stderr(&out).contains("not an internal marker"),
+            "{}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
+fn visibility_in_doubt_fails_the_build() {
+    for front in [
+        "visibility-level: internal",
+        "is_draft: true",
+        "meta:\n  visibility: internal",
+        "tags: [internal]",
+        "scope: internal",
+        "wip: true",
+        "visibility:",
+        "draft: ~",
+    ] {
+        let site = site();
+        site.write("notes/s.md", &note(&format!("title: SECRET\n{front}"), "x"));
+        site.commit_at("s", "2026-01-05T10:00:00+08:00");
+        let out = site.vitrine(&["build"]);
+        assert_eq!(out.status.code(), Some(1), "`{front}` was published");
+        assert!(
+            stderr(&out).contains("notes/s.md:3:1: error:"),
+            "{front}: {}",
+            stderr(&out)
+        );
+    }
+    let site = site();
+    site.write(
+        "notes/t.md",
+        "+++\ntitle = \"SECRET\"\n[extra]\nvisibility = \"internal\"\n+++\nx\n",
+    );
+    site.commit_at("t", "2026-01-05T10:00:00+08:00");
+    assert_eq!(site.vitrine(&["build"]).status.code(), Some(1));
+}
+
+#[test]
+fn an_internal_marker_in_vitrine_toml_fails_the_build() {
+    let site = site();
+    site.write(
+        "vitrine.toml",
+        "title = \"Portal <!-- internal -->SECRET-CONFIG<!-- /internal -->\"\n",
+    );
+    site.commit_at("c", "2026-01-05T10:00:00+08:00");
+    let out = site.vitrine(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("vitrine.toml:1:"), "{}", stderr(&out));
+}
+
+#[test]
+fn an_internal_item_named_like_a_menu_entry_does_not_block_the_build() {
+    let site = site();
+    for (file, title) in [
+        ("a", "Timeline"),
+        ("b", "How we work"),
+        ("c", "Issues & risks"),
+    ] {
+        site.write(
+            &format!("notes/{file}.md"),
+            &note(&format!("title: {title}\nvisibility: internal"), "x"),
+        );
+    }
+    site.commit_at("c", "2026-01-05T10:00:00+08:00");
+    site.build_ok(&[]);
+}
