@@ -413,16 +413,15 @@ pub fn site_data(
     preview: bool,
 ) -> SiteData {
     let t0 = Instant::now();
-    let history = crate::insight::history_data(
-        &loaded.project,
-        loaded.history.as_deref(),
-        &loaded.versions,
-        &loaded.visible,
-        &loaded.bodies,
-        &loaded.tags,
-        &loaded.changelog_rules,
-        &loaded.config,
-    );
+    let input = crate::insight::HistoryInput {
+        index: loaded.history.as_deref(),
+        versions: &loaded.versions,
+        visible: &loaded.visible,
+        bodies: &loaded.bodies,
+        tags: &loaded.tags,
+        rules: &loaded.changelog_rules,
+    };
+    let history = crate::insight::history_data(&loaded.project, &input, &loaded.config);
     let mut history = history;
     let t_hist = t0.elapsed();
     let reports = if loaded.config.reports.enabled {

@@ -115,17 +115,33 @@ pub struct HistoryData {
     pub timeline: Vec<timeline::Event>,
 }
 
+/// What history is read from: the index and what the build made of it.
+pub struct HistoryInput<'a> {
+    pub index: Option<&'a crate::git::HistoryIndex>,
+    /// Parsed front matter of every version, by blob id.
+    pub versions: &'a history::Versions,
+    /// The versions the audience may see.
+    pub visible: &'a history::Visible,
+    /// Text blocks of incident versions, by blob id.
+    pub bodies: &'a std::collections::HashMap<String, Vec<String>>,
+    pub tags: &'a [(String, String)],
+    pub rules: &'a changelog::Rules,
+}
+
 /// Derives histories, the changelog and the timeline from the index (if there is one).
 pub fn history_data(
     p: &Project,
-    index: Option<&crate::git::HistoryIndex>,
-    versions: &history::Versions,
-    visible: &history::Visible,
-    bodies: &std::collections::HashMap<String, Vec<String>>,
-    tags: &[(String, String)],
-    rules: &changelog::Rules,
+    input: &HistoryInput<'_>,
     config: &crate::config::Config,
 ) -> HistoryData {
+    let HistoryInput {
+        index,
+        versions,
+        visible,
+        bodies,
+        tags,
+        rules,
+    } = *input;
     let tz = config.tz();
     let mut data = HistoryData::default();
     if let Some(index) = index {
