@@ -152,7 +152,7 @@ pub struct BuildArgs {
     /// Build the team's own view, with internal and draft content, marked on every page.
     #[arg(long)]
     pub internal: bool,
-    /// Output folder. Default: <root>/public.
+    /// Output folder. Default: <root>/public, or <root>/public-internal with --internal.
     #[arg(short = 'o', long = "output", value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Override base_url from vitrine.toml (e.g. https://acme.github.io/portal/).
@@ -289,7 +289,13 @@ fn run_build(root: &Path, a: &BuildArgs) -> Result<i32, BuildError> {
         );
         return Ok(2);
     }
-    let out = a.out.clone().unwrap_or_else(|| root.join("public"));
+    let out = a.out.clone().unwrap_or_else(|| {
+        root.join(if a.internal {
+            "public-internal"
+        } else {
+            "public"
+        })
+    });
     let opts = BuildOptions {
         root: root.to_path_buf(),
         source: a.source.source(),

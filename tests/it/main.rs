@@ -12,6 +12,7 @@ mod glossary;
 mod history;
 mod hostile;
 mod report;
+mod safety;
 mod visibility;
 
 #[test]

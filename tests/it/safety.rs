@@ -1,0 +1,169 @@
+//! Operational safety: what a build may replace, how a crash mid-swap is repaired, what
+//! `publish` may move and what `serve` answers. Each claim is a defect of issue #12.
+
+use std::path::Path;
+
+use crate::support::*;
+
+fn site_with_a_secret() -> TestSite {
+    let site = TestSite::new();
+    site.write("notes/a.md", &note("title: Weekly", "Fine."));
+    site.write(
+        "notes/s.md",
+        &note("title: SECRET-ACQUISITION\nvisibility: internal", "x"),
+    );
+    site.commit_at("a", "2026-01-05T10:00:00+08:00");
+    site
+}
+
+fn holds_secret(dir: &Path) -> bool {
+    all_files(dir)
+        .iter()
+        .any(|(_, t)| t.contains("SECRET-ACQUISITION"))
+}
+
+#[test]
+fn an_internal_build_goes_to_public_internal_and_never_into_the_client_folder() {
+    let site = site_with_a_secret();
+    site.build_ok(&[]);
+    let before = site.page("index.html");
+    site.build_ok(&["--internal"]);
+    let internal = site.root.join("public-internal");
+    assert!(
+        holds_secret(&internal),
+        "the team view is in public-internal/"
+    );
+    assert!(!holds_secret(&site.out()), "public/ holds no team view");
+    assert_eq!(site.page("index.html"), before, "public/ is untouched");
+
+    // Asked for by name, each audience's folder still refuses the other audience.
+    let public = site.out();
+    let out = site.vitrine(&["build", "--internal", "-o", public.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out)
+            .contains("it holds the client site and this build is the team's internal view"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        !holds_secret(&site.out()),
+        "the client folder never holds the team view"
+    );
+    let out = site.vitrine(&["build", "-o", internal.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out)
+            .contains("it holds the team's internal view and this build is the client site"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(holds_secret(&internal), "the team view was not replaced");
+}
+
+#[test]
+fn a_build_never_deletes_a_git_repository_in_the_output_folder() {
+    let site = site_with_a_secret();
+    site.build_ok(&[]);
+    let repo = git2::Repository::init(site.out()).unwrap();
+    let sig =
+        git2::Signature::new("T", "t@example.com", &git2::Time::new(1_767_700_000, 0)).unwrap();
+    let tree = repo
+        .find_tree(repo.index().unwrap().write_tree().unwrap())
+        .unwrap();
+    let commit = repo
+        .commit(Some("HEAD"), &sig, &sig, "deploy history", &tree, &[])
+        .unwrap();
+    let out = site.vitrine(&["build"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("it holds a git repository (`.git`)"),
+        "{}",
+        stderr(&out)
+    );
+    let kept = git2::Repository::open(site.out()).unwrap();
+    assert_eq!(kept.head().unwrap().target(), Some(commit), "history kept");
+}
+
+#[test]
+fn a_build_refuses_to_replace_an_output_folder_holding_a_file_it_did_not_write() {
+    let site = site_with_a_secret();
+    site.build_ok(&[]);
+    std::fs::write(site.out().join("notes/minutes.txt"), "keep me").unwrap();
+    let out = site.vitrine(&["build"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("`notes/minutes.txt` was not written by vitrine"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(read(&site.out().join("notes/minutes.txt")), "keep me");
+    std::fs::remove_file(site.out().join("notes/minutes.txt")).unwrap();
+    site.build_ok(&[]);
+}
+
+/// `.public.vitrine-*` folders next to the output.
+fn leftovers(site: &TestSite) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(&site.root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".public.vitrine-"))
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_build_killed_between_the_two_renames_is_repaired_by_the_next_build() {
+    let site = site_with_a_secret();
+    site.build_ok(&[]);
+    let before = site.page("index.html");
+    site.write("notes/b.md", &note("title: Second week", ""));
+    site.commit_at("b", "2026-01-06T10:00:00+08:00");
+    let crashed = assert_cmd::Command::cargo_bin("vitrine")
+        .unwrap()
+        .args(["-C", site.root.to_str().unwrap(), "build"])
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("VITRINE_TEST_CRASH_BETWEEN_RENAMES", "1")
+        .output()
+        .unwrap();
+    assert!(!crashed.status.success(), "the build was killed mid-swap");
+    assert!(!site.out().exists(), "the crash left no public/");
+    let left = leftovers(&site);
+    assert_eq!(left.len(), 2, "the old site and the staged one: {left:?}");
+
+    // The next build restores the old site first: even when it fails, public/ is back.
+    site.write("notes/bad.md", "---\ntitle: [broken\n---\n");
+    site.commit_at("bad", "2026-01-07T10:00:00+08:00");
+    let out = site.vitrine(&["build"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(site.page("index.html"), before, "the old site is restored");
+    assert!(leftovers(&site).is_empty(), "{:?}", leftovers(&site));
+
+    site.remove("notes/bad.md");
+    site.commit_at("fix", "2026-01-08T10:00:00+08:00");
+    site.build_ok(&[]);
+    assert!(site.page("notes/index.html").contains("Second week"));
+    assert!(leftovers(&site).is_empty());
+}
+
+#[test]
+fn staging_folders_of_dead_builds_are_removed_and_a_live_ones_kept() {
+    let site = site_with_a_secret();
+    let dead = site.root.join(".public.vitrine-new-4000000");
+    std::fs::create_dir_all(dead.join("notes")).unwrap();
+    std::fs::write(dead.join("notes/half.html"), "half written").unwrap();
+    // A build still running (this test's own process stands in for it).
+    let live = site
+        .root
+        .join(format!(".public.vitrine-new-{}", std::process::id()));
+    std::fs::create_dir_all(&live).unwrap();
+    let out = site.build_ok(&[]);
+    assert!(!dead.exists(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("left behind by an interrupted build"));
+    assert!(
+        live.exists(),
+        "a running build's staging folder is not touched"
+    );
+}
