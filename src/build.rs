@@ -592,7 +592,18 @@ pub struct PublishReport {
 /// Builds the committed HEAD and commits the site onto `branch` (its previous tip as
 /// parent: history is kept, nothing is forced), then pushes it with the user's own git.
 pub fn publish(p: &PublishOptions) -> Result<PublishReport, BuildError> {
+    crate::git::check_branch_name(&p.branch)?;
+    crate::git::check_remote_name(&p.remote)?;
     let repo = Repo::discover(&p.root)?;
+    if let Some(tree) = repo.checked_out_at(&p.branch)? {
+        return Err(anyhow!(
+            "refusing to publish onto `{}`: it is checked out in {}, whose files would then show as staged \
+             changes; publish to a branch that no work tree has checked out (e.g. --branch gh-pages)",
+            p.branch,
+            tree.display()
+        )
+        .into());
+    }
     let prefix = if repo.prefix().is_empty() {
         String::new()
     } else {

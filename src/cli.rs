@@ -79,14 +79,14 @@ pub struct ServeArgs {
 
 #[derive(Debug, Args)]
 pub struct PublishArgs {
-    /// The branch that receives the site.
-    #[arg(long, default_value = "gh-pages")]
+    /// The branch that receives the site (never one checked out in a work tree).
+    #[arg(long, default_value = "gh-pages", value_parser = branch_name)]
     pub branch: String,
     /// Push the branch afterwards with your own git and credentials.
     #[arg(long)]
     pub push: bool,
     /// The remote to push to (and to compare with).
-    #[arg(long, default_value = "origin")]
+    #[arg(long, default_value = "origin", value_parser = remote_name)]
     pub remote: String,
     /// Not allowed: publish always builds the committed HEAD.
     #[arg(long, hide = true)]
@@ -94,6 +94,18 @@ pub struct PublishArgs {
     /// Not allowed: the internal view is never published.
     #[arg(long, hide = true)]
     pub internal: bool,
+}
+
+fn branch_name(s: &str) -> Result<String, String> {
+    crate::git::check_branch_name(s)
+        .map(|()| s.to_string())
+        .map_err(|e| e.to_string())
+}
+
+fn remote_name(s: &str) -> Result<String, String> {
+    crate::git::check_remote_name(s)
+        .map(|()| s.to_string())
+        .map_err(|e| e.to_string())
 }
 
 #[derive(Debug, Args)]

@@ -167,3 +167,89 @@ fn staging_folders_of_dead_builds_are_removed_and_a_live_ones_kept() {
         "a running build's staging folder is not touched"
     );
 }
+
+fn published_site() -> TestSite {
+    let site = TestSite::new();
+    site.write("notes/a.md", &note("title: First", ""));
+    site.write(".gitignore", "public/\n");
+    site.commit_at("first", "2026-01-05T10:00:00+08:00");
+    site
+}
+
+#[test]
+fn publish_never_moves_a_branch_checked_out_in_a_linked_worktree() {
+    let site = published_site();
+    let head = site.repo.head().unwrap().peel_to_commit().unwrap();
+    let branch = site.repo.branch("gh-pages", &head, false).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pages");
+    let mut opts = git2::WorktreeAddOptions::new();
+    opts.reference(Some(branch.get()));
+    site.repo.worktree("pages", &path, Some(&opts)).unwrap();
+
+    let out = site.vitrine(&["publish"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("refusing to publish onto `gh-pages`: it is checked out in")
+            && stderr(&out).contains("pages"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        site.repo.refname_to_id("refs/heads/gh-pages").unwrap(),
+        head.id(),
+        "the branch did not move"
+    );
+    let linked = git2::Repository::open(&path).unwrap();
+    assert!(
+        linked.statuses(None).unwrap().is_empty(),
+        "the linked work tree shows no changes"
+    );
+}
+
+#[test]
+fn publish_never_moves_the_branch_checked_out_in_the_main_worktree() {
+    let site = published_site();
+    let before = site.repo.refname_to_id("refs/heads/master").unwrap();
+    let out = site.vitrine(&["publish", "--branch", "master"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("`master`: it is checked out in"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        site.repo.refname_to_id("refs/heads/master").unwrap(),
+        before
+    );
+}
+
+#[test]
+fn publish_refuses_branch_and_remote_names_git_would_reject_or_read_as_options() {
+    let site = published_site();
+    for args in [
+        ["publish", "--branch", "HEAD"],
+        ["publish", "--branch=-x", ""],
+        ["publish", "--branch", "a..b"],
+        ["publish", "--branch", "x.lock"],
+        ["publish", "--remote=-x", ""],
+        ["publish", "--remote=--upload-pack=touch pwned", ""],
+    ] {
+        let args: Vec<&str> = args.into_iter().filter(|a| !a.is_empty()).collect();
+        let out = site.vitrine(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("is not a branch name git accepts")
+                || stderr(&out).contains("is not a remote name git accepts"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+    let heads: Vec<String> = site
+        .repo
+        .references_glob("refs/heads/*")
+        .unwrap()
+        .map(|r| r.unwrap().name().unwrap().to_string())
+        .collect();
+    assert_eq!(heads, ["refs/heads/master"], "no branch was created");
+}
