@@ -66,8 +66,9 @@ pub struct ServeArgs {
     /// The port (0 picks a free one).
     #[arg(long, default_value_t = 8080)]
     pub port: u16,
-    /// The address to listen on. Only change it to share the preview on your network.
-    #[arg(long, default_value = "127.0.0.1")]
+    /// The address to listen on. Only change it to share the preview on your network:
+    /// requests are answered only when addressed to localhost or to this address.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
     pub bind: String,
     /// Open the site in the browser.
     #[arg(long)]

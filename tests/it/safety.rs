@@ -253,3 +253,168 @@ fn publish_refuses_branch_and_remote_names_git_would_reject_or_read_as_options()
         .collect();
     assert_eq!(heads, ["refs/heads/master"], "no branch was created");
 }
+
+/// A server process, stopped when the test ends (even by a failed assertion).
+struct Running(std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `vitrine serve` (see `authoring::start_server_with`).
+fn serve(site: &TestSite, args: &[&str], env: &[(&str, &str)]) -> (Running, String) {
+    let (child, url) = crate::authoring::start_server_with(site, args, env);
+    (Running(child), url)
+}
+
+/// `http://HOST:PORT/` as an address to connect to (an unspecified bind via loopback).
+fn socket_addr(url: &str) -> String {
+    let addr = url.trim_start_matches("http://").trim_end_matches('/');
+    addr.replace("0.0.0.0", "127.0.0.1")
+}
+
+/// The status of `GET /` sent with this `Host` header (or none).
+fn status_with_host(url: &str, host: Option<&str>) -> u16 {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(socket_addr(url)).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(30)))
+        .unwrap();
+    let host = host.map(|h| format!("Host: {h}\r\n")).unwrap_or_default();
+    write!(s, "GET / HTTP/1.1\r\n{host}Connection: close\r\n\r\n").unwrap();
+    let mut buf = Vec::new();
+    let _ = s.read_to_end(&mut buf);
+    let text = String::from_utf8_lossy(&buf);
+    text.split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0)
+}
+
+fn port_of(url: &str) -> String {
+    url.trim_end_matches('/')
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn serve_answers_only_requests_addressed_to_this_machine() {
+    let site = published_site();
+    let (child, url) = serve(&site, &[], &[]);
+    let port = port_of(&url);
+    for host in [
+        format!("localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        format!("[::1]:{port}"),
+        "LocalHost".to_string(),
+    ] {
+        assert_eq!(status_with_host(&url, Some(&host)), 200, "{host}");
+    }
+    for host in [
+        format!("attacker.example:{port}"),
+        "attacker.example".to_string(),
+        format!("localhost.attacker.example:{port}"),
+        format!("192.168.1.20:{port}"),
+    ] {
+        assert_eq!(
+            status_with_host(&url, Some(&host)),
+            403,
+            "a rebinding page at {host} is refused"
+        );
+    }
+    assert_ne!(status_with_host(&url, None), 200, "no Host, no answer");
+    drop(child);
+
+    // Bound to every address: any IP literal names this machine, a DNS name still does not.
+    let (child, url) = serve(&site, &["--bind", "0.0.0.0"], &[]);
+    let port = port_of(&url);
+    assert_eq!(
+        status_with_host(&url, Some(&format!("192.0.2.7:{port}"))),
+        200
+    );
+    assert_eq!(status_with_host(&url, Some("attacker.example")), 403);
+    drop(child);
+}
+
+#[test]
+fn serve_survives_a_panicking_rebuild_and_shows_the_panic() {
+    let site = published_site();
+    let (child, url) = serve(&site, &[], &[("VITRINE_TEST_PANIC_IF", "boom")]);
+    let page = format!("{url}notes/index.html");
+    site.write("boom", "");
+    let shown = crate::authoring::wait_for(&page, |b| b.contains("vitrine-errors"));
+    assert!(
+        shown.contains("vitrine panicked while rebuilding: a test asked for a panic")
+            && shown.contains("First"),
+        "the panic is shown over the last good site: {shown}"
+    );
+    site.remove("boom");
+    site.write("notes/c.md", &note("title: Written after the panic", ""));
+    crate::authoring::wait_for(&page, |b| {
+        b.contains("Written after the panic") && !b.contains("vitrine-errors")
+    });
+    drop(child);
+}
+
+/// The number of threads of a process.
+#[cfg(target_os = "linux")]
+fn threads(pid: u32) -> usize {
+    let status = read(Path::new(&format!("/proc/{pid}/status")));
+    let line = status.lines().find(|l| l.starts_with("Threads:")).unwrap();
+    line[8..].trim().parse().unwrap()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn serve_answers_long_polls_beyond_a_few_at_once_and_keeps_its_threads_bounded() {
+    use std::io::{Read, Write};
+    let site = published_site();
+    let (child, url) = serve(&site, &[], &[]);
+    let (_, index) = crate::authoring::get(&url);
+    let generation = index
+        .split("var g=")
+        .nth(1)
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap();
+    let polls: Vec<std::net::TcpStream> = (0..100)
+        .map(|_| {
+            let mut s = std::net::TcpStream::connect(socket_addr(&url)).unwrap();
+            write!(
+                s,
+                "GET /__vitrine/poll?gen={generation} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+            )
+            .unwrap();
+            s
+        })
+        .collect();
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    let mut answered = 0;
+    for mut s in &polls {
+        s.set_read_timeout(Some(std::time::Duration::from_millis(100)))
+            .unwrap();
+        let mut buf = [0u8; 64];
+        if s.read(&mut buf).is_ok_and(|n| n > 0) {
+            assert!(String::from_utf8_lossy(&buf).contains(" 429 "));
+            answered += 1;
+        }
+    }
+    assert!(
+        answered >= 92,
+        "only a few polls wait; the rest are told to come back ({answered} answered)"
+    );
+    let (status, _) = crate::authoring::get(&format!("{url}notes/index.html"));
+    assert_eq!(status, 200, "pages are served while polls wait");
+    let bounded = (0..100).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        threads(child.0.id()) < 50
+    });
+    assert!(bounded, "{} threads for 100 polls", threads(child.0.id()));
+    drop(polls);
+    drop(child);
+}
