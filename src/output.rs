@@ -85,7 +85,13 @@ pub fn check_target(
             out.display()
         );
     }
-    let present = list(&abs).with_context(|| format!("cannot read {}", out.display()))?;
+    check_contents(out, &abs, audience)
+}
+
+/// Checks what an existing output folder holds: no `.git`, and if anything, an earlier
+/// output of the same audience with nothing in it that vitrine did not write.
+fn check_contents(out: &Path, abs: &Path, audience: Audience) -> Result<()> {
+    let present = list(abs).with_context(|| format!("cannot read {}", out.display()))?;
     if let Some(git) = present.iter().find(|p| p.split('/').any(|c| c == ".git")) {
         bail!(
             "refusing to replace {}: it holds a git repository (`{git}`), which a build would delete; \
@@ -96,7 +102,7 @@ pub fn check_target(
     if present.is_empty() {
         return Ok(());
     }
-    let Some(marker) = read_marker(&abs) else {
+    let Some(marker) = read_marker(abs) else {
         bail!(
             "refusing to replace {}: it is not empty and was not written by this version of vitrine \
              (no readable {MARKER} file); check that it holds nothing of yours, remove it, or choose another folder with -o",
