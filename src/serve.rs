@@ -471,3 +471,35 @@ fn open_browser(url: &str) {
         eprintln!("open {url} in your browser");
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_names_lose_their_port_and_case() {
+        assert_eq!(host_name("LocalHost:8080"), "localhost");
+        assert_eq!(host_name("[::1]:8080"), "[::1]");
+        assert_eq!(host_name("[::1]"), "[::1]");
+        assert_eq!(host_name(" 127.0.0.1 "), "127.0.0.1");
+    }
+
+    #[test]
+    fn only_this_machines_names_are_answered() {
+        let loopback = Hosts::for_bind("127.0.0.1");
+        for ok in ["localhost:1", "127.0.0.1", "[::1]:8080"] {
+            assert!(loopback.allow(Some(ok)), "{ok}");
+        }
+        for bad in ["evil.example", "10.0.0.2:80", "localhost.evil.example"] {
+            assert!(!loopback.allow(Some(bad)), "{bad}");
+        }
+        assert!(!loopback.allow(None));
+        let lan = Hosts::for_bind("192.168.1.5");
+        assert!(lan.allow(Some("192.168.1.5:8080")) && !lan.allow(Some("192.168.1.6")));
+        let v6 = Hosts::for_bind("fe80::1");
+        assert!(v6.allow(Some("[fe80::1]:8080")));
+        let all = Hosts::for_bind("::");
+        assert!(all.allow(Some("[fe80::2]")) && all.allow(Some("10.0.0.2")));
+        assert!(!all.allow(Some("evil.example")));
+    }
+}
