@@ -542,18 +542,23 @@ fn period_reports(
 /// Builds the site and swaps it into `opts.out`.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let repo_root = Repo::discover(&opts.root).ok().and_then(|r| r.workdir());
-    output::check_target(&opts.out, &opts.root, repo_root.as_deref())?;
-    let (files, loaded, mut timings) = render_files(opts)?;
+    let recovered = output::recover(&opts.out)?;
+    let audience = if opts.internal {
+        output::Audience::Internal
+    } else {
+        output::Audience::Client
+    };
+    output::check_target(&opts.out, &opts.root, repo_root.as_deref(), audience)?;
+    let (files, mut loaded, mut timings) = render_files(opts)?;
+    for note in recovered {
+        loaded.diagnostics.push(Diagnostic::warning(note));
+    }
     let t = Instant::now();
     let source = loaded
         .revision
         .as_ref()
         .map_or("the work tree", |r| r.id.as_str());
-    output::write_atomically(
-        &opts.out,
-        &files,
-        &format!("built by vitrine from {source}\n"),
-    )?;
+    output::write_atomically(&opts.out, &files, audience, source)?;
     timings.push(("write", t.elapsed().as_secs_f64()));
     Ok(BuildReport {
         pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),
@@ -667,7 +672,18 @@ pub struct PublishReport {
 /// Builds the committed HEAD and commits the site onto `branch` (its previous tip as
 /// parent: history is kept, nothing is forced), then pushes it with the user's own git.
 pub fn publish(p: &PublishOptions) -> Result<PublishReport, BuildError> {
+    crate::git::check_branch_name(&p.branch)?;
+    crate::git::check_remote_name(&p.remote)?;
     let repo = Repo::discover(&p.root)?;
+    if let Some(tree) = repo.checked_out_at(&p.branch)? {
+        return Err(anyhow!(
+            "refusing to publish onto `{}`: it is checked out in {}, whose files would then show as staged \
+             changes; publish to a branch that no work tree has checked out (e.g. --branch gh-pages)",
+            p.branch,
+            tree.display()
+        )
+        .into());
+    }
     let prefix = if repo.prefix().is_empty() {
         String::new()
     } else {

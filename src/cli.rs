@@ -66,8 +66,9 @@ pub struct ServeArgs {
     /// The port (0 picks a free one).
     #[arg(long, default_value_t = 8080)]
     pub port: u16,
-    /// The address to listen on. Only change it to share the preview on your network.
-    #[arg(long, default_value = "127.0.0.1")]
+    /// The address to listen on. Only change it to share the preview on your network:
+    /// requests are answered only when addressed to localhost or to this address.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
     pub bind: String,
     /// Open the site in the browser.
     #[arg(long)]
@@ -79,14 +80,14 @@ pub struct ServeArgs {
 
 #[derive(Debug, Args)]
 pub struct PublishArgs {
-    /// The branch that receives the site.
-    #[arg(long, default_value = "gh-pages")]
+    /// The branch that receives the site (never one checked out in a work tree).
+    #[arg(long, default_value = "gh-pages", value_parser = branch_name)]
     pub branch: String,
     /// Push the branch afterwards with your own git and credentials.
     #[arg(long)]
     pub push: bool,
     /// The remote to push to (and to compare with).
-    #[arg(long, default_value = "origin")]
+    #[arg(long, default_value = "origin", value_parser = remote_name)]
     pub remote: String,
     /// Not allowed: publish always builds the committed HEAD.
     #[arg(long, hide = true)]
@@ -94,6 +95,18 @@ pub struct PublishArgs {
     /// Not allowed: the internal view is never published.
     #[arg(long, hide = true)]
     pub internal: bool,
+}
+
+fn branch_name(s: &str) -> Result<String, String> {
+    crate::git::check_branch_name(s)
+        .map(|()| s.to_string())
+        .map_err(|e| e.to_string())
+}
+
+fn remote_name(s: &str) -> Result<String, String> {
+    crate::git::check_remote_name(s)
+        .map(|()| s.to_string())
+        .map_err(|e| e.to_string())
 }
 
 #[derive(Debug, Args)]
@@ -197,7 +210,7 @@ pub struct BuildArgs {
     /// Build the team's own view, with internal and draft content, marked on every page.
     #[arg(long)]
     pub internal: bool,
-    /// Output folder. Default: <root>/public.
+    /// Output folder. Default: <root>/public, or <root>/public-internal with --internal.
     #[arg(short = 'o', long = "output", value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Override base_url from vitrine.toml (e.g. https://acme.github.io/portal/).
@@ -331,7 +344,13 @@ fn run_build(root: &Path, a: &BuildArgs) -> Result<i32, BuildError> {
         );
         return Ok(2);
     }
-    let out = a.out.clone().unwrap_or_else(|| root.join("public"));
+    let out = a.out.clone().unwrap_or_else(|| {
+        root.join(if a.internal {
+            "public-internal"
+        } else {
+            "public"
+        })
+    });
     let opts = BuildOptions {
         root: root.to_path_buf(),
         source: a.source.source(),

@@ -9,11 +9,55 @@ use anyhow::{Context, Result, bail};
 
 use crate::render::OutFile;
 
-/// The file that marks a folder as vitrine's output (safe to replace).
+/// The file that marks a folder as vitrine's output: which audience it holds and every
+/// file vitrine wrote there. A folder is only ever replaced when it holds nothing else.
 pub const MARKER: &str = ".vitrine-output";
 
-/// Checks that `out` is a place vitrine may (re)write.
-pub fn check_target(out: &Path, site_root: &Path, repo_root: Option<&Path>) -> Result<()> {
+/// Whom a built site is for. Recorded in the marker: a folder holding one audience's site
+/// is never replaced by the other's (a team view must not land where the client's site is
+/// deployed from, and a client build must not silently wipe the team's view).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Audience {
+    Client,
+    Internal,
+}
+
+impl Audience {
+    fn describe(self) -> &'static str {
+        match self {
+            Audience::Client => "the client site",
+            Audience::Internal => "the team's internal view",
+        }
+    }
+
+    fn flag(self) -> &'static str {
+        match self {
+            Audience::Client => "without --internal",
+            Audience::Internal => "with --internal",
+        }
+    }
+}
+
+/// The content of [`MARKER`].
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct Marker {
+    audience: Audience,
+    source: String,
+    files: Vec<String>,
+}
+
+const MARKER_HEADER: &str = "# Written by vitrine: this folder is its output and the next build replaces it.\n\
+                             # A build refuses to replace it if it holds anything not listed here.\n";
+
+/// Checks that `out` is a place vitrine may (re)write with a site for `audience`: missing,
+/// empty, or holding exactly an earlier output of the same audience (files it wrote, no more).
+pub fn check_target(
+    out: &Path,
+    site_root: &Path,
+    repo_root: Option<&Path>,
+    audience: Audience,
+) -> Result<()> {
     let abs = absolute(out);
     let root = absolute(site_root);
     if root.starts_with(&abs) {
@@ -41,51 +85,192 @@ pub fn check_target(out: &Path, site_root: &Path, repo_root: Option<&Path>) -> R
             out.display()
         );
     }
-    for holds in ["vitrine.toml", ".git", "notes", "issues"] {
-        if abs.join(holds).exists() && !abs.join(MARKER).exists() {
-            bail!(
-                "refusing to write the site to {}: it holds `{holds}`, which looks like content",
-                out.display()
-            );
-        }
-    }
-    let empty = fs::read_dir(&abs)
-        .with_context(|| format!("cannot read {}", out.display()))?
-        .next()
-        .is_none();
-    if !empty && !abs.join(MARKER).exists() {
+    check_contents(out, &abs, audience)
+}
+
+/// Checks what an existing output folder holds: no `.git`, and if anything, an earlier
+/// output of the same audience with nothing in it that vitrine did not write.
+fn check_contents(out: &Path, abs: &Path, audience: Audience) -> Result<()> {
+    let present = list(abs).with_context(|| format!("cannot read {}", out.display()))?;
+    if let Some(git) = present.iter().find(|p| p.split('/').any(|c| c == ".git")) {
         bail!(
-            "refusing to replace {}: it is not empty and was not written by vitrine (no {MARKER} file); \
-             remove it or choose another folder with -o",
+            "refusing to replace {}: it holds a git repository (`{git}`), which a build would delete; \
+             move the repository elsewhere, or build into another folder with -o",
+            out.display()
+        );
+    }
+    if present.is_empty() {
+        return Ok(());
+    }
+    let Some(marker) = read_marker(abs) else {
+        bail!(
+            "refusing to replace {}: it is not empty and was not written by this version of vitrine \
+             (no readable {MARKER} file); check that it holds nothing of yours, remove it, or choose another folder with -o",
+            out.display()
+        );
+    };
+    if marker.audience != audience {
+        bail!(
+            "refusing to replace {}: it holds {} and this build is {}; build {} into it, or choose another folder with -o",
+            out.display(),
+            marker.audience.describe(),
+            audience.describe(),
+            marker.audience.flag()
+        );
+    }
+    let written = written_paths(&marker.files);
+    if let Some(foreign) = present.iter().find(|p| !written.contains(p.as_str())) {
+        bail!(
+            "refusing to replace {}: `{foreign}` was not written by vitrine (it is not listed in {MARKER}) and the \
+             build would delete it; move it out of the folder, then build again",
             out.display()
         );
     }
     Ok(())
 }
 
-/// Writes `files` to a new folder next to `out`, then swaps it into place.
-pub fn write_atomically(out: &Path, files: &[OutFile], marker_text: &str) -> Result<()> {
+/// Every entry under `dir` (files, folders, links), relative, `/`-separated, sorted.
+fn list(dir: &Path) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .follow_links(false)
+        .sort_by_file_name()
+    {
+        let entry = entry?;
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        out.push(
+            rel.iter()
+                .map(|c| c.to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/"),
+        );
+    }
+    Ok(out)
+}
+
+fn read_marker(dir: &Path) -> Option<Marker> {
+    toml::from_str(&fs::read_to_string(dir.join(MARKER)).ok()?).ok()
+}
+
+/// The files of a marker, the folders that hold them, and the marker itself.
+fn written_paths(files: &[String]) -> std::collections::HashSet<&str> {
+    let mut all: std::collections::HashSet<&str> = [MARKER].into_iter().collect();
+    for f in files {
+        all.insert(f);
+        let mut rest = f.as_str();
+        while let Some((dir, _)) = rest.rsplit_once('/') {
+            all.insert(dir);
+            rest = dir;
+        }
+    }
+    all
+}
+
+/// Writes `files` to a new folder next to `out`, then swaps it into place: the old site is
+/// renamed aside, the new one renamed in, the old one removed. [`recover`] repairs a crash
+/// between those steps.
+pub fn write_atomically(
+    out: &Path,
+    files: &[OutFile],
+    audience: Audience,
+    source: &str,
+) -> Result<()> {
     let out = absolute(out);
-    let parent = out
-        .parent()
-        .context("the output folder has no parent")?
-        .to_path_buf();
+    let (parent, name) = split(&out)?;
     fs::create_dir_all(&parent).with_context(|| format!("cannot create {}", parent.display()))?;
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
     let staging = parent.join(format!(".{name}.vitrine-new-{}", std::process::id()));
     let _ = fs::remove_dir_all(&staging);
+    let marker = Marker {
+        audience,
+        source: source.to_string(),
+        files: files.iter().map(|f| f.path.clone()).collect(),
+    };
     let result =
-        write_all(&staging, files, marker_text).and_then(|()| swap(&staging, &out, &parent, &name));
+        write_all(&staging, files, &marker).and_then(|()| swap(&staging, &out, &parent, &name));
     if result.is_err() {
         let _ = fs::remove_dir_all(&staging);
     }
     result
 }
 
-fn write_all(dir: &Path, files: &[OutFile], marker_text: &str) -> Result<()> {
+/// Repairs what an interrupted build left next to `out`: a missing output is restored from
+/// the copy moved aside (`.NAME.vitrine-old-PID`), and staging or old copies of builds that
+/// are no longer running are removed. Returns one sentence per repair.
+pub fn recover(out: &Path) -> Result<Vec<String>> {
+    let out = absolute(out);
+    let (parent, name) = split(&out)?;
+    let Ok(entries) = fs::read_dir(&parent) else {
+        return Ok(Vec::new());
+    };
+    let (mut olds, mut news) = (Vec::new(), Vec::new());
+    for entry in entries.flatten() {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        let Some((kind, pid)) = leftover(&file, &name) else {
+            continue;
+        };
+        if pid == std::process::id() || running(pid) {
+            continue;
+        }
+        let modified = entry.metadata().and_then(|m| m.modified()).ok();
+        match kind {
+            "old" => olds.push((modified, entry.path())),
+            _ => news.push(entry.path()),
+        }
+    }
+    let mut notes = Vec::new();
+    olds.sort();
+    if !out.exists()
+        && let Some((_, newest)) = olds.pop()
+    {
+        fs::rename(&newest, &out).with_context(|| {
+            format!("cannot restore {} from {}", out.display(), newest.display())
+        })?;
+        notes.push(format!(
+            "restored {} from {}: an earlier build was interrupted while swapping the site",
+            out.display(),
+            newest.display()
+        ));
+    }
+    for stale in olds.into_iter().map(|(_, p)| p).chain(news) {
+        fs::remove_dir_all(&stale).with_context(|| format!("cannot remove {}", stale.display()))?;
+        notes.push(format!(
+            "removed {}, left behind by an interrupted build",
+            stale.display()
+        ));
+    }
+    Ok(notes)
+}
+
+/// `.NAME.vitrine-old-PID` or `.NAME.vitrine-new-PID`: ("old" | "new", PID).
+fn leftover<'a>(file: &'a str, name: &str) -> Option<(&'a str, u32)> {
+    let rest = file.strip_prefix('.')?.strip_prefix(name)?;
+    let rest = rest.strip_prefix(".vitrine-")?;
+    let (kind, pid) = rest.split_once('-')?;
+    matches!(kind, "old" | "new").then_some(())?;
+    Some((kind, pid.parse().ok()?))
+}
+
+/// Whether a process with this id is alive (another build at work). Where that cannot be
+/// known (no `/proc`), it is taken as dead: a concurrent build then fails, never loses data.
+fn running(pid: u32) -> bool {
+    Path::new("/proc/self").exists() && Path::new("/proc").join(pid.to_string()).exists()
+}
+
+/// The output's parent folder and its name.
+fn split(out: &Path) -> Result<(PathBuf, String)> {
+    let parent = out
+        .parent()
+        .context("the output folder has no parent")?
+        .to_path_buf();
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    Ok((parent, name))
+}
+
+fn write_all(dir: &Path, files: &[OutFile], marker: &Marker) -> Result<()> {
     fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     for f in files {
         let rel = safe_relative(&f.path)?;
@@ -95,7 +280,11 @@ fn write_all(dir: &Path, files: &[OutFile], marker_text: &str) -> Result<()> {
         }
         fs::write(&path, &f.bytes).with_context(|| format!("cannot write {}", path.display()))?;
     }
-    fs::write(dir.join(MARKER), marker_text)
+    let text = format!(
+        "{MARKER_HEADER}{}",
+        toml::to_string(marker).context("cannot describe the output")?
+    );
+    fs::write(dir.join(MARKER), text)
         .with_context(|| format!("cannot write {}", dir.join(MARKER).display()))?;
     Ok(())
 }
@@ -109,6 +298,10 @@ fn swap(staging: &Path, out: &Path, parent: &Path, name: &str) -> Result<()> {
     let _ = fs::remove_dir_all(&old);
     fs::rename(out, &old)
         .with_context(|| format!("cannot move the previous site {} aside", out.display()))?;
+    if std::env::var_os("VITRINE_TEST_CRASH_BETWEEN_RENAMES").is_some() {
+        // Tests only: die as a power cut would, with the old site aside and the new one staged.
+        std::process::abort();
+    }
     if let Err(e) = fs::rename(staging, out) {
         let _ = fs::rename(&old, out);
         return Err(e).with_context(|| format!("cannot move the new site to {}", out.display()));
@@ -160,5 +353,36 @@ mod tests {
         assert!(safe_relative("/etc/x").is_err());
         assert!(safe_relative("a/../../x").is_err());
         assert!(safe_relative("notes/a.html").is_ok());
+    }
+
+    #[test]
+    fn leftovers_are_recognised_by_name_kind_and_pid() {
+        assert_eq!(
+            leftover(".public.vitrine-old-42", "public"),
+            Some(("old", 42))
+        );
+        assert_eq!(
+            leftover(".public.vitrine-new-7", "public"),
+            Some(("new", 7))
+        );
+        assert_eq!(leftover(".public.vitrine-new-7", "public-internal"), None);
+        assert_eq!(leftover(".public-internal.vitrine-old-7", "public"), None);
+        assert_eq!(leftover(".public.vitrine-odd-7", "public"), None);
+    }
+
+    #[test]
+    fn written_paths_include_the_folders_and_the_marker() {
+        let files = vec!["notes/2026/a.html".to_string(), "index.html".to_string()];
+        let all = written_paths(&files);
+        for p in [
+            MARKER,
+            "notes",
+            "notes/2026",
+            "notes/2026/a.html",
+            "index.html",
+        ] {
+            assert!(all.contains(p), "{p}");
+        }
+        assert!(!all.contains(".git"));
     }
 }

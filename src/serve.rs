@@ -1,10 +1,16 @@
 //! `vitrine serve`: the work tree as a preview site on 127.0.0.1, rebuilt when a file of
 //! the site root, the theme or the repository's HEAD and refs change, with the open page
 //! reloaded. The site lives in memory: nothing is written, so the output folder cannot
-//! trigger a rebuild and a failed rebuild keeps serving the last good site, with the
-//! diagnostics shown over it.
+//! trigger a rebuild and a failed rebuild (an error or a panic) keeps serving the last good
+//! site, with the diagnostics shown over it.
+//!
+//! The preview may show the team's internal view, so it only answers requests whose `Host`
+//! names this machine (a web page cannot reach it by DNS rebinding), and a fixed pool of
+//! threads answers them, with a cap on the long polls that wait for a rebuild.
 
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
@@ -37,11 +43,26 @@ struct State {
 
 type Shared = Arc<(Mutex<State>, Condvar)>;
 
+/// Threads that answer requests.
+const WORKERS: usize = 8;
+/// Long polls that may wait at once; more are told to come back later, so that pages are
+/// always answered by the other workers.
+const MAX_POLLS: usize = WORKERS / 2;
+/// How long a poll waits for a rebuild.
+const POLL_WAIT: Duration = Duration::from_secs(25);
+
+/// What every worker needs to answer a request.
+struct Served {
+    shared: Shared,
+    hosts: Hosts,
+    polls: AtomicUsize,
+}
+
 /// Runs the server until the process is interrupted.
 pub fn serve(opts: &ServeOptions) -> Result<()> {
     let shared: Shared = Arc::new((Mutex::new(State::default()), Condvar::new()));
-    let memo = Arc::new(build::Memo::default());
-    rebuild(opts, &shared, &memo);
+    let mut memo = Arc::new(build::Memo::default());
+    rebuild(opts, &shared, &mut memo);
     let server = tiny_http::Server::http((opts.bind.as_str(), opts.port))
         .map_err(|e| anyhow::anyhow!("cannot listen on {}:{}: {e}", opts.bind, opts.port))?;
     let url = format!(
@@ -49,23 +70,43 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
         opts.bind,
         server.server_addr().to_ip().map_or(opts.port, |a| a.port())
     );
+    // Watching before saying where we listen: a change made once the address is known is seen.
+    let _watcher = watch(opts, shared.clone(), memo)?;
     eprintln!(
         "serving the work tree of {} at {url} (Ctrl-C to stop)",
         opts.root.display()
     );
-    let _watcher = watch(opts, shared.clone(), memo)?;
     if opts.open {
         open_browser(&url);
     }
-    for request in server.incoming_requests() {
-        let shared = shared.clone();
-        std::thread::spawn(move || respond(request, &shared));
+    let server = Arc::new(server);
+    let served = Arc::new(Served {
+        shared,
+        hosts: Hosts::for_bind(&opts.bind),
+        polls: AtomicUsize::new(0),
+    });
+    let workers: Vec<_> = (0..WORKERS)
+        .map(|_| {
+            let (server, served) = (server.clone(), served.clone());
+            std::thread::spawn(move || {
+                while let Ok(request) = server.recv() {
+                    // A panic while rendering one page must not cost a worker.
+                    let answer = || respond(request, &served);
+                    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(answer));
+                }
+            })
+        })
+        .collect();
+    for w in workers {
+        let _ = w.join();
     }
     Ok(())
 }
 
 /// Builds the work tree into memory and publishes the result (or the errors) to pages.
-fn rebuild(opts: &ServeOptions, shared: &Shared, memo: &Arc<build::Memo>) {
+/// A panic in the build is caught and shown like an error; the memo it may have left
+/// half-updated is dropped.
+fn rebuild(opts: &ServeOptions, shared: &Shared, memo: &mut Arc<build::Memo>) {
     let build = BuildOptions {
         root: opts.root.clone(),
         source: Source::Worktree,
@@ -78,7 +119,17 @@ fn rebuild(opts: &ServeOptions, shared: &Shared, memo: &Arc<build::Memo>) {
         lint: false,
     };
     let t = std::time::Instant::now();
-    let result = build::prepare(&build);
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        test_panic(&opts.root);
+        build::prepare(&build)
+    }));
+    let result = result.unwrap_or_else(|panic| {
+        *memo = Arc::default();
+        Err(BuildError::Other(anyhow::anyhow!(
+            "vitrine panicked while rebuilding: {}\n  (this is a bug in vitrine; please report it)",
+            panic_message(panic.as_ref())
+        )))
+    });
     let (lock, cvar) = &**shared;
     let mut state = lock.lock().unwrap_or_else(|e| e.into_inner());
     state.generation += 1;
@@ -102,8 +153,10 @@ fn rebuild(opts: &ServeOptions, shared: &Shared, memo: &Arc<build::Memo>) {
             cvar.notify_all();
             drop(state);
             if !opts.internal {
-                for d in crate::check::lint(&project, &config).sorted() {
-                    eprintln!("{d}");
+                let lint = std::panic::catch_unwind(|| crate::check::lint(&project, &config));
+                match lint {
+                    Ok(d) => d.sorted().iter().for_each(|d| eprintln!("{d}")),
+                    Err(p) => eprintln!("the checks panicked: {}", panic_message(p.as_ref())),
                 }
             }
             return;
@@ -125,11 +178,30 @@ fn rebuild(opts: &ServeOptions, shared: &Shared, memo: &Arc<build::Memo>) {
     cvar.notify_all();
 }
 
+/// Tests only: a rebuild panics while the file named by `VITRINE_TEST_PANIC_IF` exists in
+/// the site root, so that the recovery from a panic can be tested without a real bug.
+fn test_panic(root: &Path) {
+    if let Some(name) = std::env::var_os("VITRINE_TEST_PANIC_IF")
+        && root.join(name).exists()
+    {
+        panic!("a test asked for a panic");
+    }
+}
+
+/// The text a panic was raised with.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(no message)".into())
+}
+
 /// Watches the site root (minus `.git` internals) and the repository's HEAD and refs.
 fn watch(
     opts: &ServeOptions,
     shared: Shared,
-    memo: Arc<build::Memo>,
+    mut memo: Arc<build::Memo>,
 ) -> Result<
     notify_debouncer_full::Debouncer<
         notify::RecommendedWatcher,
@@ -171,7 +243,7 @@ fn watch(
                 if std::env::var_os("VITRINE_DEBUG").is_some() {
                     eprintln!("change: {}", p.display());
                 }
-                rebuild(&opts, &shared, &memo);
+                rebuild(&opts, &shared, &mut memo);
             }
         }
     });
@@ -185,26 +257,69 @@ fn relevant(p: &Path) -> bool {
     !in_git || s.ends_with("/HEAD") || s.contains("/refs/") || s.ends_with("packed-refs")
 }
 
-fn respond(request: tiny_http::Request, shared: &Shared) {
+/// The `Host` names the server answers: this machine's loopback names (any port), the bind
+/// address when it is not a loopback one, and any IP literal when bound to all addresses.
+/// A DNS name pointing at this machine is refused: that is how DNS rebinding gets in.
+struct Hosts {
+    names: Vec<String>,
+    any_ip: bool,
+}
+
+impl Hosts {
+    fn for_bind(bind: &str) -> Hosts {
+        let mut names: Vec<String> = ["localhost", "127.0.0.1", "[::1]"].map(String::from).into();
+        let mut any_ip = false;
+        match bind.trim_matches(['[', ']']).parse::<IpAddr>() {
+            Ok(ip) if ip.is_unspecified() => any_ip = true,
+            Ok(ip) if ip.is_loopback() => {}
+            Ok(IpAddr::V6(ip)) => names.push(format!("[{ip}]")),
+            Ok(ip) => names.push(ip.to_string()),
+            Err(_) => names.push(bind.to_ascii_lowercase()),
+        }
+        Hosts { names, any_ip }
+    }
+
+    /// Whether a request with this `Host` header value is answered.
+    fn allow(&self, header: Option<&str>) -> bool {
+        let Some(host) = header.map(host_name) else {
+            return false;
+        };
+        let ip = host.trim_matches(['[', ']']).parse::<IpAddr>().is_ok();
+        self.names.contains(&host) || (self.any_ip && ip)
+    }
+}
+
+/// The host of a `Host` header without its port, lower-cased: `[::1]:8080` → `[::1]`.
+fn host_name(value: &str) -> String {
+    let value = value.trim();
+    let host = match value.strip_prefix('[') {
+        Some(rest) => rest.split(']').next().map(|h| format!("[{h}]")),
+        None => value.split(':').next().map(str::to_string),
+    };
+    host.unwrap_or_default().to_ascii_lowercase()
+}
+
+fn respond(request: tiny_http::Request, served: &Served) {
+    let host = request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("Host"))
+        .map(|h| h.value.as_str().to_string());
+    if !served.hosts.allow(host.as_deref()) {
+        let _ = request.respond(
+            tiny_http::Response::from_string(
+                "vitrine serve answers only requests addressed to this machine (Host: localhost); \
+                 use --bind ADDR to serve on another address\n",
+            )
+            .with_status_code(403),
+        );
+        return;
+    }
+    let shared = &served.shared;
     let url = request.url().to_string();
     let path = url.split(['?', '#']).next().unwrap_or("/");
     if path == "/__vitrine/poll" {
-        let seen: u64 = url
-            .split("gen=")
-            .nth(1)
-            .and_then(|g| g.parse().ok())
-            .unwrap_or(0);
-        let (lock, cvar) = &**shared;
-        let state = lock.lock().unwrap_or_else(|e| e.into_inner());
-        let (state, _) = cvar
-            .wait_timeout_while(state, Duration::from_secs(25), |s| s.generation == seen)
-            .unwrap_or_else(|e| e.into_inner());
-        let body = state.generation.to_string();
-        drop(state);
-        let _ = request.respond(
-            tiny_http::Response::from_string(body).with_header(header("Cache-Control", "no-store")),
-        );
-        return;
+        return poll(request, &url, served);
     }
     let (site, generation, errors) = {
         let (lock, _) = &**shared;
@@ -247,6 +362,37 @@ fn respond(request: tiny_http::Request, shared: &Shared) {
     let _ = request.respond(response);
 }
 
+/// Answers when the site's generation differs from the page's, or after [`POLL_WAIT`].
+/// Beyond [`MAX_POLLS`] waiting at once, the answer is at once: come back later.
+fn poll(request: tiny_http::Request, url: &str, served: &Served) {
+    if served.polls.fetch_add(1, Ordering::SeqCst) >= MAX_POLLS {
+        served.polls.fetch_sub(1, Ordering::SeqCst);
+        let _ = request.respond(
+            tiny_http::Response::from_string("busy")
+                .with_status_code(429)
+                .with_header(header("Retry-After", "1"))
+                .with_header(header("Cache-Control", "no-store")),
+        );
+        return;
+    }
+    let seen: u64 = url
+        .split("gen=")
+        .nth(1)
+        .and_then(|g| g.parse().ok())
+        .unwrap_or(0);
+    let (lock, cvar) = &*served.shared;
+    let state = lock.lock().unwrap_or_else(|e| e.into_inner());
+    let (state, _) = cvar
+        .wait_timeout_while(state, POLL_WAIT, |s| s.generation == seen)
+        .unwrap_or_else(|e| e.into_inner());
+    let body = state.generation.to_string();
+    drop(state);
+    served.polls.fetch_sub(1, Ordering::SeqCst);
+    let _ = request.respond(
+        tiny_http::Response::from_string(body).with_header(header("Cache-Control", "no-store")),
+    );
+}
+
 /// Adds the reload script (and the error overlay) before `</body>`.
 fn inject(html: &[u8], generation: u64, errors: Option<&str>) -> Vec<u8> {
     let mut extra = String::new();
@@ -263,7 +409,7 @@ fn inject(html: &[u8], generation: u64, errors: Option<&str>) -> Vec<u8> {
     }
     extra.push_str(&format!(
         "<script>(function(){{var g={generation};function poll(){{fetch('/__vitrine/poll?gen='+g,{{cache:'no-store'}})\
-         .then(function(r){{return r.text()}}).then(function(t){{if(t!==String(g))location.reload();else poll()}})\
+         .then(function(r){{if(!r.ok)throw r.status;return r.text()}}).then(function(t){{if(t!==String(g))location.reload();else poll()}})\
          .catch(function(){{setTimeout(poll,1000)}})}}poll()}})();</script>"
     ));
     let text = String::from_utf8_lossy(html);
@@ -323,5 +469,37 @@ fn open_browser(url: &str) {
     };
     if std::process::Command::new(cmd).arg(url).spawn().is_err() {
         eprintln!("open {url} in your browser");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_names_lose_their_port_and_case() {
+        assert_eq!(host_name("LocalHost:8080"), "localhost");
+        assert_eq!(host_name("[::1]:8080"), "[::1]");
+        assert_eq!(host_name("[::1]"), "[::1]");
+        assert_eq!(host_name(" 127.0.0.1 "), "127.0.0.1");
+    }
+
+    #[test]
+    fn only_this_machines_names_are_answered() {
+        let loopback = Hosts::for_bind("127.0.0.1");
+        for ok in ["localhost:1", "127.0.0.1", "[::1]:8080"] {
+            assert!(loopback.allow(Some(ok)), "{ok}");
+        }
+        for bad in ["evil.example", "10.0.0.2:80", "localhost.evil.example"] {
+            assert!(!loopback.allow(Some(bad)), "{bad}");
+        }
+        assert!(!loopback.allow(None));
+        let lan = Hosts::for_bind("192.168.1.5");
+        assert!(lan.allow(Some("192.168.1.5:8080")) && !lan.allow(Some("192.168.1.6")));
+        let v6 = Hosts::for_bind("fe80::1");
+        assert!(v6.allow(Some("[fe80::1]:8080")));
+        let all = Hosts::for_bind("::");
+        assert!(all.allow(Some("[fe80::2]")) && all.allow(Some("10.0.0.2")));
+        assert!(!all.allow(Some("evil.example")));
     }
 }

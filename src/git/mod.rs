@@ -349,6 +349,35 @@ impl Repo {
             .collect())
     }
 
+    /// The work tree (the main one or a linked one) where `branch` is checked out, if any.
+    /// Publishing must never move such a branch: that work tree would then show the site's
+    /// files as staged changes against its own.
+    pub fn checked_out_at(&self, branch: &str) -> Result<Option<PathBuf>> {
+        let full = format!("refs/heads/{branch}");
+        let main = Repository::open(self.repo.commondir())
+            .with_context(|| format!("cannot open {}", self.repo.commondir().display()))?;
+        let here = |r: &Repository| head_target(r).as_deref() == Some(full.as_str());
+        if !main.is_bare() && here(&main) {
+            return Ok(Some(main.workdir().unwrap_or(main.path()).to_path_buf()));
+        }
+        for name in main.worktrees()?.iter().flatten().flatten() {
+            let wt = main.find_worktree(name)?;
+            let target = match Repository::open_from_worktree(&wt) {
+                Ok(r) => head_target(&r),
+                // A work tree whose folder is gone still holds its branch until pruned, as in git.
+                Err(_) => {
+                    std::fs::read_to_string(main.path().join("worktrees").join(name).join("HEAD"))
+                        .ok()
+                        .and_then(|t| t.trim().strip_prefix("ref: ").map(str::to_string))
+                }
+            };
+            if target.as_deref() == Some(full.as_str()) {
+                return Ok(Some(wt.path().to_path_buf()));
+            }
+        }
+        Ok(None)
+    }
+
     /// Commits `files` (path → bytes) as the whole tree of `branch`, with the branch's tip
     /// (or, if there is no local branch, the remote's) as parent. Refuses when the remote
     /// branch has commits the local one lacks. Returns `None` when nothing changed.
@@ -433,6 +462,36 @@ impl Repo {
         }
         Ok(())
     }
+}
+
+/// The branch HEAD names (even one without commits yet), if HEAD is not detached.
+fn head_target(repo: &Repository) -> Option<String> {
+    repo.find_reference("HEAD")
+        .ok()?
+        .symbolic_target()
+        .ok()
+        .flatten()
+        .map(str::to_string)
+}
+
+/// Checks a branch name that publish would create or move: a name git accepts under
+/// `refs/heads/`, not `HEAD`, and not one that reads as an option (`-x`).
+pub fn check_branch_name(name: &str) -> Result<()> {
+    if name == "HEAD"
+        || name.starts_with('-')
+        || !git2::Reference::is_valid_name(&format!("refs/heads/{name}"))
+    {
+        bail!("`{name}` is not a branch name git accepts (nor `HEAD`, nor one starting with `-`)");
+    }
+    Ok(())
+}
+
+/// Checks a remote name given to publish: one git accepts, never one that reads as an option.
+pub fn check_remote_name(name: &str) -> Result<()> {
+    if name.starts_with('-') || !git2::Remote::is_valid_name(name) {
+        bail!("`{name}` is not a remote name git accepts (nor one starting with `-`)");
+    }
+    Ok(())
 }
 
 /// Writes blobs and nested trees for (path, bytes) pairs and returns the root tree id.

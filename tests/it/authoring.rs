@@ -274,8 +274,19 @@ fn publish_refuses_uncommitted_changes_a_diverged_branch_and_worktree_or_interna
 
 /// Starts `vitrine serve` on a free port and returns the process and its base URL.
 fn start_server(site: &TestSite) -> (std::process::Child, String) {
+    start_server_with(site, &[], &[])
+}
+
+/// Starts `vitrine serve --port 0 ARGS` with extra environment variables.
+pub(crate) fn start_server_with(
+    site: &TestSite,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> (std::process::Child, String) {
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("vitrine"))
         .args(["-C", site.root.to_str().unwrap(), "serve", "--port", "0"])
+        .args(args)
+        .envs(env.iter().copied())
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .stderr(std::process::Stdio::piped())
@@ -295,7 +306,7 @@ fn start_server(site: &TestSite) -> (std::process::Child, String) {
     (child, url)
 }
 
-fn get(url: &str) -> (u16, String) {
+pub(crate) fn get(url: &str) -> (u16, String) {
     let rest = url.strip_prefix("http://").unwrap();
     let (host, path) = rest
         .split_once('/')
@@ -321,7 +332,7 @@ fn get(url: &str) -> (u16, String) {
 }
 
 /// Polls `url` until `pred` holds (at most 10 s).
-fn wait_for(url: &str, pred: impl Fn(&str) -> bool) -> String {
+pub(crate) fn wait_for(url: &str, pred: impl Fn(&str) -> bool) -> String {
     for _ in 0..100 {
         let (_, body) = get(url);
         if pred(&body) {

@@ -276,10 +276,14 @@ fn output_refuses_to_replace_the_site_root_or_a_folder_it_did_not_write() {
     );
 
     // Its own earlier output is replaced, with nothing stale left behind.
+    site.write("notes/b.md", &note("title: B", ""));
+    site.commit_at("b", "2026-01-06T10:00:00+08:00");
     site.build_ok(&[]);
-    std::fs::write(site.out().join("stale.html"), "old").unwrap();
+    assert!(site.out().join("notes/b.html").exists());
+    site.remove("notes/b.md");
+    site.commit_at("no b", "2026-01-07T10:00:00+08:00");
     site.build_ok(&[]);
-    assert!(!site.out().join("stale.html").exists());
+    assert!(!site.out().join("notes/b.html").exists());
 }
 
 #[test]

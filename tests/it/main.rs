@@ -15,6 +15,7 @@ mod history;
 mod hostile;
 mod markers;
 mod report;
+mod safety;
 mod visibility;
 
 #[test]

@@ -104,7 +104,7 @@ fn internal_and_draft_content_and_internal_blocks_appear_nowhere_in_a_client_bui
 fn the_internal_view_has_everything_and_says_so_on_every_page() {
     let site = site_with_secrets();
     site.build_ok(&["--internal"]);
-    let files = all_files(&site.out());
+    let files = all_files(&site.root.join("public-internal"));
     let all: String = files.iter().map(|(_, t)| t.as_str()).collect();
     for secret in SECRETS {
         assert!(all.contains(secret), "the internal view lacks {secret}");
