@@ -319,7 +319,7 @@ fn site_root(given: Option<&Path>) -> anyhow::Result<PathBuf> {
             Ok(dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf()))
         }
         // A bare repository: the site is read from its commits (the tree's top holds vitrine.toml).
-        Some(dir) if git2::Repository::open_bare(dir).is_ok() => {
+        Some(dir) if crate::git::is_bare_repository(dir) => {
             Ok(dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf()))
         }
         Some(dir) => anyhow::bail!("{} holds no vitrine.toml", dir.display()),

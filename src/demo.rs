@@ -9,7 +9,6 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use git2::{Repository, Signature, Time};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -58,16 +57,16 @@ pub fn replay(example: &Path, dest: &Path) -> Result<PathBuf> {
         );
     }
     std::fs::create_dir_all(dest).with_context(|| format!("cannot create {}", dest.display()))?;
-    let repo = Repository::init(dest)
-        .with_context(|| format!("cannot create a repository in {}", dest.display()))?;
+    let repo = crate::git::Scripted::init(dest)?;
     let root = dest.join(&script.site_dir);
     for (n, step) in script.commit.iter().enumerate() {
         apply(example, &root, step)
             .with_context(|| format!("replay.toml commit {} ({})", n + 1, step.message))?;
-        let oid = commit_all(&repo, step).with_context(|| format!("committing step {}", n + 1))?;
+        let id = repo
+            .commit_all(&step.author, &step.date, &step.message)
+            .with_context(|| format!("committing step {}", n + 1))?;
         if let Some(tag) = &step.tag {
-            let obj = repo.find_object(oid, None)?;
-            repo.tag_lightweight(tag, &obj, false)?;
+            repo.tag(tag, &id)?;
         }
     }
     Ok(root)
@@ -96,44 +95,4 @@ fn apply(example: &Path, root: &Path, step: &Step) -> Result<()> {
         std::fs::remove_file(root.join(path)).with_context(|| format!("cannot delete {path}"))?;
     }
     Ok(())
-}
-
-fn commit_all(repo: &Repository, step: &Step) -> Result<git2::Oid> {
-    let mut index = repo.index()?;
-    index.add_all(["*"], git2::IndexAddOption::DEFAULT, None)?;
-    index.update_all(["*"], None)?;
-    index.write()?;
-    let tree = repo.find_tree(index.write_tree()?)?;
-    let sig = signature(&step.author, &step.date)?;
-    let parent = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
-    let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
-    Ok(repo.commit(Some("HEAD"), &sig, &sig, &step.message, &tree, &parents)?)
-}
-
-fn signature(author: &str, date: &str) -> Result<Signature<'static>> {
-    let (name, email) = author
-        .split_once('<')
-        .map(|(n, e)| (n.trim(), e.trim_end_matches('>').trim()))
-        .with_context(|| format!("author `{author}` is not `Name <email>`"))?;
-    let ts: jiff::Timestamp = date
-        .parse()
-        .with_context(|| format!("`{date}` is not RFC 3339 with an offset"))?;
-    Ok(Signature::new(
-        name,
-        email,
-        &Time::new(ts.as_second(), offset_minutes(date)),
-    )?)
-}
-
-/// The UTC offset at the end of an RFC 3339 text (`+08:00`, `-05:30`, `Z`), in minutes.
-fn offset_minutes(date: &str) -> i32 {
-    let tail = date.get(date.len().saturating_sub(6)..).unwrap_or("");
-    let sign = match tail.chars().next() {
-        Some('+') => 1,
-        Some('-') => -1,
-        _ => return 0,
-    };
-    let h: i32 = tail[1..3].parse().unwrap_or(0);
-    let m: i32 = tail[4..6].parse().unwrap_or(0);
-    sign * (h * 60 + m)
 }

@@ -217,8 +217,7 @@ fn watch(
     debouncer
         .watch(&opts.root, RecursiveMode::Recursive)
         .with_context(|| format!("cannot watch {}", opts.root.display()))?;
-    if let Ok(repo) = git2::Repository::discover(&opts.root) {
-        let git = repo.path().to_path_buf();
+    if let Some(git) = crate::git::git_dir(&opts.root) {
         for p in ["HEAD", "packed-refs"] {
             let _ = debouncer.watch(git.join(p), RecursiveMode::NonRecursive);
         }

@@ -6,6 +6,7 @@
 
 pub mod cache;
 mod history;
+mod script;
 mod treediff;
 
 use std::path::{Path, PathBuf};
@@ -15,6 +16,7 @@ use git2::{ObjectType, Repository};
 
 pub use cache::CacheUse;
 pub use history::{Change, CommitMeta, FileEvent, HistoryIndex};
+pub use script::Scripted;
 
 /// A file of the site root as read from a tree or the work tree.
 #[derive(Debug, Clone)]
@@ -277,6 +279,18 @@ impl Repo {
     pub fn head(&self) -> Option<Revision> {
         self.resolve("HEAD").ok()
     }
+}
+
+/// The git directory of the repository holding `path`, if any (what `serve` watches).
+pub fn git_dir(path: &Path) -> Option<PathBuf> {
+    git2::Repository::discover(path)
+        .ok()
+        .map(|r| r.path().to_path_buf())
+}
+
+/// Whether `dir` is a bare repository (a site can be built from its commits).
+pub fn is_bare_repository(dir: &Path) -> bool {
+    git2::Repository::open_bare(dir).is_ok()
 }
 
 /// Reads the site root from the work tree instead of a commit (`--worktree`, `serve`).
