@@ -19,3 +19,4 @@ pub mod output;
 pub mod render;
 pub mod scaffold;
 pub mod serve;
+pub mod urls;

@@ -1,0 +1,85 @@
+//! Hostile content meets bounded work and one allow-list: every document is sanitised,
+//! every configured URL passes the same scheme check, and no input makes a build take
+//! quadratic time or unbounded memory.
+
+use std::time::{Duration, Instant};
+
+use crate::support::*;
+
+fn built_within(site: &TestSite, limit: Duration) -> std::process::Output {
+    let t = Instant::now();
+    let out = site.vitrine(&["build"]);
+    assert!(t.elapsed() < limit, "took {:?}", t.elapsed());
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+    out
+}
+
+#[test]
+fn heading_attributes_never_carry_script_into_a_page() {
+    let site = TestSite::new();
+    site.write(
+        "notes/a.md",
+        &note(
+            "title: A",
+            "## Click {#here .big onmouseover=alert(1) style=color:red}\n\nplain text, no raw HTML\n",
+        ),
+    );
+    site.commit_at("x", "2026-01-05T10:00:00+08:00");
+    site.build_ok(&[]);
+    let page = site.page("notes/a.html");
+    assert!(!page.contains("onmouseover"), "{page}");
+    assert!(!page.contains("color:red"), "{page}");
+    assert!(page.contains("id=\"here\""), "{page}");
+    assert!(page.contains("big"), "{page}");
+}
+
+#[test]
+fn twenty_thousand_identical_headings_get_unique_anchors_quickly() {
+    let site = TestSite::new();
+    site.write(
+        "notes/a.md",
+        &note("title: A", &"## Same\n\n".repeat(20_000)),
+    );
+    site.commit_at("x", "2026-01-05T10:00:00+08:00");
+    let out = built_within(&site, Duration::from_secs(20));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = site.page("notes/a.html");
+    assert!(page.contains("id=\"same\""));
+    assert!(page.contains("id=\"same-2\""));
+    assert!(page.contains("id=\"same-20000\""));
+}
+
+#[test]
+fn html_nested_a_hundred_thousand_deep_is_an_error_naming_the_file_not_a_stall() {
+    let site = TestSite::new();
+    site.write(
+        "notes/deep.md",
+        &note("title: Deep", &"<div>".repeat(100_000)),
+    );
+    site.commit_at("x", "2026-01-05T10:00:00+08:00");
+    let out = built_within(&site, Duration::from_secs(20));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("notes/deep.md:4:1"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("nested"), "{}", stderr(&out));
+}
+
+#[test]
+fn deep_markdown_quotes_are_an_error_and_an_internal_build_shows_them_as_text() {
+    let site = TestSite::new();
+    site.write("notes/deep.md", &note("title: Deep", &">".repeat(300)));
+    site.write(
+        "notes/ok.md",
+        &note("title: Ok", &format!("{} fine", ">".repeat(20))),
+    );
+    site.commit_at("x", "2026-01-05T10:00:00+08:00");
+    let out = built_within(&site, Duration::from_secs(20));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("notes/deep.md"), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("notes/ok.md"), "{}", stderr(&out));
+    let out = site.vitrine(&["build", "--internal"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
