@@ -171,6 +171,10 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded, BuildError> {
         diagnostics.push(Diagnostic::warning(format!("skipped: {}", s.reason)).at(&s.path));
     }
     let config = read_config(&files, source)?;
+    let logo_line = files
+        .iter()
+        .find(|f| f.path == "vitrine.toml")
+        .and_then(|f| crate::config::key_line(std::str::from_utf8(&f.bytes).ok()?, "logo"));
     let history = match (&repo, &revision) {
         (Some(repo), Some(rev)) => {
             timings.push(("tree", t.elapsed().as_secs_f64()));
@@ -218,6 +222,9 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded, BuildError> {
         },
     );
     diagnostics.extend(diags);
+    if let Some(d) = missing_logo(&config, &project, logo_line) {
+        diagnostics.push(d);
+    }
     timings.push(("parse", t.elapsed().as_secs_f64()));
     let t = Instant::now();
     if !internal && opts.lint {
@@ -316,6 +323,28 @@ fn commit_time(h: &HistoryIndex, rev: &Revision) -> Option<jiff::Timestamp> {
         .find(|c| c.id == rev.id)
         .or(h.commits.first())
         .map(|c| c.timestamp())
+}
+
+/// A `logo` that names no committed file under `static/`: the header would show a broken
+/// image on every page.
+fn missing_logo(
+    config: &Config,
+    project: &content::Project,
+    line: Option<usize>,
+) -> Option<Diagnostic> {
+    let logo = config.logo.as_deref()?;
+    let file = logo.strip_prefix("static/")?;
+    if project.assets.iter().any(|(p, _)| p == file) {
+        return None;
+    }
+    Some(
+        Diagnostic::error(format!("`logo = \"{logo}\"` names no file"))
+            .at("vitrine.toml")
+            .line_col(line.unwrap_or(1), 1)
+            .hint(format!(
+                "commit the image as {logo}, or remove the `logo` key"
+            )),
+    )
 }
 
 fn read_config(files: &[SourceFile], source: &Source) -> Result<Config, BuildError> {
@@ -498,7 +527,12 @@ pub fn prepare(opts: &BuildOptions) -> Result<(Prepared, Loaded, Timings), Build
     let mut loaded = load(opts)?;
     let mut timings = std::mem::take(&mut loaded.timings);
     if let Some(url) = &opts.base_url {
-        loaded.config.base_url = Some(url.clone());
+        if crate::urls::safe_url(url) {
+            loaded.config.base_url = Some(url.clone());
+        } else {
+            let d = crate::config::unsafe_url("--base-url", url);
+            loaded.diagnostics.push(d);
+        }
     }
     if loaded.diagnostics.has_errors() {
         return Err(BuildError::Content(loaded.diagnostics));

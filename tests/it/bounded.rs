@@ -83,3 +83,70 @@ fn deep_markdown_quotes_are_an_error_and_an_internal_build_shows_them_as_text() 
     let out = site.vitrine(&["build", "--internal"]);
     assert!(out.status.success(), "{}", stderr(&out));
 }
+
+#[test]
+fn script_and_data_urls_in_the_config_are_errors_naming_the_key() {
+    let cases = [
+        ("base_url = \"javascript:alert(1)\"\n", "base_url", 2),
+        (
+            "[feedback]\nurl = \"data:text/html,<script>alert(1)</script>\"\n",
+            "[feedback] url",
+            3,
+        ),
+        (
+            "[[nav]]\ntitle = \"Docs\"\nurl = \" JavaScript:alert(1)\"\n",
+            "[[nav]] url",
+            4,
+        ),
+    ];
+    for (toml, key, line) in cases {
+        let site = TestSite::new();
+        site.write("vitrine.toml", &format!("title = \"T\"\n{toml}"));
+        site.commit_at("x", "2026-01-05T10:00:00+08:00");
+        let out = site.vitrine(&["build"]);
+        assert_eq!(out.status.code(), Some(1), "{key}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(err.contains(&format!("`{key}`")), "{key}: {err}");
+        assert!(err.contains(&format!("vitrine.toml:{line}:1")), "{err}");
+        assert!(!site.out().join("404.html").exists());
+    }
+}
+
+#[test]
+fn a_script_base_url_on_the_command_line_is_refused_and_a_web_one_is_used() {
+    let site = TestSite::new();
+    site.commit_at("x", "2026-01-05T10:00:00+08:00");
+    let out = site.vitrine(&["build", "--base-url", "javascript:alert(1)//"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("`--base-url`"), "{}", stderr(&out));
+    assert!(!site.out().join("404.html").exists());
+    site.build_ok(&["--base-url", "https://acme.example/portal"]);
+    assert!(
+        site.page("404.html")
+            .contains("href=\"https://acme.example/portal/")
+    );
+}
+
+#[test]
+fn a_logo_naming_a_missing_file_is_an_error_naming_the_key() {
+    let site = TestSite::new();
+    site.write(
+        "vitrine.toml",
+        "title = \"T\"\nlogo = \"static/logo.svg\"\n",
+    );
+    site.commit_at("x", "2026-01-05T10:00:00+08:00");
+    let out = site.vitrine(&["build"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("vitrine.toml:2:1"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("`logo"), "{}", stderr(&out));
+    site.write(
+        "static/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    site.commit_at("logo", "2026-01-06T10:00:00+08:00");
+    site.build_ok(&[]);
+}
