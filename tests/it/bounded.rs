@@ -150,3 +150,32 @@ fn a_logo_naming_a_missing_file_is_an_error_naming_the_key() {
     site.commit_at("logo", "2026-01-06T10:00:00+08:00");
     site.build_ok(&[]);
 }
+
+#[test]
+fn a_long_metric_series_makes_charts_and_tables_of_bounded_size() {
+    let site = TestSite::new();
+    let mut csv = String::from("date,coverage\n");
+    let start: jiff::Timestamp = "2024-01-01T00:00:00Z".parse().unwrap();
+    for i in 0..20_000i64 {
+        let t = start + jiff::SignedDuration::from_mins(30 * i);
+        let v = if i == 12_345 { 99.0 } else { (i % 50) as f64 };
+        csv.push_str(&format!("{t},{v}\n"));
+    }
+    site.write("metrics/coverage.csv", &csv);
+    site.commit_at("x", "2026-01-05T10:00:00+08:00");
+    site.build_ok(&[]);
+    let page = site.page("metrics/index.html");
+    let dots = page.matches("<circle class=\"dot").count();
+    assert!((2..=500).contains(&dots), "{dots} points drawn");
+    assert!(
+        page.contains(">99</text>") || page.contains(": 99"),
+        "the peak is kept"
+    );
+    assert!(page.matches("<tr>").count() <= 110, "history table is cut");
+    assert!(
+        page.contains("(20000)") || page.contains("(20,000)"),
+        "the total is shown"
+    );
+    assert!(page.len() < 300_000, "{} bytes", page.len());
+    assert!(site.page("index.html").len() < 100_000);
+}
