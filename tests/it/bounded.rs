@@ -179,3 +179,18 @@ fn a_long_metric_series_makes_charts_and_tables_of_bounded_size() {
     assert!(page.len() < 300_000, "{} bytes", page.len());
     assert!(site.page("index.html").len() < 100_000);
 }
+
+#[test]
+fn a_theme_partial_with_runaway_loops_fails_naming_the_template_instead_of_hanging() {
+    let site = TestSite::new();
+    site.write(
+        "theme/templates/partials/footer.html",
+        "{% for a in range(100000) %}{% for b in range(100000) %}{{ a }}{% endfor %}{% endfor %}\n",
+    );
+    site.commit_at("x", "2026-01-05T10:00:00+08:00");
+    let out = built_within(&site, Duration::from_secs(40));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("partials/footer.html"), "{err}");
+    assert!(err.contains("template steps"), "{err}");
+}
