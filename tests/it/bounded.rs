@@ -194,3 +194,21 @@ fn a_theme_partial_with_runaway_loops_fails_naming_the_template_instead_of_hangi
     assert!(err.contains("partials/footer.html"), "{err}");
     assert!(err.contains("template steps"), "{err}");
 }
+
+#[test]
+fn new_quotes_titles_yaml_would_read_as_null_booleans_or_numbers() {
+    let site = TestSite::new();
+    let titles = [
+        "null", "true", "~", "123", "yes", "No", "a: b", "#1", "x #y",
+    ];
+    for t in titles {
+        let out = site.vitrine(&["new", "note", t]);
+        assert!(out.status.success(), "{t}: {}", stderr(&out));
+    }
+    site.commit_at("x", "2026-01-05T10:00:00+08:00");
+    site.build_ok(&[]);
+    let index = site.page("notes/index.html");
+    for t in titles {
+        assert!(index.contains(&format!(">{t}<")), "{t} missing:\n{index}");
+    }
+}
