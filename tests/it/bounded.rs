@@ -212,3 +212,35 @@ fn new_quotes_titles_yaml_would_read_as_null_booleans_or_numbers() {
         assert!(index.contains(&format!(">{t}<")), "{t} missing:\n{index}");
     }
 }
+
+#[test]
+fn every_windows_device_name_is_a_reserved_page_name() {
+    let site = TestSite::new();
+    for n in ["com4", "com9", "lpt4", "lpt9", "LPT5"] {
+        site.write(&format!("notes/{n}.md"), &note(&format!("title: {n}"), ""));
+    }
+    site.commit_at("x", "2026-01-05T10:00:00+08:00");
+    site.build_ok(&[]);
+    for n in ["com4", "com9", "lpt4", "lpt9", "lpt5"] {
+        assert!(
+            site.out().join(format!("notes/{n}-item.html")).is_file(),
+            "{n}"
+        );
+        assert!(!site.out().join(format!("notes/{n}.html")).exists(), "{n}");
+    }
+}
+
+#[test]
+fn a_markdown_file_with_an_upper_case_extension_is_named_in_a_warning() {
+    let site = TestSite::new();
+    site.write("notes/x.MD", &note("title: Shouty", ""));
+    site.write("issues/y.markdown", &note("title: Long", ""));
+    site.commit_at("x", "2026-01-05T10:00:00+08:00");
+    let out = site.build_ok(&[]);
+    let err = stderr(&out);
+    assert!(
+        err.contains("notes/x.MD") && err.contains("rename it to notes/x.md"),
+        "{err}"
+    );
+    assert!(err.contains("issues/y.markdown"), "{err}");
+}
