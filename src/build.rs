@@ -429,8 +429,12 @@ pub fn site_data(
     data
 }
 
-/// One report per period of the communication cadence, from the first commit to the built
-/// revision (newest first). Each is computed from the history index, not from a tree.
+/// The most report pages a site gets (the newest periods): five years of weeks.
+const MAX_PERIODS: usize = 260;
+
+/// One report per period of the communication cadence, from the first commit that touched
+/// the site root to the built revision (newest first), at most [`MAX_PERIODS`]. Each is
+/// computed from the history index, not from a tree.
 fn period_reports(
     loaded: &Loaded,
     releases: &[crate::insight::changelog::Release],
@@ -442,20 +446,24 @@ fn period_reports(
     let Some(index) = loaded.history.as_deref() else {
         return Vec::new();
     };
-    let (Some(first), Some(last)) = (
-        index.commits.iter().map(|c| c.time).min(),
-        Some(loaded.now.timestamp().as_second()),
-    ) else {
+    // Commits before the site existed (or with a clock at 1970) make no periods.
+    let touched = index.files.values().flatten();
+    let first = touched
+        .filter_map(|e| index.commits.get(e.commit as usize))
+        .map(|c| c.time)
+        .min();
+    let (Some(first), last) = (first, loaded.now.timestamp().as_second()) else {
         return Vec::new();
     };
     let monthly = loaded.config.communication.cadence.as_deref() == Some("monthly");
-    let periods = crate::insight::report::periods(
+    let mut periods = crate::insight::report::periods(
         first,
         last,
         monthly,
         &loaded.config.tz(),
         &loaded.config.language,
     );
+    periods.drain(..periods.len().saturating_sub(MAX_PERIODS));
     let states = crate::insight::report::states(&loaded.project, Some(index), &loaded.versions);
     let input = crate::insight::report::Input {
         project: &loaded.project,

@@ -244,3 +244,34 @@ fn a_markdown_file_with_an_upper_case_extension_is_named_in_a_warning() {
     );
     assert!(err.contains("issues/y.markdown"), "{err}");
 }
+
+#[test]
+fn report_periods_start_at_the_first_commit_of_the_site_not_a_1970_commit() {
+    let site = TestSite::in_subdir("status");
+    let config = read(&site.root.join("vitrine.toml"));
+    site.remove("vitrine.toml");
+    site.write_repo("README.md", "older project");
+    site.commit_at("clock at zero", "1970-01-02T00:00:00Z");
+    site.write("vitrine.toml", &config);
+    site.write("notes/a.md", &note("title: A", ""));
+    site.commit_at("site", "2026-01-05T10:00:00+08:00");
+    site.build_ok(&[]);
+    let reports = std::fs::read_dir(site.out().join("reports"))
+        .unwrap()
+        .count();
+    assert!(reports <= 3, "{reports} report files");
+}
+
+#[test]
+fn a_1970_commit_in_the_site_root_makes_at_most_five_years_of_reports() {
+    let site = TestSite::new();
+    site.commit_at("clock at zero", "1970-01-02T00:00:00Z");
+    site.write("notes/a.md", &note("title: A", ""));
+    site.commit_at("site", "2026-01-05T10:00:00+08:00");
+    let out = built_within(&site, Duration::from_secs(30));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let reports = std::fs::read_dir(site.out().join("reports"))
+        .unwrap()
+        .count();
+    assert!((2..=262).contains(&reports), "{reports} report files");
+}
