@@ -275,3 +275,275 @@ fn a_1970_commit_in_the_site_root_makes_at_most_five_years_of_reports() {
         .count();
     assert!((2..=262).contains(&reports), "{reports} report files");
 }
+
+/// One hostile input: where it goes in the site and its bytes.
+type Case = (String, String, Vec<u8>);
+
+/// The committed corpus of `tests/fixtures/hostile/` (see its README).
+fn fixture_cases() -> Vec<Case> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hostile");
+    let mut cases = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        if name == "README.md" {
+            continue;
+        }
+        let path = if name.starts_with("config--") {
+            "vitrine.toml".to_string()
+        } else {
+            name.replace("--", "/")
+        };
+        cases.push((name.clone(), path, std::fs::read(dir.join(&name)).unwrap()));
+    }
+    cases.sort();
+    cases
+}
+
+/// Inputs too big or too binary to commit, made here.
+fn generated_cases() -> Vec<Case> {
+    let front =
+        |title: &str, body: String| format!("---\ntitle: {title}\n---\n{body}").into_bytes();
+    let case = |name: &str, path: &str, bytes: Vec<u8>| (name.to_string(), path.to_string(), bytes);
+    let mut csv = String::with_capacity(26_000_000);
+    csv.push_str("date,load,errors\n");
+    let start: jiff::Timestamp = "2020-01-01T00:00:00Z".parse().unwrap();
+    for i in 0..1_000_000i64 {
+        let t = start + jiff::SignedDuration::from_mins(i);
+        csv.push_str(&format!("{t},{},{}\n", i % 97, i % 3));
+    }
+    let table = {
+        let mut t = format!("|{}\n|{}\n", "h|".repeat(20), "-|".repeat(20));
+        for _ in 0..10_000 {
+            t.push_str(&format!("|{}\n", "cell ISS-1 *x*|".repeat(20)));
+        }
+        t
+    };
+    let list: String = (0..1_000)
+        .map(|i| format!("{}- x\n", "  ".repeat(i)))
+        .collect();
+    vec![
+        case(
+            "20,000 identical headings",
+            "notes/headings.md",
+            front("H", "## Same\n\n".repeat(20_000)),
+        ),
+        case(
+            "100,000 nested div",
+            "notes/divs.md",
+            front("D", "<div>".repeat(100_000)),
+        ),
+        case(
+            "100,000 nested quotes",
+            "notes/quotes.md",
+            front("Q", ">".repeat(100_000) + " x\n"),
+        ),
+        case(
+            "1,000 nested list levels",
+            "notes/list.md",
+            front("L", list),
+        ),
+        case("10,000-row table", "notes/table.md", front("T", table)),
+        case(
+            "1 MB line",
+            "notes/line.md",
+            front("Line", "word ".repeat(200_000)),
+        ),
+        case(
+            "1 MB of emphasis",
+            "notes/stars.md",
+            front("S", "*a **b _c [d ".repeat(80_000)),
+        ),
+        case(
+            "1 MB of brackets",
+            "notes/brackets.md",
+            front("B", "[".repeat(500_000) + &"](x)".repeat(100_000)),
+        ),
+        case(
+            "1 MB title",
+            "notes/title.md",
+            front(&"t".repeat(1_000_000), String::new()),
+        ),
+        case(
+            "NUL bytes",
+            "notes/nul.md",
+            b"---\ntitle: a\0b\n---\n\0\0\0".to_vec(),
+        ),
+        case(
+            "invalid UTF-8",
+            "issues/latin1.md",
+            b"---\ntitle: caf\xe9\n---\n\xff\xfe".to_vec(),
+        ),
+        case(
+            "BOM and CRLF",
+            "notes/bom.md",
+            b"\xef\xbb\xbf---\r\ntitle: Bom\r\n---\r\n## Hi\r\n\r\ntext\r\n".to_vec(),
+        ),
+        case(
+            "deep YAML",
+            "notes/yaml-deep.md",
+            format!("---\ntitle: x\nextra: {}\n---\n", "[".repeat(100_000)).into_bytes(),
+        ),
+        case(
+            "deep TOML front matter",
+            "notes/toml-deep.md",
+            format!(
+                "+++\ntitle = \"x\"\na = {}1{}\n+++\n",
+                "[".repeat(100_000),
+                "]".repeat(100_000)
+            )
+            .into_bytes(),
+        ),
+        case(
+            "deep TOML config",
+            "vitrine.toml",
+            format!(
+                "title = \"T\"\na = {}1{}\n",
+                "[".repeat(100_000),
+                "]".repeat(100_000)
+            )
+            .into_bytes(),
+        ),
+        case(
+            "deep inline TOML tables",
+            "vitrine.toml",
+            format!(
+                "title = \"T\"\na = {}{}\n",
+                "{b = ".repeat(50_000),
+                "}".repeat(50_000)
+            )
+            .into_bytes(),
+        ),
+        case(
+            "1,000,000-row metrics",
+            "metrics/load.csv",
+            csv.into_bytes(),
+        ),
+        case(
+            "10,000 aliases",
+            "glossary/term.md",
+            format!(
+                "---\nterm: API\naliases: [{}]\n---\nA term.\n",
+                (0..10_000)
+                    .map(|i| format!("a{i}"))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            )
+            .into_bytes(),
+        ),
+    ]
+}
+
+/// Runs `vitrine build` on a site, killing it after `limit`; returns its exit status (None
+/// for a signal), how long it ran and its peak resident memory (Linux: `VmHWM`).
+fn run_bounded(
+    root: &std::path::Path,
+    limit: Duration,
+) -> (Option<i32>, Duration, Option<u64>, String) {
+    let home = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("vitrine"))
+        .args(["-C", root.to_str().unwrap(), "build"])
+        .env("HOME", home.path())
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = std::io::Read::read_to_string(&mut err, &mut s);
+        s
+    });
+    let status_file = format!("/proc/{}/status", child.id());
+    let (t, mut peak) = (Instant::now(), None);
+    let status = loop {
+        if let Some(kb) = std::fs::read_to_string(&status_file).ok().and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        }) {
+            peak = Some(kb * 1024);
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if t.elapsed() > limit || peak.is_some_and(|p| p > MEMORY_LIMIT) {
+            let _ = child.kill();
+            break child.wait().unwrap();
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    (status.code(), t.elapsed(), peak, reader.join().unwrap())
+}
+
+/// Inputs that still crash the build, each with where: the test fails once one is fixed, so
+/// the entry is removed and the input joins the others.
+const KNOWN_PANICS: &[(&str, &str)] = &[(
+    "notes--comment-overlap.md",
+    "content::find_marker slices `<!-->` and `<!--->` backwards (src/content/mod.rs)",
+)];
+
+/// The most resident memory one hostile build may take.
+const MEMORY_LIMIT: u64 = 1 << 30;
+
+#[test]
+fn every_hostile_input_ends_in_a_diagnostic_or_a_site_quickly_and_in_bounded_memory() {
+    let limit = Duration::from_secs(20);
+    let mut failures = Vec::new();
+    let cases = fixture_cases().into_iter().chain(generated_cases());
+    for (name, path, bytes) in cases {
+        let site = TestSite::new();
+        site.write_bytes(&path, &bytes);
+        site.commit_at("hostile", "2026-01-05T10:00:00+08:00");
+        let (code, took, peak, err) = run_bounded(&site.root, limit);
+        let peak_text = peak.map_or("?".into(), |p| format!("{} MB", p >> 20));
+        eprintln!("{name}: exit {code:?} in {took:.1?}, peak {peak_text}");
+        if let Some((_, why)) = KNOWN_PANICS.iter().find(|k| k.0 == name) {
+            if code != Some(101) {
+                failures.push(format!(
+                    "{name} no longer panics ({why}): take it off KNOWN_PANICS"
+                ));
+            }
+            continue;
+        }
+        let problem = if !matches!(code, Some(0 | 1)) || err.contains("panicked") {
+            Some(format!("exit {code:?}"))
+        } else if took >= limit {
+            Some(format!("still running after {limit:?}"))
+        } else if peak.is_some_and(|p| p > MEMORY_LIMIT) {
+            Some(format!("peak memory {peak_text}"))
+        } else {
+            script_in(&site.out())
+        };
+        if let Some(p) = problem {
+            failures.push(format!(
+                "{name} ({path}): {p}\n{}",
+                err.chars().take(600).collect::<String>()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// A sign of script in a built site: an event attribute or a script URL in any page.
+fn script_in(out: &std::path::Path) -> Option<String> {
+    if !out.exists() {
+        return None;
+    }
+    all_files(out).into_iter().find_map(|(path, text)| {
+        let lower = text.to_ascii_lowercase();
+        [
+            "onmouseover=",
+            "onclick=",
+            "onload=",
+            "onerror=",
+            "javascript:",
+            "vbscript:",
+            "data:text/html",
+        ]
+        .iter()
+        .find(|bad| lower.contains(*bad))
+        .map(|bad| format!("{path} contains `{bad}`"))
+    })
+}
