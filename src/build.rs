@@ -178,6 +178,10 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded, BuildError> {
         diagnostics.push(Diagnostic::warning(format!("skipped: {}", s.reason)).at(&s.path));
     }
     let config = read_config(&files, source)?;
+    let logo_line = files
+        .iter()
+        .find(|f| f.path == "vitrine.toml")
+        .and_then(|f| crate::config::key_line(std::str::from_utf8(&f.bytes).ok()?, "logo"));
     let history = match (&repo, &revision) {
         (Some(repo), Some(rev)) => {
             timings.push(("tree", t.elapsed().as_secs_f64()));
@@ -246,6 +250,9 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded, BuildError> {
         },
     );
     diagnostics.extend(diags);
+    if let Some(d) = missing_logo(&config, &project, logo_line) {
+        diagnostics.push(d);
+    }
     timings.push(("parse", t.elapsed().as_secs_f64()));
     let t = Instant::now();
     if !internal && opts.lint {
@@ -369,6 +376,28 @@ fn commit_time(h: &HistoryIndex, rev: &Revision) -> Option<jiff::Timestamp> {
         .map(|c| c.timestamp())
 }
 
+/// A `logo` that names no committed file under `static/`: the header would show a broken
+/// image on every page.
+fn missing_logo(
+    config: &Config,
+    project: &content::Project,
+    line: Option<usize>,
+) -> Option<Diagnostic> {
+    let logo = config.logo.as_deref()?;
+    let file = logo.strip_prefix("static/")?;
+    if project.assets.iter().any(|(p, _)| p == file) {
+        return None;
+    }
+    Some(
+        Diagnostic::error(format!("`logo = \"{logo}\"` names no file"))
+            .at("vitrine.toml")
+            .line_col(line.unwrap_or(1), 1)
+            .hint(format!(
+                "commit the image as {logo}, or remove the `logo` key"
+            )),
+    )
+}
+
 fn read_config(files: &[SourceFile], source: &Source) -> Result<Config, BuildError> {
     let file = files.iter().find(|f| f.path == "vitrine.toml").ok_or_else(|| {
         let at = match source {
@@ -472,8 +501,12 @@ pub fn site_data(
     data
 }
 
-/// One report per period of the communication cadence, from the first commit to the built
-/// revision (newest first). Each is computed from the history index, not from a tree.
+/// The most report pages a site gets (the newest periods): five years of weeks.
+const MAX_PERIODS: usize = 260;
+
+/// One report per period of the communication cadence, from the first commit that touched
+/// the site root to the built revision (newest first), at most [`MAX_PERIODS`]. Each is
+/// computed from the history index, not from a tree.
 fn period_reports(
     loaded: &Loaded,
     releases: &[crate::insight::changelog::Release],
@@ -486,20 +519,24 @@ fn period_reports(
     let Some(index) = loaded.history.as_deref() else {
         return Vec::new();
     };
-    let (Some(first), Some(last)) = (
-        index.commits.iter().map(|c| c.time).min(),
-        Some(loaded.now.timestamp().as_second()),
-    ) else {
+    // Commits before the site existed (or with a clock at 1970) make no periods.
+    let touched = index.files.values().flatten();
+    let first = touched
+        .filter_map(|e| index.commits.get(e.commit as usize))
+        .map(|c| c.time)
+        .min();
+    let (Some(first), last) = (first, loaded.now.timestamp().as_second()) else {
         return Vec::new();
     };
     let monthly = loaded.config.communication.cadence.as_deref() == Some("monthly");
-    let periods = crate::insight::report::periods(
+    let mut periods = crate::insight::report::periods(
         first,
         last,
         monthly,
         &loaded.config.tz(),
         &loaded.config.language,
     );
+    periods.drain(..periods.len().saturating_sub(MAX_PERIODS));
     let states = crate::insight::report::states(
         &loaded.project,
         Some(index),
@@ -582,7 +619,12 @@ pub fn prepare(opts: &BuildOptions) -> Result<(Prepared, Loaded, Timings), Build
     let mut loaded = load(opts)?;
     let mut timings = std::mem::take(&mut loaded.timings);
     if let Some(url) = &opts.base_url {
-        loaded.config.base_url = Some(url.clone());
+        if crate::urls::safe_url(url) {
+            loaded.config.base_url = Some(url.clone());
+        } else {
+            let d = crate::config::unsafe_url("--base-url", url);
+            loaded.diagnostics.push(d);
+        }
     }
     if loaded.diagnostics.has_errors() {
         return Err(BuildError::Content(loaded.diagnostics));

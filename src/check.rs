@@ -19,7 +19,27 @@ pub fn lint(p: &Project, config: &Config) -> Diagnostics {
     jargon(p, config, &metas, &mut d);
     references(p, &metas, &mut d);
     links(p, &metas, &mut d);
+    nesting(&metas, &mut d);
     d
+}
+
+/// Bodies nested too deep to render: their page would show the source as plain text.
+fn nesting(metas: &[&Meta], d: &mut Diagnostics) {
+    for meta in metas {
+        let (depth, offset) = markdown::nesting_depth(&meta.body);
+        if depth > markdown::MAX_DEPTH {
+            let (line, col) = at(meta, offset);
+            d.push(
+                Diagnostic::error(format!(
+                    "the text is nested {depth} levels deep (lists, quotes or HTML elements); at most {} are allowed",
+                    markdown::MAX_DEPTH
+                ))
+                .at(&meta.path)
+                .line_col(line, col)
+                .hint("flatten the nesting; generated HTML belongs in a linked file, not in a note"),
+            );
+        }
+    }
 }
 
 /// Relative links in bodies that lead nowhere. Bodies are rendered one folder below the

@@ -310,6 +310,18 @@ impl Config {
                     .hint("put the file in static/ and write e.g. logo = \"static/logo.svg\""),
             );
         }
+        let urls = self
+            .base_url
+            .iter()
+            .map(|u| ("base_url", u))
+            .chain(self.feedback.url.iter().map(|u| ("[feedback] url", u)))
+            .chain(self.nav.iter().map(|n| ("[[nav]] url", &n.url)));
+        for (key, url) in urls {
+            if !crate::urls::safe_url(url) {
+                let line = value_line(text, url).unwrap_or_else(|| at_key(key_name(key)));
+                out.push(unsafe_url(key, url).at(path).line_col(line, 1));
+            }
+        }
         if jiff::tz::TimeZone::get(&self.timezone).is_err() {
             out.push(
                 Diagnostic::error(format!("unknown time zone `{}`", self.timezone))
@@ -378,6 +390,36 @@ impl Config {
             .as_ref()
             .map(|u| format!("{}/", u.trim_end_matches('/')))
     }
+}
+
+/// The error for a URL that is neither relative nor of an allowed scheme; `key` names where
+/// it was given (`base_url`, `--base-url`…).
+pub fn unsafe_url(key: &str, url: &str) -> Diagnostic {
+    Diagnostic::error(format!(
+        "`{key}` = `{url}` is not a web address vitrine can link to"
+    ))
+    .hint(format!(
+        "use a relative path or an address starting with {}",
+        crate::urls::SCHEMES
+            .iter()
+            .map(|s| format!("`{s}:`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
+}
+
+/// The bare key of a described key: `url` of `[feedback] url`.
+fn key_name(key: &str) -> &str {
+    key.rsplit(' ').next().unwrap_or(key)
+}
+
+/// The 1-based line on which `value` first appears as a quoted string, if any.
+fn value_line(text: &str, value: &str) -> Option<usize> {
+    text.lines()
+        .position(|line| {
+            line.contains(&format!("\"{value}\"")) || line.contains(&format!("'{value}'"))
+        })
+        .map(|i| i + 1)
 }
 
 /// The 1-based line on which `key` is first assigned (`key =` or `key:`), if any.

@@ -180,6 +180,16 @@ fn load_file(
             && let Some(text) = text_of(&file, diags)
         {
             load_item(project, top, &file.path, &text, opts, tz, diags);
+        } else if KINDS.contains(&top) && !file.path.ends_with(".md") {
+            let lower = file.path.to_lowercase();
+            if lower.ends_with(".md") || lower.ends_with(".markdown") {
+                let (stem, _) = file.path.rsplit_once('.').unwrap_or((&file.path, ""));
+                diags.push(
+                    Diagnostic::warning("skipped: content files end in `.md` (lower case)")
+                        .at(&file.path)
+                        .hint(format!("rename it to {stem}.md")),
+                );
+            }
         }
     }
 }
@@ -597,7 +607,9 @@ pub fn sanitize_slug(s: &str) -> String {
     let out = out.trim_matches('-').to_string();
     // `index` would replace a section's list page; the others are reserved on Windows.
     const RESERVED: &[&str] = &[
-        "index", "con", "prn", "aux", "nul", "com1", "com2", "com3", "lpt1", "lpt2", "lpt3",
+        "index", "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6",
+        "com7", "com8", "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8",
+        "lpt9",
     ];
     if out.is_empty() {
         "item".to_string()

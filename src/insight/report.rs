@@ -382,12 +382,12 @@ pub fn report(input: &Input<'_>, from: End, to: End) -> Report {
             .get(&s.name)
             .cloned()
             .unwrap_or_default();
+        // Points are sorted by time: the last one at or before `t`, by binary search.
         let at = |t: i64| {
-            s.points
-                .iter()
-                .rev()
-                .find(|(w, _)| w.timestamp().as_second() <= t)
-                .map(|(_, v)| *v)
+            let after = s
+                .points
+                .partition_point(|(w, _)| w.timestamp().as_second() <= t);
+            after.checked_sub(1).map(|i| s.points[i].1)
         };
         let to_v = at(b);
         r.metrics.push(MetricRow {

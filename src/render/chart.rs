@@ -1,15 +1,73 @@
 //! Small inline SVG charts made at build time: no script, no request, readable in dark
 //! mode (they draw with `currentColor`) and in print.
+//!
+//! A chart is a few hundred pixels wide, so it never draws more than [`MAX_POINTS`] points
+//! (a sparkline [`SPARK_POINTS`]): longer series are downsampled with
+//! largest-triangle-three-buckets, which keeps the peaks and troughs a reader looks for.
+//! A million-row metrics file makes a chart of the same size as a hundred-row one.
 
 use std::fmt::Write;
 
 use crate::dates::When;
+
+/// The most points a line chart draws per series.
+pub const MAX_POINTS: usize = 500;
+/// The most points a sparkline draws.
+pub const SPARK_POINTS: usize = 160;
+
+/// The indices of at most `max` of `n` points that keep the shape of the line
+/// (largest-triangle-three-buckets): the first, the last, and from each bucket between
+/// them the point making the largest triangle with the one kept before it and the mean of
+/// the next bucket. Linear in `n`; all indices when `n <= max`.
+pub fn downsample(n: usize, max: usize, xy: impl Fn(usize) -> (f64, f64)) -> Vec<usize> {
+    if n <= max || max < 3 {
+        return (0..n).collect();
+    }
+    let every = (n - 2) as f64 / (max - 2) as f64;
+    let bucket = |i: usize| {
+        let start = (i as f64 * every) as usize + 1;
+        let end = (((i + 1) as f64 * every) as usize + 1).min(n - 1);
+        start..end.max(start + 1)
+    };
+    let mut out = Vec::with_capacity(max);
+    out.push(0);
+    for i in 0..max - 2 {
+        let next = if i + 1 < max - 2 {
+            bucket(i + 1)
+        } else {
+            n - 1..n
+        };
+        let len = next.len() as f64;
+        let (sx, sy) = next
+            .map(&xy)
+            .fold((0.0, 0.0), |(a, b), (x, y)| (a + x, b + y));
+        let (cx, cy) = (sx / len, sy / len);
+        let (ax, ay) = xy(*out.last().unwrap_or(&0));
+        let area = |j: usize| {
+            let (bx, by) = xy(j);
+            ((ax - cx) * (by - ay) - (ax - bx) * (cy - ay)).abs()
+        };
+        let best = bucket(i)
+            .max_by(|a, b| area(*a).total_cmp(&area(*b)))
+            .unwrap_or(n - 1);
+        out.push(best);
+    }
+    out.push(n - 1);
+    out
+}
 
 /// A sparkline of a series with its target as a dashed line; empty for no points.
 pub fn sparkline(points: &[(When, f64)], target: Option<f64>) -> String {
     if points.is_empty() {
         return String::new();
     }
+    let kept: Vec<(When, f64)> = downsample(points.len(), SPARK_POINTS, |i| {
+        (points[i].0.timestamp().as_second() as f64, points[i].1)
+    })
+    .into_iter()
+    .map(|i| points[i].clone())
+    .collect();
+    let points = &kept[..];
     let (w, h, pad) = (160.0, 40.0, 4.0);
     let values = points.iter().map(|p| p.1).chain(target);
     let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
@@ -73,6 +131,18 @@ pub fn line_chart(
     lang: &str,
     tz: &jiff::tz::TimeZone,
 ) -> String {
+    let series: Vec<Series<'_>> = series
+        .iter()
+        .map(|s| Series {
+            points: downsample(s.points.len(), MAX_POINTS, |i| {
+                (s.points[i].0 as f64, s.points[i].1)
+            })
+            .into_iter()
+            .map(|i| s.points[i])
+            .collect(),
+            ..*s
+        })
+        .collect();
     let pts: Vec<(i64, f64)> = series
         .iter()
         .flat_map(|s| s.points.iter().copied())
@@ -136,7 +206,7 @@ pub fn line_chart(
             esc(label)
         );
     }
-    for s in series {
+    for s in &series {
         let d: Vec<String> = s
             .points
             .iter()
@@ -304,4 +374,21 @@ fn fnv(b: &[u8]) -> u64 {
     b.iter().fold(0xcbf29ce484222325, |h, x| {
         (h ^ u64::from(*x)).wrapping_mul(0x100000001b3)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::downsample;
+
+    #[test]
+    fn downsampling_keeps_the_ends_and_the_peak_and_is_bounded() {
+        let n = 1_000_000;
+        let y = |i: usize| if i == 777_777 { 1000.0 } else { (i % 7) as f64 };
+        let kept = downsample(n, 500, |i| (i as f64, y(i)));
+        assert_eq!(kept.len(), 500);
+        assert_eq!((kept[0], kept[499]), (0, n - 1));
+        assert!(kept.contains(&777_777));
+        assert!(kept.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(downsample(3, 500, |i| (i as f64, 0.0)), [0, 1, 2]);
+    }
 }

@@ -1,10 +1,16 @@
 //! Markdown to HTML: CommonMark plus tables, task lists, footnotes, strikethrough and
 //! heading anchors, then sanitised (unless the site allows raw HTML).
 //!
-//! Sanitising happens on the rendered HTML, so Markdown can never produce a `<script>`, an
-//! event attribute or a `javascript:` link, however it is written.
+//! Sanitising happens on every rendered document, whatever its source contains, so Markdown
+//! can never produce a `<script>`, an event attribute or a `javascript:` link, however it
+//! is written (heading attributes `{onclick=…}` included).
+//!
+//! Work is bounded: anchors are de-duplicated in linear time, and a body nested deeper
+//! than [`MAX_DEPTH`] (Markdown containers plus raw HTML elements) is shown as escaped
+//! text instead of being parsed by the sanitiser, whose cost grows with the square of the
+//! depth. `vitrine check` and `build` report such a body as an error ([`nesting_depth`]).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{
     CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, TextMergeStream, html,
@@ -49,13 +55,14 @@ impl Markdown {
     ) -> Rendered {
         let mut events: Vec<Event<'_>> =
             TextMergeStream::new(Parser::new_ext(body, options())).collect();
+        if depth_of(&events).0 > MAX_DEPTH {
+            return Rendered {
+                html: format!("<pre class=\"too-deep\">{}</pre>", escape(body)),
+                toc: Vec::new(),
+            };
+        }
         remote_images_to_links(&mut events);
         neutralise_urls(&mut events);
-        // Markdown itself can only produce safe HTML (text and attributes are escaped, URLs
-        // filtered above); only raw HTML written in the source needs the sanitiser.
-        let raw_html = events
-            .iter()
-            .any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
         let toc = anchor_headings(&mut events);
         let mut linked: Vec<usize> = exclude.into_iter().collect();
         if let Some(l) = linker.filter(|l| !l.is_empty()) {
@@ -68,8 +75,8 @@ impl Markdown {
         let mut out = String::with_capacity(body.len() * 3 / 2);
         html::push_html(&mut out, events.into_iter());
         let html = match &self.sanitizer {
-            Some(s) if raw_html => s.clean(&out).to_string(),
-            _ => out,
+            Some(s) => s.clean(&out).to_string(),
+            None => out,
         };
         Rendered { html, toc }
     }
@@ -92,23 +99,7 @@ fn neutralise_urls(events: &mut [Event<'_>]) {
     }
 }
 
-/// A relative URL, or one with an allowed scheme.
-fn safe_url(url: &str) -> bool {
-    let u: String = url
-        .trim()
-        .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control())
-        .collect();
-    match u.split_once(':') {
-        Some((scheme, _)) if !scheme.contains(['/', '?', '#']) => {
-            matches!(
-                scheme.to_ascii_lowercase().as_str(),
-                "http" | "https" | "mailto" | "tel"
-            )
-        }
-        _ => true,
-    }
-}
+use crate::urls::safe_url;
 
 /// Whether a URL would make the reader's browser contact another host.
 pub fn is_remote(url: &str) -> bool {
@@ -220,12 +211,13 @@ fn sanitizer() -> ammonia::Builder<'static> {
         .add_tag_attributes("ol", ["start"])
         .add_tag_attributes("a", ["title"])
         .filter_style_properties(HashSet::from(["text-align"]))
-        .url_schemes(HashSet::from(["http", "https", "mailto", "tel"]))
+        .url_schemes(crate::urls::SCHEMES.iter().copied().collect())
         .link_rel(None)
         .attribute_filter(|element, attribute, value| {
             // Raw HTML may not load remote media either.
             let loads = matches!(attribute, "src" | "srcset" | "poster" | "data");
-            if loads && element != "a" && is_remote(value) {
+            let url = matches!(attribute, "href" | "src" | "action" | "formaction" | "cite");
+            if (loads && element != "a" && is_remote(value)) || (url && !safe_url(value)) {
                 None
             } else {
                 Some(value.into())
@@ -235,9 +227,12 @@ fn sanitizer() -> ammonia::Builder<'static> {
 }
 
 /// Gives every heading an id (its text, slugged; unique within the page) so it can be
-/// linked, and returns the table of contents.
+/// linked, and returns the table of contents. A heading keeps its `{#id .class}` but no
+/// other attribute. De-duplication remembers the next free number per base, so 20,000
+/// identical headings take linear time.
 fn anchor_headings(events: &mut [Event<'_>]) -> Vec<(u8, String, String)> {
     let mut used = HashSet::new();
+    let mut next: HashMap<String, usize> = HashMap::new();
     let mut toc = Vec::new();
     let mut i = 0;
     while i < events.len() {
@@ -253,14 +248,15 @@ fn anchor_headings(events: &mut [Event<'_>]) -> Vec<(u8, String, String)> {
                 }
             }
             let base = given.unwrap_or_else(|| heading_slug(&text));
+            let n = next.entry(base.clone()).or_insert(1);
             let mut anchor = base.clone();
-            let mut n = 1;
             while !used.insert(anchor.clone()) {
-                n += 1;
+                *n += 1;
                 anchor = format!("{base}-{n}");
             }
-            if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
+            if let Event::Start(Tag::Heading { id, attrs, .. }) = &mut events[i] {
                 *id = Some(CowStr::from(anchor.clone()));
+                attrs.clear();
             }
             if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) {
                 toc.push((level as u8, anchor, text));
@@ -269,6 +265,105 @@ fn anchor_headings(events: &mut [Event<'_>]) -> Vec<(u8, String, String)> {
         i += 1;
     }
     toc
+}
+
+/// How deep a body may nest (Markdown containers and raw HTML elements together).
+pub const MAX_DEPTH: usize = 256;
+
+/// The deepest nesting of a body and the byte offset where it is first reached.
+pub fn nesting_depth(body: &str) -> (usize, usize) {
+    let mut depth = Depth::default();
+    let mut deepest = (0, 0);
+    for (e, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        if depth.step(&e) > deepest.0 {
+            deepest = (depth.now, range.start);
+        }
+    }
+    deepest
+}
+
+/// The deepest nesting of parsed events, and the index of the event that reaches it.
+fn depth_of(events: &[Event<'_>]) -> (usize, usize) {
+    let mut depth = Depth::default();
+    let mut deepest = (0, 0);
+    for (i, e) in events.iter().enumerate() {
+        if depth.step(e) > deepest.0 {
+            deepest = (depth.now, i);
+        }
+    }
+    deepest
+}
+
+/// Counts open Markdown containers and open raw HTML elements, one event at a time, in
+/// time linear in the text: raw HTML is scanned once, never searched back and forth.
+#[derive(Default)]
+struct Depth {
+    markdown: usize,
+    html: usize,
+    now: usize,
+}
+
+impl Depth {
+    fn step(&mut self, e: &Event<'_>) -> usize {
+        match e {
+            Event::Start(_) => self.markdown += 1,
+            Event::End(_) => self.markdown = self.markdown.saturating_sub(1),
+            Event::Html(h) | Event::InlineHtml(h) => self.html = html_depth(h, self.html),
+            _ => {}
+        }
+        self.now = self.markdown + self.html;
+        self.now
+    }
+}
+
+/// Elements that never contain others, or whose end tag may be left out (they are closed
+/// by the next sibling, so they never nest deeper when unclosed).
+const FLAT: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "rp", "rt", "colgroup",
+    "thead", "tbody", "tfoot",
+];
+
+/// The open-element depth after the raw HTML `h`, starting from `depth`. Comments are
+/// skipped; a tag that ends in `/>` or is in [`FLAT`] does not count.
+fn html_depth(h: &str, mut depth: usize) -> usize {
+    let b = h.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'<' {
+            i += 1;
+            continue;
+        }
+        if b[i..].starts_with(b"<!--") {
+            i = h[i + 4..].find("-->").map_or(b.len(), |j| i + 4 + j + 3);
+            continue;
+        }
+        let closing = b.get(i + 1) == Some(&b'/');
+        let start = i + 1 + closing as usize;
+        let mut j = start;
+        while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'-') {
+            j += 1;
+        }
+        if j == start || !b[start].is_ascii_alphabetic() {
+            i += 1;
+            continue;
+        }
+        let name = h[start..j].to_ascii_lowercase();
+        // The tag ends at the next `>`, unless another `<` comes first (then it never ends).
+        let mut k = j;
+        while k < b.len() && b[k] != b'>' && b[k] != b'<' {
+            k += 1;
+        }
+        if b.get(k) == Some(&b'>') && !FLAT.contains(&name.as_str()) {
+            if closing {
+                depth = depth.saturating_sub(1);
+            } else if b[k - 1] != b'/' {
+                depth += 1;
+            }
+        }
+        i = k;
+    }
+    depth
 }
 
 /// A heading's anchor: lower-case letters and digits of any script, `-` between words.

@@ -474,11 +474,33 @@ fn render_job(j: &Job<'_>, data: &SiteData, theme: &Theme) -> Result<OutFile> {
         .map_err(|e| anyhow!("theme template {}: {e}", j.template))?;
     let html = tmpl
         .render(minijinja::value::Serde(&ctx))
-        .map_err(|e| anyhow!("rendering {} with {}: {e:#}", j.path, j.template))?;
+        .map_err(|e| template_error(e, &j.path, j.template))?;
     Ok(OutFile {
         path: j.path.clone(),
         bytes: html.into_bytes(),
     })
+}
+
+/// A rendering error naming the page and template; running out of fuel says what it means.
+fn template_error(e: minijinja::Error, path: &str, template: &str) -> anyhow::Error {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+    let fuel = std::iter::from_fn(|| {
+        let now = cause?;
+        cause = now.source();
+        Some(now)
+    })
+    .filter_map(|c| c.downcast_ref::<minijinja::Error>())
+    .find(|c| c.kind() == minijinja::ErrorKind::OutOfFuel);
+    if let Some(e) = fuel {
+        let at = e.name().unwrap_or(template);
+        let line = e.line().map_or(String::new(), |l| format!(":{l}"));
+        return anyhow!(
+            "theme/templates/{at}{line}: rendering {path} took more than {} template steps; \
+             a loop in the template is too large or never ends",
+            theme::FUEL
+        );
+    }
+    anyhow!("rendering {path} with {template}: {e:#}")
 }
 
 /// `sitemap.xml` of every HTML page (only with a `base_url`: a sitemap needs absolute URLs).

@@ -50,6 +50,11 @@ pub fn languages(overrides: &[(String, Vec<u8>)]) -> Vec<String> {
         .collect()
 }
 
+/// How many instructions one page's template may run. Every page of a 1,000-note,
+/// 2,000-commit site renders within 200,000, so only a runaway loop in a site's own
+/// template reaches this (and fails the build naming the template instead of hanging it).
+pub const FUEL: u64 = 10_000_000;
+
 impl Theme {
     /// Loads the theme for `lang`, with `overrides` (paths relative to the site's `theme/`).
     pub fn load(lang: &str, overrides: &[(String, Vec<u8>)]) -> Result<Theme> {
@@ -65,6 +70,7 @@ impl Theme {
         env.set_syntax(syntax.map_err(|e| anyhow::anyhow!("template syntax: {e}"))?);
         env.add_filter("time", time_filter);
         env.set_formatter(html_formatter);
+        env.set_fuel(Some(FUEL));
         let mut statics = BTreeMap::new();
         for (path, bytes) in &files {
             if let Some(name) = path.strip_prefix("templates/") {

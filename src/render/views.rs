@@ -345,7 +345,10 @@ pub struct MetricView {
     pub latest_date: Option<DateView>,
     /// Latest value meets the target (None without a target or values).
     pub met: Option<bool>,
+    /// The latest [`METRIC_ROWS`] measurements, oldest first (the history table).
     pub points: Vec<PointView>,
+    /// How many measurements the series has in all.
+    pub points_total: usize,
     /// A small inline SVG of the series with its target line.
     pub sparkline: String,
     /// The full chart with axes and target.
@@ -997,6 +1000,10 @@ fn note_view(n: &Note, r: Rendered, input: &ViewInput<'_>) -> NoteView {
     }
 }
 
+/// The most measurements a metric's history table lists (the newest); the chart shows
+/// the whole series, downsampled.
+pub const METRIC_ROWS: usize = 100;
+
 fn metric_view(s: &MetricSeries, config: &Config, lang: &str) -> MetricView {
     let meta = config.metrics.get(&s.name).cloned().unwrap_or_default();
     let latest = s.points.last();
@@ -1023,8 +1030,8 @@ fn metric_view(s: &MetricSeries, config: &Config, lang: &str) -> MetricView {
         target_text: meta.target.map(fmt_num),
         latest_date: latest.map(|p| p.0.view(lang)),
         met,
-        points: s
-            .points
+        points_total: s.points.len(),
+        points: s.points[s.points.len().saturating_sub(METRIC_ROWS)..]
             .iter()
             .map(|(w, v)| PointView {
                 date: w.view(lang),

@@ -154,13 +154,19 @@ fn next_id(dir: &Path, prefix: &str) -> String {
     format!("{prefix}{}", max + 1)
 }
 
-/// A YAML scalar for any title (quoted when it needs to be).
+/// A YAML scalar for any title: plain only when YAML reads it back as that same text,
+/// double-quoted otherwise (`null`, `yes`, `~`, `123`, `a: b`, `#1`…), so the next build
+/// never reads a title as null, a boolean or a number.
 fn yaml_string(s: &str) -> String {
-    let plain = !s.is_empty()
-        && !s.starts_with(|c: char| "-?:,[]{}#&*!|>'\"%@` ".contains(c))
+    const SPECIAL: &[&str] = &[
+        "null", "true", "false", "yes", "no", "on", "off", "y", "n", "nan", "inf",
+    ];
+    let plain = s.starts_with(char::is_alphabetic)
+        && !SPECIAL.contains(&s.to_lowercase().as_str())
         && !s.contains(": ")
         && !s.contains(" #")
-        && !s.ends_with(':');
+        && !s.contains(|c: char| c.is_control() || c == '"' || c == '\\')
+        && !s.ends_with([':', ' ']);
     if plain {
         s.to_string()
     } else {

@@ -4,6 +4,7 @@
 mod support;
 
 mod authoring;
+mod bounded;
 mod build;
 mod changelog;
 mod cli;
