@@ -473,10 +473,25 @@ pub fn site_data(
         });
     }
     history.timeline.sort_by(|a, b| b.when.cmp(&a.when));
+    let keys: Vec<String> = reports.iter().map(|(p, _)| p.key.clone()).collect();
+    let routes = crate::routes::Routes::of(
+        &loaded.project,
+        &crate::routes::Shape {
+            releases: &history.changelog,
+            releases_per_page: loaded
+                .config
+                .changelog
+                .releases_per_page
+                .unwrap_or(crate::routes::RELEASES_PER_PAGE),
+            reports: &keys,
+            sitemap: loaded.config.base_url.is_some(),
+        },
+    );
     let input = ViewInput {
         config: &loaded.config,
         history: &history,
         reports: &reports,
+        routes: &routes,
         strings,
         md_cache: memo.map(|m| &m.markdown),
         internal,
@@ -659,6 +674,11 @@ pub fn prepare(opts: &BuildOptions) -> Result<(Prepared, Loaded, Timings), Build
         opts.internal,
         opts.source == Source::Worktree,
     );
+    if opts.lint && !opts.internal {
+        // Links are checked against the route table: exactly the pages this build writes.
+        let links = crate::check::lint_links(&loaded.project, &data.routes);
+        loaded.diagnostics.extend(links);
+    }
     let assets = std::mem::take(&mut loaded.project.assets);
     timings.push(("views", t.elapsed().as_secs_f64()));
     Ok((
@@ -888,7 +908,7 @@ pub fn changelog(root: &Path, opts: &ChangelogOptions) -> Result<String, BuildEr
         &releases,
         &[],
         &[],
-        &render::history_views::release_urls(&releases, usize::MAX),
+        &crate::routes::release_paths(&releases, usize::MAX),
         &config.language,
         &config.tz(),
         config.forge().as_ref(),

@@ -5,21 +5,30 @@
 use std::collections::HashSet;
 
 use crate::config::Config;
+use crate::content::text as markdown;
 use crate::content::{Meta, Project};
 use crate::diag::{Diagnostic, Diagnostics, Severity, line_col_of};
-use crate::render::markdown;
+use crate::routes::Routes;
 
 /// Acronyms every reader knows.
 const COMMON: &[&str] = &["OK", "ID", "PDF", "FAQ", "AM", "PM", "UTC"];
 
-/// Every whole-project diagnostic of a client-visible project.
+/// Every whole-project diagnostic of a client-visible project that needs only the content
+/// (run before anything is derived from it).
 pub fn lint(p: &Project, config: &Config) -> Diagnostics {
     let mut d = Diagnostics::default();
     let metas = p.metas();
     jargon(p, config, &metas, &mut d);
     references(p, &metas, &mut d);
-    links(p, &metas, &mut d);
     nesting(&metas, &mut d);
+    d
+}
+
+/// Relative links in bodies that lead to no page of the site: the route table says which
+/// pages there are, so `check` accepts exactly the files a build writes.
+pub fn lint_links(p: &Project, routes: &Routes) -> Diagnostics {
+    let mut d = Diagnostics::default();
+    links(&p.metas(), routes, &mut d);
     d
 }
 
@@ -44,32 +53,7 @@ fn nesting(metas: &[&Meta], d: &mut Diagnostics) {
 
 /// Relative links in bodies that lead nowhere. Bodies are rendered one folder below the
 /// site root (`notes/x.html`), so `../issues/iss-1.html` is how one page links another.
-fn links(p: &Project, metas: &[&Meta], d: &mut Diagnostics) {
-    let mut pages: HashSet<String> = [
-        "index.html",
-        "notes/index.html",
-        "issues/index.html",
-        "milestones/index.html",
-        "timeline/index.html",
-        "glossary/index.html",
-        "feedback/index.html",
-        "metrics/index.html",
-        "changelog/index.html",
-        "404.html",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    for (kind, meta) in p
-        .notes
-        .iter()
-        .map(|n| ("notes", &n.meta))
-        .chain(p.issues.iter().map(|n| ("issues", &n.meta)))
-        .chain(p.milestones.iter().map(|n| ("milestones", &n.meta)))
-        .chain(p.pages.iter().map(|n| ("pages", &n.meta)))
-    {
-        pages.insert(format!("{kind}/{}.html", meta.slug));
-    }
+fn links(metas: &[&Meta], routes: &Routes, d: &mut Diagnostics) {
     let sources: HashSet<&str> = metas.iter().map(|m| m.path.as_str()).collect();
     for meta in metas {
         for (offset, url) in markdown::relative_links(&meta.body) {
@@ -94,7 +78,7 @@ fn links(p: &Project, metas: &[&Meta], d: &mut Diagnostics) {
                     .hint(hint),
                 );
             } else if target.ends_with(".html")
-                && resolve("notes", target).is_none_or(|t| !pages.contains(&t))
+                && resolve("notes", target).is_none_or(|t| !routes.has_file(&t))
             {
                 d.push(Diagnostic::warning(format!("the link `{url}` leads to no page of the site")).at(&meta.path).line_col(line, col).hint("pages are linked as `../notes/<file name>.html`, `../issues/<id>.html`, `../pages/<file name>.html`"));
             }

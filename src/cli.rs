@@ -540,8 +540,14 @@ fn run_check(root: &Path, a: &CheckArgs) -> Result<i32, BuildError> {
         memo: None,
         lint: true,
     };
-    let loaded = build::load(&opts)?;
-    let d = &loaded.diagnostics;
+    // Everything a build does but write: content, links against the route table, every
+    // page rendered with the theme, the leak guard.
+    let diagnostics = match build::render_files(&opts) {
+        Ok((_, loaded, _)) => loaded.diagnostics,
+        Err(BuildError::Content(d)) => d,
+        Err(e) => return Err(e),
+    };
+    let d = &diagnostics;
     match a.format {
         Format::Json => {
             let items: Vec<_> = d.clone().sorted();

@@ -18,6 +18,7 @@ pub mod guard;
 pub mod insight;
 pub mod output;
 pub mod render;
+pub mod routes;
 pub mod scaffold;
 pub mod serve;
 pub mod urls;

@@ -152,6 +152,170 @@ pub fn blocks(body: &str) -> Vec<String> {
     out
 }
 
+/// How deep a body may nest (Markdown containers and raw HTML elements together).
+pub const MAX_DEPTH: usize = 256;
+
+/// The deepest nesting of a body and the byte offset where it is first reached.
+pub fn nesting_depth(body: &str) -> (usize, usize) {
+    let mut depth = Depth::default();
+    let mut deepest = (0, 0);
+    for (e, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
+        if depth.step(&e) > deepest.0 {
+            deepest = (depth.now, range.start);
+        }
+    }
+    deepest
+}
+
+/// The deepest nesting of parsed events, and the index of the event that reaches it.
+pub fn depth_of(events: &[Event<'_>]) -> (usize, usize) {
+    let mut depth = Depth::default();
+    let mut deepest = (0, 0);
+    for (i, e) in events.iter().enumerate() {
+        if depth.step(e) > deepest.0 {
+            deepest = (depth.now, i);
+        }
+    }
+    deepest
+}
+
+/// Counts open Markdown containers and open raw HTML elements, one event at a time, in
+/// time linear in the text: raw HTML is scanned once, never searched back and forth.
+#[derive(Default)]
+struct Depth {
+    markdown: usize,
+    html: usize,
+    now: usize,
+}
+
+impl Depth {
+    fn step(&mut self, e: &Event<'_>) -> usize {
+        match e {
+            Event::Start(_) => self.markdown += 1,
+            Event::End(_) => self.markdown = self.markdown.saturating_sub(1),
+            Event::Html(h) | Event::InlineHtml(h) => self.html = html_depth(h, self.html),
+            _ => {}
+        }
+        self.now = self.markdown + self.html;
+        self.now
+    }
+}
+
+/// Elements that never contain others, or whose end tag may be left out (they are closed
+/// by the next sibling, so they never nest deeper when unclosed).
+const FLAT: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "rp", "rt", "colgroup",
+    "thead", "tbody", "tfoot",
+];
+
+/// The open-element depth after the raw HTML `h`, starting from `depth`. Comments are
+/// skipped; a tag that ends in `/>` or is in [`FLAT`] does not count.
+fn html_depth(h: &str, mut depth: usize) -> usize {
+    let b = h.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'<' {
+            i += 1;
+            continue;
+        }
+        if b[i..].starts_with(b"<!--") {
+            i = h[i + 4..].find("-->").map_or(b.len(), |j| i + 4 + j + 3);
+            continue;
+        }
+        let closing = b.get(i + 1) == Some(&b'/');
+        let start = i + 1 + closing as usize;
+        let mut j = start;
+        while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'-') {
+            j += 1;
+        }
+        if j == start || !b[start].is_ascii_alphabetic() {
+            i += 1;
+            continue;
+        }
+        let name = h[start..j].to_ascii_lowercase();
+        // The tag ends at the next `>`, unless another `<` comes first (then it never ends).
+        let mut k = j;
+        while k < b.len() && b[k] != b'>' && b[k] != b'<' {
+            k += 1;
+        }
+        if b.get(k) == Some(&b'>') && !FLAT.contains(&name.as_str()) {
+            if closing {
+                depth = depth.saturating_sub(1);
+            } else if b[k - 1] != b'/' {
+                depth += 1;
+            }
+        }
+        i = k;
+    }
+    depth
+}
+
+/// Relative link targets in a body (no scheme, not `#…`, not `/…`): (offset, URL).
+pub fn relative_links(body: &str) -> Vec<(usize, String)> {
+    Parser::new_ext(body, markdown_options())
+        .into_offset_iter()
+        .filter_map(|(e, range)| match e {
+            Event::Start(Tag::Link { dest_url, .. }) => Some((range.start, dest_url.to_string())),
+            _ => None,
+        })
+        .filter(|(_, u)| !u.is_empty() && !u.starts_with(['#', '/']) && !u.contains(':'))
+        .collect()
+}
+
+/// All-capital words of 2–6 letters in the running text of a body (not in code, links,
+/// headings' ids or raw HTML): (byte offset in the body, word). Issue ids (`ISS-4`) are not
+/// words here.
+pub fn acronyms(body: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut skip = 0usize;
+    for (e, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
+        match e {
+            Event::Start(
+                Tag::Link { .. } | Tag::Image { .. } | Tag::CodeBlock(_) | Tag::HtmlBlock,
+            ) => skip += 1,
+            Event::End(TagEnd::Link | TagEnd::Image | TagEnd::CodeBlock | TagEnd::HtmlBlock) => {
+                skip = skip.saturating_sub(1)
+            }
+            Event::Text(t) if skip == 0 => {
+                let base = if body.get(range.clone()) == Some(&*t) {
+                    range.start
+                } else {
+                    body[range.clone()]
+                        .find(&*t)
+                        .map_or(range.start, |i| range.start + i)
+                };
+                scan_acronyms(&t, base, &mut out);
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn scan_acronyms(text: &str, base: usize, out: &mut Vec<(usize, String)>) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_uppercase()
+            || (i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_'))
+        {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_uppercase() {
+            i += 1;
+        }
+        let next = bytes.get(i).copied();
+        let id_like = next == Some(b'-') && bytes.get(i + 1).is_some_and(u8::is_ascii_digit);
+        let bounded = !next.is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_');
+        if (2..=6).contains(&(i - start)) && bounded && !id_like {
+            out.push((base + start, text[start..i].to_string()));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -184,5 +348,13 @@ mod tests {
             blocks("A *b*\nc.\n\n<!-- x -->\n\n- item\n"),
             ["A b c.", "item"]
         );
+    }
+
+    #[test]
+    fn acronyms_are_found_outside_code_and_links_but_not_ids() {
+        let body = "The HIS and UAT.\n\n`SQL` and [API](x) and ISS-42 and HTTPSERVER and CamelCASE\n\n```\nJSON\n```\n";
+        let found: Vec<String> = acronyms(body).into_iter().map(|(_, w)| w).collect();
+        assert_eq!(found, ["HIS", "UAT"]);
+        assert_eq!(acronyms("x\n\nSLA here")[0].0, 3);
     }
 }

@@ -14,6 +14,7 @@ use crate::insight::changelog::Release;
 use crate::insight::history::{ItemHistory, Transition, Update};
 use crate::insight::timeline::{Event, Target};
 use crate::insight::trace::{IssueIds, Trace};
+use crate::routes::Route;
 
 /// The UI string prefix of a field's values (`status` → `status.open`).
 fn value_prefix(field: &str, milestone: bool) -> Option<&'static str> {
@@ -163,14 +164,14 @@ pub fn timeline_view(
             });
         }
         let url = match &e.target {
-            Target::Note(s) => format!("notes/{s}.html"),
-            Target::Issue(s) => format!("issues/{s}.html"),
-            Target::Milestone(s) => format!("milestones/{s}.html"),
+            Target::Note(s) => Route::Note(s.clone()).path(),
+            Target::Issue(s) => Route::Issue(s.clone()).path(),
+            Target::Milestone(s) => Route::Milestone(s.clone()).path(),
             Target::Release(tag) => release_urls
                 .get(tag)
                 .cloned()
-                .unwrap_or_else(|| "changelog/index.html".into()),
-            Target::Report(key) => format!("reports/{key}.html"),
+                .unwrap_or_else(|| Route::Changelog.path()),
+            Target::Report(key) => Route::Report(key.clone()).path(),
         };
         let change = e.change.as_ref().map(|(field, from, to)| {
             let t = Transition {
@@ -229,28 +230,6 @@ pub fn month_label(d: jiff::civil::Date, lang: &str) -> String {
         ];
         format!("{} {}", M[(d.month() - 1) as usize], d.year())
     }
-}
-
-/// The releases the changelog page shows in full when `releases_per_page` is not set.
-pub const RELEASES_PER_PAGE: usize = 20;
-
-/// Every release's permalink by tag: a section of the changelog page for the newest
-/// `per_page` releases, a page of its own (`changelog/v1-2-3.html`) for older ones.
-pub fn release_urls(releases: &[Release], per_page: usize) -> HashMap<String, String> {
-    releases
-        .iter()
-        .filter_map(|r| r.tag.as_deref())
-        .enumerate()
-        .map(|(k, tag)| {
-            let slug = crate::content::sanitize_slug(tag);
-            let url = if k < per_page {
-                format!("changelog/index.html#{slug}")
-            } else {
-                format!("changelog/{slug}.html")
-            };
-            (tag.to_string(), url)
-        })
-        .collect()
 }
 
 /// The work done on an issue: the commits that name it, newest first.
@@ -342,7 +321,7 @@ pub fn changelog_view(
             let url = r.tag.as_ref().and_then(|t| release_urls.get(t)).cloned();
             ReleaseView {
                 archived: url.as_ref().is_some_and(|u| !u.contains('#')),
-                url: url.unwrap_or_else(|| "changelog/index.html#unreleased".into()),
+                url: url.unwrap_or_else(|| Route::Unreleased.path()),
                 anchor: r
                     .tag
                     .as_deref()

@@ -64,7 +64,7 @@ impl Linker {
         for t in terms {
             let target = targets.len();
             targets.push(Target {
-                url: format!("glossary/index.html#{}", t.anchor),
+                url: crate::routes::Route::Term(t.anchor.to_string()).path(),
                 tip: t.short.to_string(),
                 term: Some(t.term.to_string()),
             });

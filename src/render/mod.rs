@@ -14,6 +14,8 @@ use anyhow::{Result, anyhow};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::routes::Route;
+
 pub use theme::Theme;
 pub use views::{SiteData, ViewInput};
 
@@ -59,7 +61,7 @@ struct Job<'a> {
 }
 
 /// The page-specific data of each kind of page.
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 #[serde(untagged)]
 enum Data<'a> {
     Dashboard {
@@ -122,8 +124,7 @@ enum Data<'a> {
     Empty {},
 }
 
-/// Renders every page of the site, in parallel, plus the theme's and the site's static files.
-/// Every page of the site and what it shows.
+/// Every page of the site and what it shows: one job per page route of the table.
 fn plan<'a>(data: &'a SiteData, theme: &Theme) -> Vec<Job<'a>> {
     let t = |k: &str| {
         theme
@@ -132,10 +133,81 @@ fn plan<'a>(data: &'a SiteData, theme: &Theme) -> Vec<Job<'a>> {
             .cloned()
             .unwrap_or_else(|| k.to_string())
     };
-    let mut jobs = vec![
-        job(
+    let by_url = Lookup::of(data);
+    data.routes
+        .iter()
+        .filter_map(|r| job_for(r, data, &by_url, &t))
+        .collect()
+}
+
+/// Item views by address, to find the view (and title) of an item route at once.
+struct Lookup<'a> {
+    views: std::collections::HashMap<&'a str, (Data<'a>, String)>,
+}
+
+impl<'a> Lookup<'a> {
+    fn of(data: &'a SiteData) -> Lookup<'a> {
+        let mut views = std::collections::HashMap::new();
+        for n in &data.notes {
+            views.insert(n.url.as_str(), (Data::Note { note: n }, n.title.clone()));
+        }
+        for i in &data.issues {
+            let title = format!("{} {}", i.id, i.title);
+            views.insert(i.url.as_str(), (Data::Issue { issue: i }, title));
+        }
+        for m in &data.milestones {
+            views.insert(
+                m.url.as_str(),
+                (Data::Milestone { milestone: m }, m.title.clone()),
+            );
+        }
+        for p in &data.pages {
+            views.insert(
+                p.url.as_str(),
+                (Data::Page { page_view: p }, p.title.clone()),
+            );
+        }
+        for r in &data.reports {
+            views.insert(
+                r.url.as_str(),
+                (Data::Report { report_page: r }, r.label.clone()),
+            );
+        }
+        Lookup { views }
+    }
+}
+
+/// The job of one route (`None` for data files, which are not templates).
+fn job_for<'a>(
+    route: &Route,
+    data: &'a SiteData,
+    lookup: &Lookup<'a>,
+    t: &dyn Fn(&str) -> String,
+) -> Option<Job<'a>> {
+    use Route::*;
+    let path = route.path();
+    let item = |template, section| {
+        let (data, title) = lookup.views.get(path.as_str())?.clone();
+        Some(job(template, &path, section, title, data))
+    };
+    let split = data
+        .changelog
+        .iter()
+        .position(|r| r.archived)
+        .unwrap_or(data.changelog.len());
+    let (shown, archived) = data.changelog.split_at(split);
+    let changelog = |title, changelog, archived, mode| {
+        let data = Data::Changelog {
+            changelog,
+            archived,
+            mode,
+        };
+        job("changelog.html", &path, "changelog", title, data)
+    };
+    Some(match route {
+        Home => job(
             "index.html",
-            "index.html",
+            &path,
             "dashboard",
             t("nav.dashboard"),
             Data::Dashboard {
@@ -143,213 +215,134 @@ fn plan<'a>(data: &'a SiteData, theme: &Theme) -> Vec<Job<'a>> {
                 notes_count: data.notes.len(),
             },
         ),
-        job(
+        Notes => job(
             "notes.html",
-            "notes/index.html",
+            &path,
             "notes",
             t("nav.notes"),
             Data::Notes { notes: &data.notes },
         ),
-        job(
+        Issues => job(
             "issues.html",
-            "issues/index.html",
+            &path,
             "issues",
             t("nav.issues"),
             Data::Issues {
                 issues: &data.issues,
             },
         ),
-        job(
+        Milestones => job(
             "milestones.html",
-            "milestones/index.html",
+            &path,
             "milestones",
             t("nav.milestones"),
             Data::Milestones {
                 milestones: &data.milestones,
             },
         ),
-        job("404.html", "404.html", "", t("404.title"), Data::Empty {}),
-    ];
-    jobs.push(job(
-        "timeline.html",
-        "timeline/index.html",
-        "timeline",
-        t("nav.timeline"),
-        Data::Timeline {
-            timeline: &data.timeline,
-        },
-    ));
-    if !data.changelog.is_empty() {
-        let split = data
-            .changelog
-            .iter()
-            .position(|r| r.archived)
-            .unwrap_or(data.changelog.len());
-        let (shown, archived) = data.changelog.split_at(split);
-        let changelog = |path: &str, title: String, changelog, archived, mode| {
-            let data = Data::Changelog {
-                changelog,
-                archived,
-                mode,
-            };
-            job("changelog.html", path, "changelog", title, data)
-        };
-        jobs.push(changelog(
-            "changelog/index.html",
-            t("nav.changelog"),
-            shown,
-            archived,
-            "index",
-        ));
-        if !archived.is_empty() {
-            jobs.push(changelog(
-                "changelog/archive.html",
-                t("changelog.archive"),
-                &[],
-                archived,
-                "archive",
-            ));
-        }
-        for r in archived {
+        NotFound => job("404.html", &path, "", t("404.title"), Data::Empty {}),
+        Timeline => job(
+            "timeline.html",
+            &path,
+            "timeline",
+            t("nav.timeline"),
+            Data::Timeline {
+                timeline: &data.timeline,
+            },
+        ),
+        Changelog => changelog(t("nav.changelog"), shown, archived, "index"),
+        Archive => changelog(t("changelog.archive"), &[], archived, "archive"),
+        Release { archived: true, .. } => {
+            let r = archived.iter().find(|r| r.url == path)?;
             let title = format!("{} {}", t("nav.changelog"), r.tag.as_deref().unwrap_or(""));
-            jobs.push(changelog(
-                &r.url,
-                title,
-                std::slice::from_ref(r),
-                &[],
-                "release",
-            ));
+            changelog(title, std::slice::from_ref(r), &[], "release")
         }
-    }
-    jobs.push(job(
-        "search.html",
-        "search/index.html",
-        "search",
-        t("nav.search"),
-        Data::Empty {},
-    ));
-    jobs.push(job(
-        "how.html",
-        "how-we-work/index.html",
-        "how",
-        t("nav.how"),
-        Data::How { how: &data.how },
-    ));
-    if !data.reports.is_empty() {
-        jobs.push(job(
+        Search => job(
+            "search.html",
+            &path,
+            "search",
+            t("nav.search"),
+            Data::Empty {},
+        ),
+        How => job(
+            "how.html",
+            &path,
+            "how",
+            t("nav.how"),
+            Data::How { how: &data.how },
+        ),
+        Reports => job(
             "reports.html",
-            "reports/index.html",
+            &path,
             "reports",
             t("nav.reports"),
             Data::Reports {
                 reports: &data.reports,
             },
-        ));
-        jobs.extend(data.reports.iter().map(|r| {
+        ),
+        Report(_) => return item("report_page.html", "reports"),
+        Feed | IncidentFeed => {
+            let incidents = matches!(route, IncidentFeed);
+            let entries = data
+                .timeline
+                .iter()
+                .flat_map(|m| &m.events)
+                .filter(|e| !incidents || e.group == "incidents")
+                .take(50)
+                .collect();
+            let title = t(if incidents {
+                "feed.incidents"
+            } else {
+                "feed.timeline"
+            });
+            let updated = data.site.built.stamp.clone();
             job(
-                "report_page.html",
-                &r.url,
-                "reports",
-                r.label.clone(),
-                Data::Report { report_page: r },
+                "feed.xml",
+                &path,
+                "",
+                title,
+                Data::Feed { entries, updated },
             )
-        }));
-    }
-    let events = || data.timeline.iter().flat_map(|m| &m.events);
-    let updated = data.site.built.stamp.clone();
-    let all: Vec<_> = events().take(50).collect();
-    jobs.push(job(
-        "feed.xml",
-        "feed.xml",
-        "",
-        t("feed.timeline"),
-        Data::Feed {
-            entries: all,
-            updated: updated.clone(),
-        },
-    ));
-    let incidents: Vec<_> = events()
-        .filter(|e| e.group == "incidents")
-        .take(50)
-        .collect();
-    jobs.push(job(
-        "feed.xml",
-        "incidents.xml",
-        "",
-        t("feed.incidents"),
-        Data::Feed {
-            entries: incidents,
-            updated,
-        },
-    ));
-    if !data.terms.is_empty() {
-        jobs.push(job(
+        }
+        Glossary => job(
             "glossary.html",
-            "glossary/index.html",
+            &path,
             "glossary",
             t("nav.glossary"),
             Data::Glossary { terms: &data.terms },
-        ));
-    }
-    if !data.feedback.is_empty() {
-        jobs.push(job(
+        ),
+        Feedback => job(
             "feedback.html",
-            "feedback/index.html",
+            &path,
             "feedback",
             t("nav.feedback"),
             Data::Feedback {
                 feedback: &data.feedback,
             },
-        ));
-    }
-    if !data.metrics.is_empty() {
-        jobs.push(job(
+        ),
+        Metrics => job(
             "metrics.html",
-            "metrics/index.html",
+            &path,
             "metrics",
             t("nav.metrics"),
             Data::Metrics {
                 metrics: &data.metrics,
             },
-        ));
-    }
-    jobs.extend(data.notes.iter().map(|n| {
-        job(
-            "note.html",
-            &n.url,
-            "notes",
-            n.title.clone(),
-            Data::Note { note: n },
-        )
-    }));
-    jobs.extend(data.issues.iter().map(|i| {
-        job(
-            "issue.html",
-            &i.url,
-            "issues",
-            format!("{} {}", i.id, i.title),
-            Data::Issue { issue: i },
-        )
-    }));
-    jobs.extend(data.milestones.iter().map(|m| {
-        job(
-            "milestone.html",
-            &m.url,
-            "milestones",
-            m.title.clone(),
-            Data::Milestone { milestone: m },
-        )
-    }));
-    jobs.extend(data.pages.iter().map(|p| {
-        job(
-            "page.html",
-            &p.url,
-            "page",
-            p.title.clone(),
-            Data::Page { page_view: p },
-        )
-    }));
-    jobs
+        ),
+        Note(_) => return item("note.html", "notes"),
+        Issue(_) => return item("issue.html", "issues"),
+        Milestone(_) => return item("milestone.html", "milestones"),
+        Page(_) => return item("page.html", "page"),
+        Term(_)
+        | FeedbackItem(_)
+        | Release { .. }
+        | Unreleased
+        | SearchIndex
+        | Calendar
+        | Status
+        | Badge
+        | Sitemap => return None,
+    })
 }
 
 /// Renders every page of the site, in parallel, plus the theme's and the site's static files.

@@ -55,7 +55,7 @@ pub fn search_index(data: &SiteData) -> OutFile {
     let glossary_urls: Vec<String> = data
         .terms
         .iter()
-        .map(|t| format!("glossary/index.html#{}", t.anchor))
+        .map(|t| crate::routes::Route::Term(t.anchor.clone()).path())
         .collect();
     for (t, url) in data.terms.iter().zip(&glossary_urls) {
         docs.push(Doc {

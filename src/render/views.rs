@@ -12,6 +12,7 @@ use crate::config::{Better, Config};
 use crate::content::*;
 use crate::dates::{DateView, When};
 use crate::insight;
+use crate::routes::{Route, Routes};
 
 /// Shared by every page.
 #[derive(Debug, Clone, Serialize)]
@@ -408,6 +409,9 @@ pub struct SiteData {
     pub reports: Vec<ReportPageView>,
     pub charts: ChartsView,
     pub how: HowView,
+    /// Every page of the site and its address.
+    #[serde(skip)]
+    pub routes: Routes,
 }
 
 /// The "How we work" page: the communication plan, quality targets and acceptance.
@@ -450,6 +454,8 @@ pub struct ViewInput<'a> {
     pub history: &'a insight::HistoryData,
     /// Period reports, newest first.
     pub reports: &'a [(insight::report::Period, insight::report::Report)],
+    /// Every page of the site and its address.
+    pub routes: &'a Routes,
     /// UI strings (chart titles and descriptions).
     pub strings: &'a BTreeMap<String, String>,
     /// Rendered Markdown kept between rebuilds (`serve`), by [`body_key`].
@@ -511,26 +517,19 @@ pub fn build(p: &Project, input: &ViewInput<'_>) -> SiteData {
         .collect();
     let tz = input.config.tz();
     let forge = input.config.forge();
-    let release_urls = release_urls(
-        &input.history.changelog,
-        input
-            .config
-            .changelog
-            .releases_per_page
-            .unwrap_or(RELEASES_PER_PAGE),
-    );
+    let release_urls = input.routes.release_paths();
     let hist = input.history;
     let milestone_link = |id: &str| {
         p.milestones.iter().find(|m| m.id == id).map(|m| LinkView {
             title: m.title.clone(),
-            url: format!("milestones/{}.html", m.meta.slug),
+            url: Route::Milestone(m.meta.slug.clone()).path(),
         })
     };
     let issues: Vec<IssueView> = p
         .issues
         .iter()
         .map(|i| IssueView {
-            url: format!("issues/{}.html", i.meta.slug),
+            url: Route::Issue(i.meta.slug.clone()).path(),
             id: i.id.clone(),
             title: i.title.clone(),
             kind: i.kind,
@@ -581,7 +580,7 @@ pub fn build(p: &Project, input: &ViewInput<'_>) -> SiteData {
                 .collect();
             let criteria_done = criteria.iter().filter(|c| c.done).count();
             MilestoneView {
-                url: format!("milestones/{}.html", m.meta.slug),
+                url: Route::Milestone(m.meta.slug.clone()).path(),
                 id: m.id.clone(),
                 title: m.title.clone(),
                 due: d(&m.due),
@@ -646,7 +645,7 @@ pub fn build(p: &Project, input: &ViewInput<'_>) -> SiteData {
         .pages
         .iter()
         .map(|pg| PageView {
-            url: format!("pages/{}.html", pg.meta.slug),
+            url: Route::Page(pg.meta.slug.clone()).path(),
             slug: pg.meta.slug.clone(),
             title: pg.title.clone(),
             nav: pg.nav,
@@ -710,13 +709,14 @@ pub fn build(p: &Project, input: &ViewInput<'_>) -> SiteData {
         changelog,
         how,
         charts,
+        routes: input.routes.clone(),
         reports: input
             .reports
             .iter()
             .map(|(p, r)| ReportPageView {
                 key: p.key.clone(),
                 label: p.label.clone(),
-                url: format!("reports/{}.html", p.key),
+                url: Route::Report(p.key.clone()).path(),
                 report: r.clone(),
             })
             .collect(),
@@ -938,7 +938,7 @@ pub fn linker_for(p: &Project) -> Linker {
     let urls: Vec<String> = p
         .issues
         .iter()
-        .map(|i| format!("issues/{}.html", i.meta.slug))
+        .map(|i| Route::Issue(i.meta.slug.clone()).path())
         .collect();
     let issues: Vec<IssueInput<'_>> = p
         .issues
@@ -964,7 +964,7 @@ fn note_view(n: &Note, r: Rendered, input: &ViewInput<'_>) -> NoteView {
         version: n.version.clone(),
         updates,
         duration,
-        url: format!("notes/{}.html", n.meta.slug),
+        url: Route::Note(n.meta.slug.clone()).path(),
         slug: n.meta.slug.clone(),
         title: n.title.clone(),
         date: n.date.view(lang),
@@ -1054,7 +1054,7 @@ fn dashboard_view(
     let dash = insight::dashboard(p);
     let link = |n: &Note| LinkView {
         title: n.title.clone(),
-        url: format!("notes/{}.html", n.meta.slug),
+        url: Route::Note(n.meta.slug.clone()).path(),
     };
     let open_defects: Vec<SeverityCount> = dash
         .open_defects
@@ -1197,7 +1197,7 @@ fn site_view(
             .into_iter()
             .map(|n| LinkView {
                 title: n.title.clone(),
-                url: format!("notes/{}.html", n.meta.slug),
+                url: Route::Note(n.meta.slug.clone()).path(),
             })
             .collect(),
         has_metrics,

@@ -16,6 +16,7 @@ mod history;
 mod hostile;
 mod markers;
 mod report;
+mod routes;
 mod safety;
 mod visibility;
 
