@@ -961,7 +961,7 @@ pub fn next_version(root: &Path, opts: &ChangelogOptions) -> Result<Bump, BuildE
 }
 
 /// The formats of `vitrine report`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReportFormat {
     /// Markdown, for e-mail and chat.
     Md,

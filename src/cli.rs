@@ -52,11 +52,59 @@ pub struct InitArgs {
     pub github_actions: bool,
 }
 
+/// The kinds `vitrine new` creates (mapped onto the library's [`crate::scaffold::Kind`]:
+/// clap stays in this module).
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum KindArg {
+    Note,
+    Issue,
+    Milestone,
+    Term,
+    Feedback,
+}
+
+impl From<KindArg> for crate::scaffold::Kind {
+    fn from(k: KindArg) -> Self {
+        use crate::scaffold::Kind;
+        match k {
+            KindArg::Note => Kind::Note,
+            KindArg::Issue => Kind::Issue,
+            KindArg::Milestone => Kind::Milestone,
+            KindArg::Term => Kind::Term,
+            KindArg::Feedback => Kind::Feedback,
+        }
+    }
+}
+
+/// The formats of `vitrine report` (see [`build::ReportFormat`]).
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ReportFormatArg {
+    /// Markdown, for e-mail and chat.
+    Md,
+    /// Plain text.
+    Text,
+    /// A standalone, printable HTML page.
+    Html,
+    /// JSON (schema: docs/report.schema.json).
+    Json,
+}
+
+impl From<ReportFormatArg> for build::ReportFormat {
+    fn from(f: ReportFormatArg) -> Self {
+        match f {
+            ReportFormatArg::Md => build::ReportFormat::Md,
+            ReportFormatArg::Text => build::ReportFormat::Text,
+            ReportFormatArg::Html => build::ReportFormat::Html,
+            ReportFormatArg::Json => build::ReportFormat::Json,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct NewArgs {
     /// What to create.
     #[arg(value_enum)]
-    pub kind: crate::scaffold::Kind,
+    pub kind: KindArg,
     /// Its title (for feedback: who it is from).
     pub title: String,
 }
@@ -119,7 +167,7 @@ pub struct ReportArgs {
     pub to: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value = "md")]
-    pub format: build::ReportFormat,
+    pub format: ReportFormatArg,
     /// Include internal and draft content (never send this to a client).
     #[arg(long)]
     pub internal: bool,
@@ -273,7 +321,7 @@ pub fn run(cli: Cli) -> i32 {
                 root: root.clone(),
                 from: a.from.clone(),
                 to: a.to.clone(),
-                format: a.format,
+                format: a.format.into(),
                 internal: a.internal,
             };
             build::report(&opts).map(|text| {
@@ -488,7 +536,8 @@ fn run_new(root: &Path, a: &NewArgs) -> Result<i32, BuildError> {
     let tz = crate::config::Config::parse(&text, Path::new("vitrine.toml"))
         .map(|c| c.tz())
         .unwrap_or(jiff::tz::TimeZone::UTC);
-    let path = crate::scaffold::new_item(root, a.kind, &a.title, &tz, jiff::Timestamp::now())?;
+    let path =
+        crate::scaffold::new_item(root, a.kind.into(), &a.title, &tz, jiff::Timestamp::now())?;
     let shown = path
         .strip_prefix(std::env::current_dir().unwrap_or_default())
         .unwrap_or(&path);

@@ -13,6 +13,7 @@ pub mod dates;
 pub mod demo;
 pub mod diag;
 pub mod forge;
+pub mod format;
 pub mod git;
 pub mod guard;
 pub mod insight;

@@ -409,9 +409,9 @@ pub fn report(input: &Input<'_>, from: End, to: End) -> Report {
                     v >= t
                 }
             }),
-            from_text: at(a).map(crate::render::views::fmt_num),
-            to_text: to_v.map(crate::render::views::fmt_num),
-            target_text: meta.target.map(crate::render::views::fmt_num),
+            from_text: at(a).map(crate::format::fmt_num),
+            to_text: to_v.map(crate::format::fmt_num),
+            target_text: meta.target.map(crate::format::fmt_num),
         });
     }
 
@@ -631,7 +631,7 @@ pub fn periods(
         let (key, label) = if monthly {
             (
                 format!("{:04}-{:02}", d.year(), d.month()),
-                crate::render::history_views::month_label(d, lang),
+                crate::format::month_label(d, lang),
             )
         } else {
             let w = d.iso_week_date();

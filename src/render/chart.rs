@@ -190,7 +190,7 @@ pub fn line_chart(
             "<text class=\"axis\" x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{}{}</text>",
             left - 6.0,
             y(v) + 4.0,
-            super::views::fmt_num(v),
+            crate::format::fmt_num(v),
             esc(unit)
         );
     }
@@ -231,7 +231,7 @@ pub fn line_chart(
                 x(*t),
                 y(*v),
                 esc(s.label),
-                super::views::fmt_num(*v),
+                crate::format::fmt_num(*v),
                 esc(unit),
                 esc(&day(*t))
             );

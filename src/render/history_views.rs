@@ -10,6 +10,7 @@ use super::views::*;
 use crate::content::Note;
 use crate::dates::{When, days_between};
 use crate::forge::Forge;
+use crate::format::month_label;
 use crate::insight::changelog::Release;
 use crate::insight::history::{ItemHistory, Transition, Update};
 use crate::insight::timeline::{Event, Target};
@@ -208,28 +209,6 @@ fn leak_field(f: &str) -> &'static str {
     .into_iter()
     .find(|k| *k == f)
     .unwrap_or("status")
-}
-
-pub fn month_label(d: jiff::civil::Date, lang: &str) -> String {
-    if lang.starts_with("zh") {
-        format!("{}年{}月", d.year(), d.month())
-    } else {
-        const M: [&str; 12] = [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ];
-        format!("{} {}", M[(d.month() - 1) as usize], d.year())
-    }
 }
 
 /// The work done on an issue: the commits that name it, newest first.

@@ -270,7 +270,7 @@ pub fn write(
         h2(&mut o, &s("report.metrics"));
         let num = |v: Option<f64>, unit: &str| {
             v.map_or("–".to_string(), |v| {
-                format!("{}{unit}", crate::render::views::fmt_num(v))
+                format!("{}{unit}", crate::format::fmt_num(v))
             })
         };
         if md {

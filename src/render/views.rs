@@ -11,6 +11,7 @@ use super::markdown::{Markdown, Rendered, excerpt};
 use crate::config::{Better, Config};
 use crate::content::*;
 use crate::dates::{DateView, When};
+use crate::format::fmt_num;
 use crate::insight;
 use crate::routes::{Route, Routes};
 
@@ -1210,10 +1211,4 @@ fn site_view(
         next_update: next_update.as_ref().map(|w| w.view(&c.language)),
         next_update_overdue: next_update.as_ref().is_some_and(|w| w < &input.now),
     }
-}
-
-/// A measurement as people write it: no trailing zeros, at most two decimals.
-pub fn fmt_num(v: f64) -> String {
-    let s = format!("{v:.2}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }

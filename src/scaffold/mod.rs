@@ -69,7 +69,7 @@ fn write_new(path: &Path, text: &str) -> Result<Written> {
 }
 
 /// The kinds `vitrine new` creates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Note,
     Issue,
