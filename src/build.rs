@@ -362,9 +362,7 @@ fn read_versions(
 
 /// The time of the built commit (the newest commit that touched the site root, else now).
 fn commit_time(h: &HistoryIndex, rev: &Revision) -> Option<jiff::Timestamp> {
-    h.commits
-        .iter()
-        .find(|c| c.id == rev.id)
+    h.commit_by_id(&rev.id)
         .or(h.commits.first())
         .map(|c| c.timestamp())
 }
@@ -932,11 +930,7 @@ fn end_of_day(s: &str, tz: &jiff::tz::TimeZone) -> Option<i64> {
 
 /// The newest commit of `index` at or before `t`.
 fn commit_at(index: &HistoryIndex, t: i64) -> Option<&crate::git::CommitMeta> {
-    index
-        .commits
-        .iter()
-        .filter(|c| c.time <= t)
-        .max_by_key(|c| c.time)
+    index.commit_at_or_before(t)
 }
 
 /// Writes the report between two revisions or dates.
@@ -986,7 +980,7 @@ pub fn report(o: &ReportOptions) -> Result<String, BuildError> {
         .history
         .as_deref()
         .ok_or_else(|| anyhow!("no history to report on"))?;
-    let time_of = |id: &str| index.commits.iter().find(|c| c.id == id).map(|c| c.time);
+    let time_of = |id: &str| index.commit_by_id(id).map(|c| c.time);
     let to_time = match end_of_day(&to_spec, &tz) {
         Some(t) => t,
         None => time_of(&to_rev).unwrap_or_default(),

@@ -380,10 +380,8 @@ mod tests {
             blob: blob.into(),
             from: None,
         };
-        let mut index = HistoryIndex {
-            commits: vec![commit("c", 300), commit("b", 200), commit("a", 100)],
-            ..Default::default()
-        };
+        let mut index = HistoryIndex::default();
+        index.commits = vec![commit("c", 300), commit("b", 200), commit("a", 100)];
         index.files.insert(
             "issues/x.md".into(),
             vec![
