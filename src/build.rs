@@ -8,7 +8,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, anyhow};
 
 use crate::config::Config;
-use crate::content::versions::{Versions, Visible};
+use crate::content::versions::{States, Versions, Visible};
 use crate::content::{self, Dating, LoadOptions, Project};
 use crate::dates::When;
 use crate::diag::{Diagnostic, Diagnostics};
@@ -116,6 +116,8 @@ pub struct Loaded {
     pub versions: Versions,
     /// The versions of each content file this build's audience may see.
     pub visible: Visible,
+    /// The typed state of each of those versions of issues, milestones and feedback.
+    pub states: States,
     /// The text blocks of each visible version of each incident note, by blob id.
     pub bodies: Bodies,
     /// Tags (name, commit id).
@@ -211,7 +213,7 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded, BuildError> {
         .filter(|f| content::is_content_path(&f.path))
         .map(|f| f.path.clone())
         .collect();
-    let (versions, visible, tags) = match (&repo, &history) {
+    let (versions, visible, states, tags) = match (&repo, &history) {
         (Some(repo), Some(h)) => {
             let known = opts.memo.as_ref().map(|m| m.versions());
             let versions = read_versions(repo, h, &paths, known.as_ref(), &mut diagnostics);
@@ -219,7 +221,9 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded, BuildError> {
                 m.remember(h.clone(), &versions);
             }
             let visible = Visible::build(h, &versions, paths.iter().map(String::as_str), internal);
-            (versions, visible, repo.tags())
+            let (states, warnings) = States::build(h, &versions, &visible, &tz);
+            diagnostics.extend(warnings);
+            (versions, visible, states, repo.tags())
         }
         _ => Default::default(),
     };
@@ -266,6 +270,7 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded, BuildError> {
         history,
         versions,
         visible,
+        states,
         bodies,
         tags,
         changelog_rules,
@@ -413,7 +418,7 @@ pub fn site_data(
     let t0 = Instant::now();
     let input = crate::insight::HistoryInput {
         index: loaded.history.as_deref(),
-        versions: &loaded.versions,
+        states: &loaded.states,
         visible: &loaded.visible,
         bodies: &loaded.bodies,
         tags: &loaded.tags,
@@ -498,18 +503,12 @@ fn period_reports(
         &loaded.config.tz(),
         &loaded.config.language,
     );
-    let states = crate::insight::report::states(
-        &loaded.project,
-        Some(index),
-        &loaded.versions,
-        &loaded.visible,
-    );
     let input = crate::insight::report::Input {
         project: &loaded.project,
         releases,
         traces,
         config: &loaded.config,
-        states: &states,
+        states: &loaded.states,
     };
     let tz = loaded.config.tz();
     // A period runs from just before its first second (`start`) to its last (`end`).
@@ -1061,8 +1060,6 @@ pub fn period_report(
     let releases = index
         .map(|i| crate::insight::changelog::changelog(i, &loaded.tags, &loaded.changelog_rules))
         .unwrap_or_default();
-    let states =
-        crate::insight::report::states(&loaded.project, index, &loaded.versions, &loaded.visible);
     let ids =
         crate::insight::trace::IssueIds::new(loaded.project.issues.iter().map(|i| i.id.as_str()));
     let traces = index
@@ -1073,7 +1070,7 @@ pub fn period_report(
         releases: &releases,
         traces: &traces,
         config: &loaded.config,
-        states: &states,
+        states: &loaded.states,
     };
     crate::insight::report::report(&input, from, to)
 }
