@@ -8,7 +8,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, anyhow};
 
 use crate::config::Config;
-use crate::content::versions::{Versions, Visible};
+use crate::content::versions::{States, Versions, Visible};
 use crate::content::{self, Dating, LoadOptions, Project};
 use crate::dates::When;
 use crate::diag::{Diagnostic, Diagnostics};
@@ -116,6 +116,8 @@ pub struct Loaded {
     pub versions: Versions,
     /// The versions of each content file this build's audience may see.
     pub visible: Visible,
+    /// The typed state of each of those versions of issues, milestones and feedback.
+    pub states: States,
     /// The text blocks of each visible version of each incident note, by blob id.
     pub bodies: Bodies,
     /// Tags (name, commit id).
@@ -215,7 +217,7 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded, BuildError> {
         .filter(|f| content::is_content_path(&f.path))
         .map(|f| f.path.clone())
         .collect();
-    let (versions, visible, tags) = match (&repo, &history) {
+    let (versions, visible, states, tags) = match (&repo, &history) {
         (Some(repo), Some(h)) => {
             let known = opts.memo.as_ref().map(|m| m.versions());
             let versions = read_versions(repo, h, &paths, known.as_ref(), &mut diagnostics);
@@ -223,7 +225,9 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded, BuildError> {
                 m.remember(h.clone(), &versions);
             }
             let visible = Visible::build(h, &versions, paths.iter().map(String::as_str), internal);
-            (versions, visible, repo.tags())
+            let (states, warnings) = States::build(h, &versions, &visible, &tz);
+            diagnostics.extend(warnings);
+            (versions, visible, states, repo.tags())
         }
         _ => Default::default(),
     };
@@ -273,6 +277,7 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded, BuildError> {
         history,
         versions,
         visible,
+        states,
         bodies,
         tags,
         changelog_rules,
@@ -369,9 +374,7 @@ fn read_versions(
 
 /// The time of the built commit (the newest commit that touched the site root, else now).
 fn commit_time(h: &HistoryIndex, rev: &Revision) -> Option<jiff::Timestamp> {
-    h.commits
-        .iter()
-        .find(|c| c.id == rev.id)
+    h.commit_by_id(&rev.id)
         .or(h.commits.first())
         .map(|c| c.timestamp())
 }
@@ -444,7 +447,7 @@ pub fn site_data(
     let t0 = Instant::now();
     let input = crate::insight::HistoryInput {
         index: loaded.history.as_deref(),
-        versions: &loaded.versions,
+        states: &loaded.states,
         visible: &loaded.visible,
         bodies: &loaded.bodies,
         tags: &loaded.tags,
@@ -474,10 +477,16 @@ pub fn site_data(
     }
     history.timeline.sort_by(|a, b| b.when.cmp(&a.when));
     let keys: Vec<String> = reports.iter().map(|(p, _)| p.key.clone()).collect();
+    let tags: Vec<&str> = history
+        .changelog
+        .iter()
+        .filter_map(|r| r.tag.as_deref())
+        .collect();
     let routes = crate::routes::Routes::of(
         &loaded.project,
         &crate::routes::Shape {
-            releases: &history.changelog,
+            changelog: !history.changelog.is_empty(),
+            releases: &tags,
             releases_per_page: loaded
                 .config
                 .changelog
@@ -552,18 +561,12 @@ fn period_reports(
         &loaded.config.language,
     );
     periods.drain(..periods.len().saturating_sub(MAX_PERIODS));
-    let states = crate::insight::report::states(
-        &loaded.project,
-        Some(index),
-        &loaded.versions,
-        &loaded.visible,
-    );
     let input = crate::insight::report::Input {
         project: &loaded.project,
         releases,
         traces,
         config: &loaded.config,
-        states: &states,
+        states: &loaded.states,
     };
     let tz = loaded.config.tz();
     // A period runs from just before its first second (`start`) to its last (`end`).
@@ -908,7 +911,13 @@ pub fn changelog(root: &Path, opts: &ChangelogOptions) -> Result<String, BuildEr
         &releases,
         &[],
         &[],
-        &crate::routes::release_paths(&releases, usize::MAX),
+        &crate::routes::release_paths(
+            &releases
+                .iter()
+                .filter_map(|r| r.tag.as_deref())
+                .collect::<Vec<_>>(),
+            usize::MAX,
+        ),
         &config.language,
         &config.tz(),
         config.forge().as_ref(),
@@ -994,11 +1003,7 @@ fn end_of_day(s: &str, tz: &jiff::tz::TimeZone) -> Option<i64> {
 
 /// The newest commit of `index` at or before `t`.
 fn commit_at(index: &HistoryIndex, t: i64) -> Option<&crate::git::CommitMeta> {
-    index
-        .commits
-        .iter()
-        .filter(|c| c.time <= t)
-        .max_by_key(|c| c.time)
+    index.commit_at_or_before(t)
 }
 
 /// Writes the report between two revisions or dates.
@@ -1048,7 +1053,7 @@ pub fn report(o: &ReportOptions) -> Result<String, BuildError> {
         .history
         .as_deref()
         .ok_or_else(|| anyhow!("no history to report on"))?;
-    let time_of = |id: &str| index.commits.iter().find(|c| c.id == id).map(|c| c.time);
+    let time_of = |id: &str| index.commit_by_id(id).map(|c| c.time);
     let to_time = match end_of_day(&to_spec, &tz) {
         Some(t) => t,
         None => time_of(&to_rev).unwrap_or_default(),
@@ -1129,8 +1134,6 @@ pub fn period_report(
     let releases = index
         .map(|i| crate::insight::changelog::changelog(i, &loaded.tags, &loaded.changelog_rules))
         .unwrap_or_default();
-    let states =
-        crate::insight::report::states(&loaded.project, index, &loaded.versions, &loaded.visible);
     let ids =
         crate::insight::trace::IssueIds::new(loaded.project.issues.iter().map(|i| i.id.as_str()));
     let traces = index
@@ -1141,7 +1144,7 @@ pub fn period_report(
         releases: &releases,
         traces: &traces,
         config: &loaded.config,
-        states: &states,
+        states: &loaded.states,
     };
     crate::insight::report::report(&input, from, to)
 }

@@ -10,7 +10,6 @@
 use std::collections::BTreeSet;
 
 use crate::content::{Project, sanitize_slug};
-use crate::insight::changelog::Release;
 
 /// Releases the changelog page shows in full before older ones move to their own pages.
 pub const RELEASES_PER_PAGE: usize = 20;
@@ -134,7 +133,10 @@ pub struct Routes {
 
 /// What decides which pages a site has, besides its items.
 pub struct Shape<'a> {
-    pub releases: &'a [Release],
+    /// Whether there is a changelog (releases, or unreleased changes).
+    pub changelog: bool,
+    /// The tags of the changelog's releases, newest first.
+    pub releases: &'a [&'a str],
     /// Past this many releases, older ones get their own pages.
     pub releases_per_page: usize,
     /// The keys of the period reports (newest first).
@@ -149,7 +151,7 @@ impl Routes {
         use Route::*;
         let mut routes = vec![Home, Notes, Issues, Milestones, NotFound, Timeline];
         let ordered = release_routes(shape.releases, shape.releases_per_page);
-        if !shape.releases.is_empty() {
+        if shape.changelog {
             routes.push(Changelog);
             let archived: Vec<Route> = ordered
                 .iter()
@@ -220,7 +222,7 @@ impl Routes {
 /// Release tag → its address, for a changelog printed on its own (every release on one
 /// page when `per_page` is `usize::MAX`).
 pub fn release_paths(
-    releases: &[Release],
+    releases: &[&str],
     per_page: usize,
 ) -> std::collections::HashMap<String, String> {
     release_routes(releases, per_page)
@@ -231,12 +233,11 @@ pub fn release_paths(
 
 /// Each release's route, newest first: the newest `per_page` on the changelog page, older
 /// ones archived.
-fn release_routes(releases: &[Release], per_page: usize) -> Vec<(String, Route)> {
+fn release_routes(releases: &[&str], per_page: usize) -> Vec<(String, Route)> {
     releases
         .iter()
-        .filter_map(|r| r.tag.as_deref())
         .enumerate()
-        .map(|(k, tag)| {
+        .map(|(k, &tag)| {
             let route = Route::Release {
                 slug: sanitize_slug(tag),
                 archived: k >= per_page,

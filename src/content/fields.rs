@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use jiff::tz::TimeZone;
 use serde_json::{Map, Value};
 
+use super::model::Dated;
 use crate::config::key_line;
 use crate::dates::{DATE_HINT, When};
 use crate::diag::{Diagnostic, Diagnostics};
@@ -31,6 +32,13 @@ macro_rules! choice {
             /// The contract's spelling.
             pub fn as_str(self) -> &'static str {
                 <Self as $crate::content::fields::Choice>::ALL[self as usize]
+            }
+            /// The value a spelling names (surrounding spaces ignored), if any.
+            pub fn parse(s: &str) -> Option<Self> {
+                <Self as $crate::content::fields::Choice>::ALL
+                    .iter()
+                    .position(|a| *a == s.trim())
+                    .map(<Self as $crate::content::fields::Choice>::from_index)
             }
         }
         impl serde::Serialize for $name {
@@ -124,6 +132,13 @@ impl<'a> Fields<'a> {
         self.opt_choice(key).unwrap_or_default()
     }
 
+    /// A text value with surrounding spaces removed; blank counts as absent.
+    pub fn text(&mut self, key: &str) -> Option<String> {
+        self.string(key)
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+    }
+
     /// One of an enum's spellings, or `None` when absent (or wrong, which is reported).
     pub fn opt_choice<T: Choice>(&mut self, key: &str) -> Option<T> {
         let s = self.string(key)?;
@@ -142,9 +157,17 @@ impl<'a> Fields<'a> {
     }
 
     pub fn date(&mut self, key: &str) -> Option<When> {
+        self.dated(key).map(|d| d.when)
+    }
+
+    /// A date together with the text it was written as.
+    pub fn dated(&mut self, key: &str) -> Option<Dated> {
         let s = self.string(key)?;
         match When::parse(&s, self.tz) {
-            Ok(w) => Some(w),
+            Ok(when) => Some(Dated {
+                text: s.trim().to_string(),
+                when,
+            }),
             Err(e) => {
                 self.error(key, format!("`{key}`: {e}"), Some(DATE_HINT.into()));
                 None

@@ -48,6 +48,17 @@ impl IssueStatus {
             IssueStatus::Open | IssueStatus::InProgress | IssueStatus::Blocked
         )
     }
+    /// Resolved, closed or won't fix: the issue has ended.
+    pub fn is_closed(self) -> bool {
+        !self.is_open()
+    }
+}
+
+impl MilestoneStatus {
+    /// Done: the milestone has ended.
+    pub fn is_done(self) -> bool {
+        self == MilestoneStatus::Done
+    }
 }
 
 impl Severity {
@@ -66,6 +77,39 @@ impl Severity {
         Severity::Minor,
         Severity::Trivial,
     ];
+}
+
+/// A date as a file wrote it, and what it means. History compares and shows the text, so
+/// a past version reads as it was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dated {
+    /// The text, trimmed.
+    pub text: String,
+    pub when: When,
+}
+
+/// An issue as one version of its file left it: what its history and reports compare.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct IssueState {
+    pub status: IssueStatus,
+    pub severity: Severity,
+    pub owner: Option<String>,
+    pub due: Option<Dated>,
+    pub milestone: Option<String>,
+}
+
+/// A milestone as one version of its file left it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MilestoneState {
+    pub status: MilestoneStatus,
+    pub due: Option<Dated>,
+    pub completed: Option<Dated>,
+}
+
+/// A feedback item as one version of its file left it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FeedbackState {
+    pub status: FeedbackStatus,
 }
 
 /// What every item has: where it came from, who sees it, when it changed.

@@ -86,6 +86,35 @@ pub struct HistoryIndex {
     pub shallow: bool,
     /// Problems that made history incomplete, for the user to read.
     pub warnings: Vec<String>,
+    /// Commits by id and by time, built on first use (not stored: derived from `commits`,
+    /// which do not change once the index is built).
+    #[serde(skip)]
+    lookup: std::sync::OnceLock<Lookup>,
+}
+
+/// Maps over [`HistoryIndex::commits`], so that finding a commit is not a scan.
+#[derive(Debug, Clone, Default)]
+struct Lookup {
+    /// Commit id → index.
+    by_id: HashMap<String, u32>,
+    /// (author time, index), ascending.
+    by_time: Vec<(i64, u32)>,
+}
+
+impl Lookup {
+    fn of(commits: &[CommitMeta]) -> Lookup {
+        let mut by_id = HashMap::with_capacity(commits.len());
+        for (i, c) in commits.iter().enumerate() {
+            by_id.entry(c.id.clone()).or_insert(i as u32);
+        }
+        let mut by_time: Vec<(i64, u32)> = commits
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.time, i as u32))
+            .collect();
+        by_time.sort_unstable();
+        Lookup { by_id, by_time }
+    }
 }
 
 impl HistoryIndex {
@@ -165,9 +194,27 @@ impl HistoryIndex {
         v
     }
 
-    /// The index of a commit by id.
-    pub fn position(&self, id: &str) -> Option<usize> {
-        self.commits.iter().position(|c| c.id == id)
+    fn lookup(&self) -> &Lookup {
+        self.lookup.get_or_init(|| Lookup::of(&self.commits))
+    }
+
+    /// The index of a commit in [`commits`](Self::commits) by id.
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.lookup().by_id.get(id).map(|i| *i as usize)
+    }
+
+    /// A commit by id.
+    pub fn commit_by_id(&self, id: &str) -> Option<&CommitMeta> {
+        self.index_of(id).map(|i| &self.commits[i])
+    }
+
+    /// The newest commit at or before `t` (Unix seconds, author time); of commits with the
+    /// same time, the one walked last.
+    pub fn commit_at_or_before(&self, t: i64) -> Option<&CommitMeta> {
+        let by_time = &self.lookup().by_time;
+        let n = by_time.partition_point(|(time, _)| *time <= t);
+        let (_, i) = by_time.get(n.checked_sub(1)?)?;
+        Some(&self.commits[*i as usize])
     }
 }
 
@@ -440,5 +487,74 @@ fn commit_meta(commit: &git2::Commit<'_>, mailmap: Option<&git2::Mailmap>) -> Co
         offset_seconds: when.offset_minutes() * 60,
         message: String::from_utf8_lossy(commit.message_bytes()).into_owned(),
         parents: commit.parent_ids().map(|p| p.to_string()).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index(commits: &[(&str, i64)]) -> HistoryIndex {
+        let commits = commits
+            .iter()
+            .map(|(id, time)| CommitMeta {
+                id: id.to_string(),
+                author: "A".into(),
+                email: "a@example.com".into(),
+                time: *time,
+                offset_seconds: 0,
+                message: "m".into(),
+                parents: vec![],
+            })
+            .collect();
+        HistoryIndex {
+            commits,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn commits_are_found_by_id_through_the_map() {
+        let idx = index(&[("c3", 300), ("c2", 200), ("c1", 100)]);
+        assert_eq!(idx.index_of("c2"), Some(1));
+        assert_eq!(idx.commit_by_id("c1").map(|c| c.time), Some(100));
+        assert_eq!(idx.index_of("nope"), None);
+    }
+
+    #[test]
+    fn the_commit_at_a_time_is_the_newest_at_or_before_it() {
+        // Author times need not follow the walk order.
+        let idx = index(&[
+            ("c4", 250),
+            ("c3", 300),
+            ("c2", 200),
+            ("b", 200),
+            ("c1", 100),
+        ]);
+        let at = |t| idx.commit_at_or_before(t).map(|c| c.id.as_str());
+        assert_eq!(at(99), None);
+        assert_eq!(at(100), Some("c1"));
+        assert_eq!(at(260), Some("c4"));
+        assert_eq!(at(1_000), Some("c3"));
+        // Of equal times, the one walked last, as a scan keeping the last maximum would.
+        let scan = idx
+            .commits
+            .iter()
+            .filter(|c| c.time <= 200)
+            .max_by_key(|c| c.time)
+            .map(|c| c.id.as_str());
+        assert_eq!(at(200), scan);
+        assert_eq!(at(200), Some("b"));
+    }
+
+    #[test]
+    fn the_lookup_is_rebuilt_after_the_cache_is_read() {
+        let idx = index(&[("c2", 200), ("c1", 100)]);
+        assert_eq!(idx.index_of("c1"), Some(1));
+        let json = serde_json::to_string(&idx).unwrap();
+        assert!(!json.contains("by_id"), "the lookup is not stored");
+        let back: HistoryIndex = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.index_of("c1"), Some(1));
+        assert_eq!(back.commit_at_or_before(150).map(|c| c.time), Some(100));
     }
 }

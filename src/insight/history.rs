@@ -6,9 +6,9 @@
 use std::collections::{HashMap, HashSet};
 
 use jiff::tz::TimeZone;
-use serde_json::Value;
 
-pub use crate::content::versions::{Versions, Visible};
+pub use crate::content::versions::{Stated, States, Visible};
+use crate::content::{Dated, IssueState, MilestoneState};
 use crate::dates::{When, days_between};
 use crate::git::{CommitMeta, HistoryIndex};
 
@@ -49,81 +49,111 @@ pub struct ItemHistory {
     pub skipped: usize,
 }
 
-/// Fields whose changes an issue's history shows, with their defaults.
-pub const ISSUE_FIELDS: &[(&str, Option<&str>)] = &[
-    ("status", Some("open")),
-    ("severity", Some("major")),
-    ("owner", None),
-    ("due", None),
-    ("milestone", None),
-];
-/// Fields whose changes a milestone's history shows.
-pub const MILESTONE_FIELDS: &[(&str, Option<&str>)] = &[
-    ("status", Some("planned")),
-    ("due", None),
-    ("completed", None),
-];
+/// A field's name and its value as written (`None`: unset).
+pub type Field = (&'static str, Option<String>);
 
-/// The history of the file at `path`, tracking `fields`; `closing` says which status
-/// values end the item.
-pub fn item_history(
+/// What an item's history follows: the fields it shows, and when the item has ended.
+pub trait Tracked {
+    /// Each field the history shows, in order, with its value as written (`None`: unset).
+    fn fields(&self) -> Vec<Field>;
+    /// The due date, whose moves the history counts.
+    fn due(&self) -> Option<&Dated>;
+    /// Whether the item has ended (an issue resolved, closed or won't fix; a milestone done).
+    fn ended(&self) -> bool;
+}
+
+impl Tracked for IssueState {
+    fn fields(&self) -> Vec<Field> {
+        vec![
+            ("status", Some(self.status.as_str().to_string())),
+            ("severity", Some(self.severity.as_str().to_string())),
+            ("owner", self.owner.clone()),
+            ("due", self.due.as_ref().map(|d| d.text.clone())),
+            ("milestone", self.milestone.clone()),
+        ]
+    }
+    fn due(&self) -> Option<&Dated> {
+        self.due.as_ref()
+    }
+    fn ended(&self) -> bool {
+        self.status.is_closed()
+    }
+}
+
+impl Tracked for MilestoneState {
+    fn fields(&self) -> Vec<Field> {
+        vec![
+            ("status", Some(self.status.as_str().to_string())),
+            ("due", self.due.as_ref().map(|d| d.text.clone())),
+            ("completed", self.completed.as_ref().map(|d| d.text.clone())),
+        ]
+    }
+    fn due(&self) -> Option<&Dated> {
+        self.due.as_ref()
+    }
+    fn ended(&self) -> bool {
+        self.status.is_done()
+    }
+}
+
+/// The history of the file at `path` from its readable visible versions (`states`, see
+/// [`States`]); `visible` tells how many were left out.
+pub fn item_history<S: Tracked>(
     index: &HistoryIndex,
-    versions: &Versions,
     visible: &Visible,
     path: &str,
-    fields: &[(&'static str, Option<&str>)],
-    closing: &[&str],
+    states: &[Stated<S>],
     tz: &TimeZone,
 ) -> ItemHistory {
-    let mut h = ItemHistory::default();
-    let mut prev: Option<Vec<Option<String>>> = None;
-    for e in visible.of(path) {
-        let Some(front) = versions.get(&e.blob) else {
-            h.skipped += 1;
-            continue;
-        };
-        let values: Vec<Option<String>> = fields
-            .iter()
-            .map(|(k, default)| value_text(front.get(*k)).or_else(|| default.map(str::to_string)))
-            .collect();
-        let commit = &index.commits[e.commit as usize];
+    let mut h = ItemHistory {
+        skipped: visible.of(path).len().saturating_sub(states.len()),
+        ..ItemHistory::default()
+    };
+    let mut prev: Option<(&S, Vec<Field>)> = None;
+    for s in states {
+        let values = s.state.fields();
+        let commit = &index.commits[s.version.commit as usize];
         let when = When::from_commit(commit.timestamp(), tz);
-        let transitions: Vec<Transition> = match &prev {
-            None => Vec::new(),
-            Some(old) => fields
-                .iter()
-                .zip(old.iter().zip(&values))
-                .filter(|(_, (a, b))| a != b)
-                .map(|((k, _), (a, b))| Transition {
-                    field: k,
-                    from: a.clone(),
-                    to: b.clone(),
-                })
-                .collect(),
-        };
-        track_due(&mut h, &transitions, prev.is_none(), fields, &values, tz);
-        let status = fields
-            .iter()
-            .position(|(k, _)| *k == "status")
-            .and_then(|i| values[i].clone());
-        let closed = status.as_deref().is_some_and(|s| closing.contains(&s));
-        if closed && h.closed_at.is_none() {
-            h.closed_at = Some(when.clone());
-        } else if !closed {
-            h.closed_at = None;
-        }
-        if prev.is_none() || !transitions.is_empty() || e.made_public {
+        let transitions = prev
+            .as_ref()
+            .map_or_else(Vec::new, |(_, old)| transitions(old, &values));
+        track_due(&mut h, prev.as_ref().map(|p| p.0), &s.state);
+        track_end(&mut h, &s.state, &when);
+        let first = prev.is_none();
+        if first || !transitions.is_empty() || s.version.made_public {
             h.entries.push(Entry {
-                commit: e.commit_shown.then(|| commit.clone()),
+                commit: s.version.commit_shown.then(|| commit.clone()),
                 when,
-                opened: prev.is_none() && !e.made_public,
-                made_public: e.made_public,
+                opened: first && !s.version.made_public,
+                made_public: s.version.made_public,
                 transitions,
             });
         }
-        prev = Some(values);
+        prev = Some((&s.state, values));
     }
     h
+}
+
+/// The fields whose value differs between two versions.
+fn transitions(old: &[Field], new: &[Field]) -> Vec<Transition> {
+    old.iter()
+        .zip(new)
+        .filter(|(a, b)| a.1 != b.1)
+        .map(|((field, from), (_, to))| Transition {
+            field,
+            from: from.clone(),
+            to: to.clone(),
+        })
+        .collect()
+}
+
+/// When the item (last) ended: reset when it is reopened.
+fn track_end(h: &mut ItemHistory, state: &impl Tracked, when: &When) {
+    if !state.ended() {
+        h.closed_at = None;
+    } else if h.closed_at.is_none() {
+        h.closed_at = Some(when.clone());
+    }
 }
 
 /// Replaces values of `field` that name nothing in `known` (an internal or deleted
@@ -146,31 +176,20 @@ pub fn forget_unknown(h: &mut ItemHistory, field: &str, known: &HashSet<&str>) {
         .retain(|e| e.opened || e.made_public || !e.transitions.is_empty());
 }
 
-fn track_due(
-    h: &mut ItemHistory,
-    transitions: &[Transition],
-    first: bool,
-    fields: &[(&str, Option<&str>)],
-    values: &[Option<String>],
-    tz: &TimeZone,
-) {
-    if first {
-        h.first_due = fields
-            .iter()
-            .position(|(k, _)| *k == "due")
-            .and_then(|i| values[i].clone());
-    }
-    for t in transitions.iter().filter(|t| t.field == "due") {
-        match (&t.from, &t.to) {
-            (Some(a), Some(b)) => {
-                h.due_moves += 1;
-                if let (Ok(a), Ok(b)) = (When::parse(a, tz), When::parse(b, tz)) {
-                    h.due_days += days_between(&a, &b);
-                }
-            }
-            (None, Some(b)) if h.first_due.is_none() => h.first_due = Some(b.clone()),
-            _ => {}
+/// The first due date, and how often and how far it moved (`prev`: the version before).
+fn track_due<S: Tracked>(h: &mut ItemHistory, prev: Option<&S>, state: &S) {
+    let due = state.due();
+    let Some(prev) = prev else {
+        h.first_due = due.map(|d| d.text.clone());
+        return;
+    };
+    match (prev.due(), due) {
+        (Some(a), Some(b)) if a.text != b.text => {
+            h.due_moves += 1;
+            h.due_days += days_between(&a.when, &b.when);
         }
+        (None, Some(b)) if h.first_due.is_none() => h.first_due = Some(b.text.clone()),
+        _ => {}
     }
 }
 
@@ -215,12 +234,4 @@ pub fn updates(
         }
     }
     out
-}
-
-fn value_text(v: Option<&Value>) -> Option<String> {
-    match v? {
-        Value::Null => None,
-        Value::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
-        other => Some(other.to_string()),
-    }
 }

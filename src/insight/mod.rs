@@ -7,6 +7,9 @@ pub mod report;
 pub mod timeline;
 pub mod trace;
 
+use std::collections::{HashMap, HashSet};
+
+use crate::config::{Better, Config, MetricConfig};
 use crate::content::{
     Feedback, FeedbackStatus, Health, IssueType, Milestone, MilestoneStatus, Note, NoteKind,
     Project, Severity,
@@ -47,7 +50,7 @@ pub fn dashboard(p: &Project) -> Dashboard<'_> {
     let next_milestone = p
         .milestones
         .iter()
-        .filter(|m| m.status != MilestoneStatus::Done)
+        .filter(|m| !m.status.is_done())
         .min_by(|a, b| a.due.cmp(&b.due));
     let open = || p.issues.iter().filter(|i| i.status.is_open());
     let open_defects = Severity::BY_RANK
@@ -104,96 +107,63 @@ pub fn milestone_late(m: &Milestone, now: &When) -> bool {
 #[derive(Debug, Default)]
 pub struct HistoryData {
     /// Issue histories by source path.
-    pub issues: std::collections::HashMap<String, history::ItemHistory>,
+    pub issues: HashMap<String, history::ItemHistory>,
     /// Milestone histories by source path.
-    pub milestones: std::collections::HashMap<String, history::ItemHistory>,
+    pub milestones: HashMap<String, history::ItemHistory>,
     /// Each incident note's update log, oldest first, by source path.
-    pub incidents: std::collections::HashMap<String, Vec<history::Update>>,
+    pub incidents: HashMap<String, Vec<history::Update>>,
     pub changelog: Vec<changelog::Release>,
     /// What the commits say about each issue, by issue id.
-    pub traces: std::collections::HashMap<String, trace::Trace>,
+    pub traces: HashMap<String, trace::Trace>,
     pub timeline: Vec<timeline::Event>,
 }
 
 /// What history is read from: the index and what the build made of it.
 pub struct HistoryInput<'a> {
     pub index: Option<&'a crate::git::HistoryIndex>,
-    /// Parsed front matter of every version, by blob id.
-    pub versions: &'a history::Versions,
+    /// The typed state of every visible version of every issue, milestone and feedback file.
+    pub states: &'a history::States,
     /// The versions the audience may see.
     pub visible: &'a history::Visible,
     /// Text blocks of incident versions, by blob id.
-    pub bodies: &'a std::collections::HashMap<String, Vec<String>>,
+    pub bodies: &'a HashMap<String, Vec<String>>,
     pub tags: &'a [(String, String)],
     pub rules: &'a changelog::Rules,
 }
 
 /// Derives histories, the changelog and the timeline from the index (if there is one).
-pub fn history_data(
-    p: &Project,
-    input: &HistoryInput<'_>,
-    config: &crate::config::Config,
-) -> HistoryData {
-    let HistoryInput {
-        index,
-        versions,
-        visible,
-        bodies,
-        tags,
-        rules,
-    } = *input;
+pub fn history_data(p: &Project, input: &HistoryInput<'_>, config: &Config) -> HistoryData {
     let tz = config.tz();
     let mut data = HistoryData::default();
-    if let Some(index) = index {
-        use rayon::prelude::*;
+    if let Some(index) = input.index {
         let (issues, changelog) = rayon::join(
-            || {
-                p.issues
-                    .par_iter()
-                    .map(|i| {
-                        let closing = &["resolved", "closed", "wont-fix"];
-                        let h = history::item_history(
-                            index,
-                            versions,
-                            visible,
-                            &i.meta.path,
-                            history::ISSUE_FIELDS,
-                            closing,
-                            &tz,
-                        );
-                        (i.meta.path.clone(), h)
-                    })
-                    .collect()
-            },
-            || changelog::changelog(index, tags, rules),
+            || issue_histories(p, index, input, &tz),
+            || changelog::changelog(index, input.tags, input.rules),
         );
         data.issues = issues;
-        let milestones: std::collections::HashSet<&str> =
-            p.milestones.iter().map(|m| m.id.as_str()).collect();
-        for h in data.issues.values_mut() {
-            history::forget_unknown(h, "milestone", &milestones);
-        }
         data.changelog = changelog;
         let ids = trace::IssueIds::new(p.issues.iter().map(|i| i.id.as_str()));
-        data.traces = trace::trace(index, &ids, &data.changelog, rules);
-        for m in &p.milestones {
-            let h = history::item_history(
-                index,
-                versions,
-                visible,
-                &m.meta.path,
-                history::MILESTONE_FIELDS,
-                &["done"],
-                &tz,
-            );
-            data.milestones.insert(m.meta.path.clone(), h);
-        }
-        for n in p.notes.iter().filter(|n| n.kind == NoteKind::Incident) {
-            data.incidents.insert(
-                n.meta.path.clone(),
-                history::updates(index, visible, bodies, &n.meta.path, &tz),
-            );
-        }
+        data.traces = trace::trace(index, &ids, &data.changelog, input.rules);
+        data.milestones = p
+            .milestones
+            .iter()
+            .map(|m| {
+                let path = &m.meta.path;
+                let states = input.states.milestone(path);
+                let h = history::item_history(index, input.visible, path, states, &tz);
+                (path.clone(), h)
+            })
+            .collect();
+        data.incidents = p
+            .notes
+            .iter()
+            .filter(|n| n.kind == NoteKind::Incident)
+            .map(|n| {
+                let path = &n.meta.path;
+                let log = history::updates(index, input.visible, input.bodies, path, &tz);
+                (path.clone(), log)
+            })
+            .collect();
     }
     let h = timeline::Histories {
         issues: &data.issues,
@@ -201,4 +171,65 @@ pub fn history_data(
     };
     data.timeline = timeline::timeline(p, &h, &data.changelog, &tz);
     data
+}
+
+/// Every issue's history by path, in parallel; a milestone the audience cannot see is
+/// named as none.
+fn issue_histories(
+    p: &Project,
+    index: &crate::git::HistoryIndex,
+    input: &HistoryInput<'_>,
+    tz: &jiff::tz::TimeZone,
+) -> HashMap<String, history::ItemHistory> {
+    use rayon::prelude::*;
+    let milestones: HashSet<&str> = p.milestones.iter().map(|m| m.id.as_str()).collect();
+    p.issues
+        .par_iter()
+        .map(|i| {
+            let path = &i.meta.path;
+            let states = input.states.issue(path);
+            let mut h = history::item_history(index, input.visible, path, states, tz);
+            history::forget_unknown(&mut h, "milestone", &milestones);
+            (path.clone(), h)
+        })
+        .collect()
+}
+
+/// The days between two updates that the communication plan promises: 31 for a monthly
+/// cadence, otherwise 7.
+pub fn cadence_days(config: &Config) -> i64 {
+    if config.communication.cadence.as_deref() == Some("monthly") {
+        31
+    } else {
+        7
+    }
+}
+
+/// Whether `value` meets the metric's target (`None` without a target or a value).
+pub fn metric_met(meta: &MetricConfig, value: Option<f64>) -> Option<bool> {
+    let (target, v) = meta.target.zip(value)?;
+    Some(match meta.better {
+        Better::Lower => v <= target,
+        Better::Higher => v >= target,
+    })
+}
+
+/// Where each issue is in `p.issues`, by id (the first, should two share one).
+pub fn issue_positions(p: &Project) -> HashMap<&str, usize> {
+    let mut out = HashMap::with_capacity(p.issues.len());
+    for (k, i) in p.issues.iter().enumerate() {
+        out.entry(i.id.as_str()).or_insert(k);
+    }
+    out
+}
+
+/// The positions in `p.issues` of each milestone's issues, in issue order, by milestone id.
+pub fn issues_by_milestone(p: &Project) -> HashMap<&str, Vec<usize>> {
+    let mut out: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (k, i) in p.issues.iter().enumerate() {
+        if let Some(m) = &i.milestone {
+            out.entry(m.as_str()).or_default().push(k);
+        }
+    }
+    out
 }

@@ -3,17 +3,19 @@
 //! state of every issue and milestone at any time is the last version committed before
 //! it — so a report, and every weekly report of a site, needs no second read of a tree.
 
-use std::sync::Arc;
+use crate::routes::Route;
+use std::collections::HashMap;
 
 use serde::Serialize;
-use serde_json::{Map, Value};
 
 use super::changelog::Release;
-use super::history::{Versions, Visible};
+use super::history::{Stated, States};
 use crate::config::{Better, Config};
-use crate::content::{FeedbackStatus, IssueType, MilestoneStatus, NoteKind, Project, Severity};
+use crate::content::{
+    Dated, FeedbackStatus, IssueState, IssueStatus, IssueType, MilestoneStatus, Note, NoteKind,
+    Project, Severity,
+};
 use crate::dates::When;
-use crate::git::HistoryIndex;
 
 /// One end of the period.
 #[derive(Debug, Clone, Serialize)]
@@ -29,7 +31,7 @@ pub struct End {
 }
 
 /// A value at the start and at the end of the period.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Default)]
 pub struct FromTo<T> {
     pub from: Option<T>,
     pub to: Option<T>,
@@ -188,82 +190,48 @@ pub struct Input<'a> {
     pub project: &'a Project,
     pub releases: &'a [Release],
     /// What the commits say about each issue (see [`super::trace`]).
-    pub traces: &'a std::collections::HashMap<String, super::trace::Trace>,
+    pub traces: &'a HashMap<String, super::trace::Trace>,
     pub config: &'a Config,
-    /// Every version of every issue, milestone and feedback file: path → (commit time,
-    /// front matter), oldest first. See [`states`].
+    /// The typed state of every visible version of every issue, milestone and feedback
+    /// file, oldest first: the state at time t is found in O(log n).
     pub states: &'a States,
 }
 
-/// Versions of files over time, for "the state at time t" in O(log n).
-pub type States = std::collections::HashMap<String, Vec<(i64, Arc<Map<String, Value>>)>>;
-
-/// Collects the versions of every issue, milestone and feedback file once.
-pub fn states(
-    p: &Project,
-    index: Option<&HistoryIndex>,
-    versions: &Versions,
-    visible: &Visible,
-) -> States {
-    let Some(index) = index else {
-        return States::new();
-    };
-    let paths = p.tracked_paths();
-    paths
-        .map(|path| {
-            let list = visible
-                .of(path)
-                .iter()
-                .filter_map(|e| {
-                    let time = index.commits[e.commit as usize].time;
-                    Some((time, versions.get(&e.blob)?.clone()))
-                })
-                .collect();
-            (path.clone(), list)
-        })
-        .collect()
-}
-
-/// The front matter of the file at `path` as it was at time `t` (Unix seconds): the last
+/// The state at time `t` (Unix seconds) of a file whose versions are `list`: the last
 /// version committed at or before it, or `None` if the file did not exist yet.
-fn state_at<'v>(input: &'v Input<'_>, path: &str, t: i64) -> Option<&'v Arc<Map<String, Value>>> {
-    let list = input.states.get(path)?;
-    let n = list.partition_point(|(time, _)| *time <= t);
-    n.checked_sub(1).map(|i| &list[i].1)
+fn state_at<S>(list: &[Stated<S>], t: i64) -> Option<&S> {
+    let n = list.partition_point(|s| s.time <= t);
+    n.checked_sub(1).map(|i| &list[i].state)
 }
-
-fn text(map: &Map<String, Value>, key: &str, default: &str) -> String {
-    match map.get(key) {
-        Some(Value::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
-        Some(Value::Number(n)) => n.to_string(),
-        _ => default.to_string(),
-    }
-}
-
-const CLOSED: &[&str] = &["resolved", "closed", "wont-fix"];
 
 /// Computes the report for the period `(from, to]`.
 pub fn report(input: &Input<'_>, from: End, to: End) -> Report {
-    let p = input.project;
     let (a, b) = (from.ts, to.ts);
-    let tz = input.config.tz();
-    let lang = input.config.language.as_str();
-    let rfc = |w: &When| w.view(lang).stamp;
-    let in_period = |w: &When| w.timestamp().as_second() > a && w.timestamp().as_second() <= b;
+    let mut r = blank(input.config, from, to);
+    health_and_progress(input.project, a, b, &mut r);
+    issues(input, a, b, &mut r);
+    milestones(input, a, b, &mut r);
+    notes_and_incidents(input, a, b, &mut r);
+    releases(input, a, b, &mut r);
+    metrics(input, a, b, &mut r);
+    feedback(input, a, b, &mut r);
+    r.next_steps = latest_note(input.project, b, |_| true)
+        .map(|n| crate::content::text::next_steps(&n.meta.body))
+        .unwrap_or_default();
+    r.cadence = cadence(input, a, b, &input.config.tz());
+    r.empty = nothing_happened(&r);
+    r
+}
 
-    let mut r = Report {
+/// A report with nothing in it yet.
+fn blank(config: &Config, from: End, to: End) -> Report {
+    Report {
         schema: "https://vitrine.dev/schema/report/1",
-        project: input.config.title.clone(),
-        from: from.clone(),
-        to: to.clone(),
-        health: FromTo {
-            from: None,
-            to: None,
-        },
-        progress: FromTo {
-            from: None,
-            to: None,
-        },
+        project: config.title.clone(),
+        from,
+        to,
+        health: FromTo::default(),
+        progress: FromTo::default(),
         next_milestone: None,
         milestones_reached: vec![],
         milestones_slipped: vec![],
@@ -283,32 +251,60 @@ pub fn report(input: &Input<'_>, from: End, to: End) -> Report {
         next_steps: vec![],
         cadence: None,
         empty: false,
-    };
+    }
+}
 
-    // Health and progress: the latest note (not an incident) stating them at each end.
-    let latest = |t: i64, f: &dyn Fn(&crate::content::Note) -> bool| {
-        p.notes
-            .iter()
-            .filter(|n| n.kind != NoteKind::Incident && n.date.timestamp().as_second() <= t && f(n))
-            .max_by(|x, y| x.date.cmp(&y.date))
+/// Whether nothing happened in the period.
+fn nothing_happened(r: &Report) -> bool {
+    r.issues_opened.is_empty()
+        && r.issues_closed.is_empty()
+        && r.issues_reopened.is_empty()
+        && r.severity_changed.is_empty()
+        && r.milestones_reached.is_empty()
+        && r.milestones_slipped.is_empty()
+        && r.milestones_moved.is_empty()
+        && r.notes.is_empty()
+        && r.releases.is_empty()
+        && r.incidents.is_empty()
+        && r.feedback_received.is_empty()
+        && r.feedback_addressed.is_empty()
+}
+
+/// The latest note (not an incident) published by `t` for which `f` holds.
+fn latest_note(p: &Project, t: i64, f: impl Fn(&Note) -> bool) -> Option<&Note> {
+    p.notes
+        .iter()
+        .filter(|n| n.kind != NoteKind::Incident && n.date.timestamp().as_second() <= t && f(n))
+        .max_by(|x, y| x.date.cmp(&y.date))
+}
+
+/// Health and progress: the latest note stating them at each end.
+fn health_and_progress(p: &Project, a: i64, b: i64, r: &mut Report) {
+    let health = |t| {
+        latest_note(p, t, |n| n.health.is_some())
+            .and_then(|n| n.health)
+            .map(|h| h.as_str().to_string())
     };
+    let progress = |t| latest_note(p, t, |n| n.progress.is_some()).and_then(|n| n.progress);
     r.health = FromTo {
-        from: latest(a, &|n| n.health.is_some())
-            .and_then(|n| n.health)
-            .map(|h| h.as_str().to_string()),
-        to: latest(b, &|n| n.health.is_some())
-            .and_then(|n| n.health)
-            .map(|h| h.as_str().to_string()),
+        from: health(a),
+        to: health(b),
     };
     r.progress = FromTo {
-        from: latest(a, &|n| n.progress.is_some()).and_then(|n| n.progress),
-        to: latest(b, &|n| n.progress.is_some()).and_then(|n| n.progress),
+        from: progress(a),
+        to: progress(b),
     };
+}
 
-    issues(input, a, b, &mut r);
-    milestones(input, a, b, &mut r);
+fn in_period(w: &When, a: i64, b: i64) -> bool {
+    let t = w.timestamp().as_second();
+    t > a && t <= b
+}
 
-    for n in &p.notes {
+/// Incidents that overlap the period, and the other notes published in it.
+fn notes_and_incidents(input: &Input<'_>, a: i64, b: i64, r: &mut Report) {
+    let rfc = |w: &When| w.view(&input.config.language).stamp;
+    for n in &input.project.notes {
         if n.kind == NoteKind::Incident {
             let started = n.date.timestamp().as_second();
             let resolved = n
@@ -320,62 +316,78 @@ pub fn report(input: &Input<'_>, from: End, to: End) -> Report {
             if overlaps {
                 r.incidents.push(IncidentRef {
                     title: n.title.clone(),
-                    url: format!("notes/{}.html", n.meta.slug),
+                    url: Route::Note(n.meta.slug.clone()).path(),
                     started: rfc(&n.date),
                     resolved: n.resolved.as_ref().filter(|_| resolved.is_some()).map(rfc),
                     minutes: (resolved.unwrap_or(b) - started).max(0) / 60,
                 });
             }
-        } else if in_period(&n.date) {
+        } else if in_period(&n.date, a, b) {
             r.notes.push(NoteRef {
                 title: n.title.clone(),
-                url: format!("notes/{}.html", n.meta.slug),
+                url: Route::Note(n.meta.slug.clone()).path(),
                 date: rfc(&n.date),
                 kind: n.kind.as_str().into(),
             });
         }
     }
     r.notes.sort_by(|x, y| x.date.cmp(&y.date));
+}
 
+/// Releases tagged in the period, with their changes and the issues they fixed.
+fn releases(input: &Input<'_>, a: i64, b: i64, r: &mut Report) {
+    let tz = input.config.tz();
     for rel in input.releases {
         let (Some(tag), Some(c)) = (&rel.tag, &rel.commit) else {
             continue;
         };
-        if c.time > a && c.time <= b {
-            let changes = rel
-                .groups
-                .iter()
-                .flat_map(|g| &g.entries)
-                .map(|e| match &e.scope {
-                    Some(s) => format!("{s}: {}", e.description),
-                    None => e.description.clone(),
-                })
-                .collect();
-            let fixed = p
-                .issues
-                .iter()
-                .filter(|i| {
-                    input
-                        .traces
-                        .get(&i.id)
-                        .is_some_and(|t| t.fixed_in.as_ref().is_some_and(|(t, _)| t == tag))
-                })
-                .map(|i| FixedRef {
-                    id: i.id.clone(),
-                    title: i.title.clone(),
-                    url: format!("issues/{}.html", i.meta.slug),
-                })
-                .collect();
-            r.releases.push(ReleaseRef {
-                tag: tag.clone(),
-                date: rfc(&When::from_commit(c.timestamp(), &tz)),
-                changes,
-                fixed,
-            });
+        if c.time <= a || c.time > b {
+            continue;
         }
+        let changes = rel
+            .groups
+            .iter()
+            .flat_map(|g| &g.entries)
+            .map(|e| match &e.scope {
+                Some(s) => format!("{s}: {}", e.description),
+                None => e.description.clone(),
+            })
+            .collect();
+        r.releases.push(ReleaseRef {
+            tag: tag.clone(),
+            date: When::from_commit(c.timestamp(), &tz)
+                .view(&input.config.language)
+                .stamp,
+            changes,
+            fixed: fixed_in(input, tag),
+        });
     }
+}
 
-    for s in &p.metrics {
+/// The issues whose resolving commit the release `tag` shipped.
+fn fixed_in(input: &Input<'_>, tag: &str) -> Vec<FixedRef> {
+    input
+        .project
+        .issues
+        .iter()
+        .filter(|i| {
+            input
+                .traces
+                .get(&i.id)
+                .is_some_and(|t| t.fixed_in.as_ref().is_some_and(|(t, _)| t == tag))
+        })
+        .map(|i| FixedRef {
+            id: i.id.clone(),
+            title: i.title.clone(),
+            url: Route::Issue(i.meta.slug.clone()).path(),
+        })
+        .collect()
+}
+
+/// Each metric at both ends of the period, against its target.
+fn metrics(input: &Input<'_>, a: i64, b: i64, r: &mut Report) {
+    use crate::format::fmt_num;
+    for s in &input.project.metrics {
         let meta = input
             .config
             .metrics
@@ -389,133 +401,75 @@ pub fn report(input: &Input<'_>, from: End, to: End) -> Report {
                 .partition_point(|(w, _)| w.timestamp().as_second() <= t);
             after.checked_sub(1).map(|i| s.points[i].1)
         };
-        let to_v = at(b);
+        let (from, to) = (at(a), at(b));
         r.metrics.push(MetricRow {
             name: s.name.clone(),
             label: meta.label.clone().unwrap_or_else(|| s.name.clone()),
             unit: meta.unit.clone().unwrap_or_default(),
             target: meta.target,
-            better: if meta.better == Better::Lower {
-                "lower"
-            } else {
-                "higher"
+            better: match meta.better {
+                Better::Lower => "lower",
+                Better::Higher => "higher",
             },
-            from: at(a),
-            to: to_v,
-            met: meta.target.zip(to_v).map(|(t, v)| {
-                if meta.better == Better::Lower {
-                    v <= t
-                } else {
-                    v >= t
-                }
-            }),
-            from_text: at(a).map(crate::format::fmt_num),
-            to_text: to_v.map(crate::format::fmt_num),
-            target_text: meta.target.map(crate::format::fmt_num),
+            from,
+            to,
+            met: super::metric_met(&meta, to),
+            from_text: from.map(fmt_num),
+            to_text: to.map(fmt_num),
+            target_text: meta.target.map(fmt_num),
         });
     }
+}
 
-    for f in &p.feedback {
+/// Feedback received in the period, and feedback addressed in it.
+fn feedback(input: &Input<'_>, a: i64, b: i64, r: &mut Report) {
+    let rfc = |w: &When| w.view(&input.config.language).stamp;
+    for f in &input.project.feedback {
         let item = || FeedbackRef {
             from: f.from.clone(),
             date: rfc(&f.date),
             status: f.status.as_str().into(),
             response: f.response.clone(),
         };
-        if in_period(&f.date) {
+        if in_period(&f.date, a, b) {
             r.feedback_received.push(item());
         }
-        let before = state_at(input, &f.meta.path, a).map(|m| text(m, "status", "received"));
+        let before = state_at(input.states.feedback(&f.meta.path), a).map(|s| s.status);
         if f.status == FeedbackStatus::Addressed
-            && before.as_deref() != Some("addressed")
+            && before != Some(FeedbackStatus::Addressed)
             && f.date.timestamp().as_second() <= b
         {
             r.feedback_addressed.push(item());
         }
     }
-
-    r.next_steps = latest(b, &|_| true)
-        .map(|n| crate::content::text::next_steps(&n.meta.body))
-        .unwrap_or_default();
-    r.cadence = cadence(input, a, b, &tz);
-    r.empty = r.issues_opened.is_empty()
-        && r.issues_closed.is_empty()
-        && r.issues_reopened.is_empty()
-        && r.severity_changed.is_empty()
-        && r.milestones_reached.is_empty()
-        && r.milestones_slipped.is_empty()
-        && r.milestones_moved.is_empty()
-        && r.notes.is_empty()
-        && r.releases.is_empty()
-        && r.incidents.is_empty()
-        && r.feedback_received.is_empty()
-        && r.feedback_addressed.is_empty();
-    r
 }
 
+/// Issues opened, closed, reopened and re-rated in the period; open issues by severity;
+/// risks that are new or changed.
 fn issues(input: &Input<'_>, a: i64, b: i64, r: &mut Report) {
     let mut open_counts = [0usize; 4];
     for i in &input.project.issues {
-        let before = state_at(input, &i.meta.path, a);
-        let after = state_at(input, &i.meta.path, b);
-        let status_at = |m: Option<&Arc<Map<String, Value>>>| m.map(|m| text(m, "status", "open"));
-        let (sa, sb) = (
-            status_at(before),
-            status_at(after).unwrap_or_else(|| i.status.as_str().into()),
-        );
-        let sev_b = after
-            .map(|m| text(m, "severity", "major"))
-            .unwrap_or_else(|| i.severity.as_str().into());
+        let list = input.states.issue(&i.meta.path);
+        let (before, after) = (state_at(list, a), state_at(list, b));
+        let exists_at_b = after.is_some() || i.opened.timestamp().as_second() <= b;
+        if !exists_at_b {
+            continue;
+        }
+        let (status, severity) = after.map_or((i.status, i.severity), |s| (s.status, s.severity));
         let item = IssueRef {
             id: i.id.clone(),
             title: i.title.clone(),
             kind: i.kind.as_str().into(),
-            severity: sev_b.clone(),
-            status: sb.clone(),
-            url: format!("issues/{}.html", i.meta.slug),
+            severity: severity.as_str().into(),
+            status: status.as_str().into(),
+            url: Route::Issue(i.meta.slug.clone()).path(),
         };
-        let opened = i.opened.timestamp().as_second();
-        let exists_at_b = after.is_some() || opened <= b;
-        if !exists_at_b {
-            continue;
+        if status.is_open() {
+            open_counts[severity.rank() as usize] += 1;
         }
-        let closed_b = CLOSED.contains(&sb.as_str());
-        if !closed_b && let Some(s) = Severity::BY_RANK.iter().position(|s| s.as_str() == sev_b) {
-            open_counts[s] += 1;
-        }
-        match &sa {
-            None => {
-                if opened > a || before.is_none() {
-                    r.issues_opened.push(item.clone());
-                }
-                if closed_b {
-                    r.issues_closed.push(item.clone());
-                }
-            }
-            Some(sa) => {
-                let closed_a = CLOSED.contains(&sa.as_str());
-                if !closed_a && closed_b {
-                    r.issues_closed.push(item.clone());
-                } else if closed_a && !closed_b {
-                    r.issues_reopened.push(item.clone());
-                }
-                let sev_a = before
-                    .map(|m| text(m, "severity", "major"))
-                    .unwrap_or_default();
-                if sev_a != sev_b {
-                    r.severity_changed.push(SeverityChange {
-                        issue: item.clone(),
-                        from: sev_a,
-                        to: sev_b.clone(),
-                    });
-                }
-            }
-        }
-        if i.kind == IssueType::Risk
-            && (sa.is_none()
-                || sa.as_deref() != Some(&sb)
-                || before.map(|m| text(m, "severity", "major")) != Some(sev_b.clone()))
-        {
+        issue_changes(before, (status, severity), &item, r);
+        let changed = before.is_none_or(|s| s.status != status || s.severity != severity);
+        if i.kind == IssueType::Risk && changed {
             r.risks.push(item);
         }
     }
@@ -529,54 +483,76 @@ fn issues(input: &Input<'_>, a: i64, b: i64, r: &mut Report) {
         .collect();
 }
 
-fn milestones(input: &Input<'_>, a: i64, b: i64, r: &mut Report) {
-    let tz = input.config.tz();
-    let day = |s: &str| {
-        When::parse(s, &tz)
-            .map(|w| w.zoned.date().to_string())
-            .unwrap_or_else(|_| s.to_string())
+/// Whether one issue was opened, closed, reopened or re-rated between its state `before`
+/// the period and its (status, severity) at the end.
+fn issue_changes(
+    before: Option<&IssueState>,
+    (status, severity): (IssueStatus, Severity),
+    item: &IssueRef,
+    r: &mut Report,
+) {
+    let Some(before) = before else {
+        // No version at the start: new in the period.
+        r.issues_opened.push(item.clone());
+        if status.is_closed() {
+            r.issues_closed.push(item.clone());
+        }
+        return;
     };
+    if before.status.is_open() && status.is_closed() {
+        r.issues_closed.push(item.clone());
+    } else if before.status.is_closed() && status.is_open() {
+        r.issues_reopened.push(item.clone());
+    }
+    if before.severity != severity {
+        r.severity_changed.push(SeverityChange {
+            issue: item.clone(),
+            from: before.severity.as_str().into(),
+            to: severity.as_str().into(),
+        });
+    }
+}
+
+/// Milestones reached, slipped and moved in the period, and the next one due at its end.
+fn milestones(input: &Input<'_>, a: i64, b: i64, r: &mut Report) {
+    let day = |d: &Dated| d.when.zoned.date().to_string();
     let mut upcoming: Vec<(String, MilestoneRef)> = Vec::new();
     for m in &input.project.milestones {
-        let before = state_at(input, &m.meta.path, a);
-        let after = state_at(input, &m.meta.path, b);
-        let status_b = after
-            .map(|x| text(x, "status", "planned"))
-            .unwrap_or_else(|| m.status.as_str().into());
-        let due_b = after
-            .map(|x| text(x, "due", ""))
-            .filter(|d| !d.is_empty())
-            .unwrap_or_else(|| m.due.zoned.date().to_string());
+        let list = input.states.milestone(&m.meta.path);
+        let (before, after) = (state_at(list, a), state_at(list, b));
+        let status = after.map_or(m.status, |s| s.status);
+        let due = after
+            .and_then(|s| s.due.as_ref())
+            .map_or_else(|| m.due.zoned.date().to_string(), day);
         let item = MilestoneRef {
             id: m.id.clone(),
             title: m.title.clone(),
-            due: day(&due_b),
-            status: status_b.clone(),
-            url: format!("milestones/{}.html", m.meta.slug),
+            due: due.clone(),
+            status: status.as_str().into(),
+            url: Route::Milestone(m.meta.slug.clone()).path(),
         };
-        let status_a = before.map(|x| text(x, "status", "planned"));
-        if status_b == MilestoneStatus::Done.as_str() && status_a.as_deref() != Some("done") {
+        let status_a = before.map(|s| s.status);
+        if status.is_done() && !status_a.is_some_and(MilestoneStatus::is_done) {
             r.milestones_reached.push(item.clone());
         }
-        if status_b == MilestoneStatus::Slipped.as_str() && status_a.as_deref() != Some("slipped") {
+        if status == MilestoneStatus::Slipped && status_a != Some(MilestoneStatus::Slipped) {
             r.milestones_slipped.push(item.clone());
         }
-        if let Some(due_a) = before.map(|x| text(x, "due", "")).filter(|d| !d.is_empty())
-            && day(&due_a) != day(&due_b)
+        if let Some(due_a) = before.and_then(|s| s.due.as_ref()).map(day)
+            && due_a != due
         {
             r.milestones_moved.push(DueMove {
                 milestone: item.clone(),
-                from: day(&due_a),
-                to: day(&due_b),
+                from: due_a,
+                to: due.clone(),
             });
         }
-        if status_b != "done"
-            && (after.is_some()
-                || m.meta
-                    .created
-                    .as_ref()
-                    .is_some_and(|c| c.timestamp().as_second() <= b))
-        {
+        let exists = after.is_some()
+            || m.meta
+                .created
+                .as_ref()
+                .is_some_and(|c| c.timestamp().as_second() <= b);
+        if !status.is_done() && exists {
             upcoming.push((item.due.clone(), item));
         }
     }
@@ -668,7 +644,7 @@ fn cadence(input: &Input<'_>, a: i64, b: i64, tz: &jiff::tz::TimeZone) -> Option
         .cadence
         .clone()
         .unwrap_or_else(|| "weekly".into());
-    let days = if name == "monthly" { 31 } else { 7 };
+    let days = super::cadence_days(input.config);
     let span = (b - a).max(0);
     let expected = (span / (days * 86_400)) as usize;
     let mut dates: Vec<i64> = input

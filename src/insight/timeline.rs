@@ -8,8 +8,8 @@ use std::collections::HashMap;
 use jiff::tz::TimeZone;
 
 use super::changelog::Release;
-use super::history::ItemHistory;
-use crate::content::{NoteKind, Project};
+use super::history::{ItemHistory, Transition};
+use crate::content::{Issue, IssueStatus, Milestone, MilestoneStatus, Note, NoteKind, Project};
 use crate::dates::When;
 
 /// What kind of thing happened (also the filter key on the page).
@@ -70,89 +70,16 @@ pub struct Histories<'a> {
     pub milestones: &'a HashMap<String, ItemHistory>,
 }
 
-/// Every event, newest first.
+/// Every event, newest first (events at the same time in the order notes, issues,
+/// milestones, releases).
 pub fn timeline(p: &Project, h: &Histories<'_>, releases: &[Release], tz: &TimeZone) -> Vec<Event> {
     let mut out = Vec::new();
-    for n in &p.notes {
-        let target = Target::Note(n.meta.slug.clone());
-        if n.kind == NoteKind::Incident {
-            out.push(event(
-                n.date.clone(),
-                EventKind::IncidentOpened,
-                &n.title,
-                target.clone(),
-            ));
-            if let Some(r) = &n.resolved {
-                out.push(event(
-                    r.clone(),
-                    EventKind::IncidentResolved,
-                    &n.title,
-                    target,
-                ));
-            }
-        } else {
-            out.push(event(n.date.clone(), EventKind::Note, &n.title, target));
-        }
-    }
+    p.notes.iter().for_each(|n| note_events(n, &mut out));
     for i in &p.issues {
-        let title = format!("{} {}", i.id, i.title);
-        let target = Target::Issue(i.meta.slug.clone());
-        out.push(event(
-            i.opened.clone(),
-            EventKind::IssueOpened,
-            &title,
-            target.clone(),
-        ));
-        for e in h.issues.get(&i.meta.path).map_or(&[][..], |h| &h.entries) {
-            for t in e
-                .transitions
-                .iter()
-                .filter(|t| t.field == "status" || t.field == "severity")
-            {
-                let closing = t.field == "status"
-                    && matches!(t.to.as_deref(), Some("resolved" | "closed" | "wont-fix"));
-                let kind = if closing {
-                    EventKind::IssueResolved
-                } else {
-                    EventKind::IssueChanged
-                };
-                let mut ev = event(e.when.clone(), kind, &title, target.clone());
-                ev.change = Some((t.field.to_string(), t.from.clone(), t.to.clone()));
-                out.push(ev);
-            }
-        }
+        issue_events(i, h.issues.get(&i.meta.path), &mut out);
     }
     for m in &p.milestones {
-        let target = Target::Milestone(m.meta.slug.clone());
-        let hist = h.milestones.get(&m.meta.path);
-        if let Some(done) = m
-            .completed
-            .clone()
-            .or_else(|| hist.and_then(|h| h.closed_at.clone()))
-        {
-            out.push(event(
-                done,
-                EventKind::MilestoneDone,
-                &m.title,
-                target.clone(),
-            ));
-        }
-        for e in hist.map_or(&[][..], |h| &h.entries) {
-            for t in &e.transitions {
-                let later =
-                    t.field == "due" && matches!((&t.from, &t.to), (Some(a), Some(b)) if b > a);
-                if later || (t.field == "status" && t.to.as_deref() == Some("slipped")) {
-                    let mut ev = event(
-                        e.when.clone(),
-                        EventKind::MilestoneSlipped,
-                        &m.title,
-                        target.clone(),
-                    );
-                    ev.change = Some((t.field.to_string(), t.from.clone(), t.to.clone()));
-                    out.push(ev);
-                }
-            }
-        }
+        milestone_events(m, h.milestones.get(&m.meta.path), &mut out);
     }
     for r in releases {
         if let (Some(tag), Some(c)) = (&r.tag, &r.commit) {
@@ -166,6 +93,94 @@ pub fn timeline(p: &Project, h: &Histories<'_>, releases: &[Release], tz: &TimeZ
     }
     out.sort_by(|a, b| b.when.cmp(&a.when));
     out
+}
+
+/// A note published; an incident opened and resolved.
+fn note_events(n: &Note, out: &mut Vec<Event>) {
+    let target = Target::Note(n.meta.slug.clone());
+    if n.kind != NoteKind::Incident {
+        out.push(event(n.date.clone(), EventKind::Note, &n.title, target));
+        return;
+    }
+    let opened = event(
+        n.date.clone(),
+        EventKind::IncidentOpened,
+        &n.title,
+        target.clone(),
+    );
+    out.push(opened);
+    if let Some(r) = &n.resolved {
+        out.push(event(
+            r.clone(),
+            EventKind::IncidentResolved,
+            &n.title,
+            target,
+        ));
+    }
+}
+
+/// An issue opened, and each change of its status or severity.
+fn issue_events(i: &Issue, hist: Option<&ItemHistory>, out: &mut Vec<Event>) {
+    let title = format!("{} {}", i.id, i.title);
+    let target = Target::Issue(i.meta.slug.clone());
+    out.push(event(
+        i.opened.clone(),
+        EventKind::IssueOpened,
+        &title,
+        target.clone(),
+    ));
+    for e in hist.map_or(&[][..], |h| &h.entries) {
+        for t in e
+            .transitions
+            .iter()
+            .filter(|t| t.field == "status" || t.field == "severity")
+        {
+            let closing = t.field == "status"
+                && t.to
+                    .as_deref()
+                    .and_then(IssueStatus::parse)
+                    .is_some_and(IssueStatus::is_closed);
+            let kind = if closing {
+                EventKind::IssueResolved
+            } else {
+                EventKind::IssueChanged
+            };
+            out.push(change(e.when.clone(), kind, &title, target.clone(), t));
+        }
+    }
+}
+
+/// A milestone done, and each time it slipped (marked so, or its due date moved later).
+fn milestone_events(m: &Milestone, hist: Option<&ItemHistory>, out: &mut Vec<Event>) {
+    let target = Target::Milestone(m.meta.slug.clone());
+    let done = m
+        .completed
+        .clone()
+        .or_else(|| hist.and_then(|h| h.closed_at.clone()));
+    if let Some(done) = done {
+        let ev = event(done, EventKind::MilestoneDone, &m.title, target.clone());
+        out.push(ev);
+    }
+    for e in hist.map_or(&[][..], |h| &h.entries) {
+        for t in &e.transitions {
+            let later = t.field == "due" && matches!((&t.from, &t.to), (Some(a), Some(b)) if b > a);
+            let slipped = t.field == "status"
+                && t.to.as_deref().and_then(MilestoneStatus::parse)
+                    == Some(MilestoneStatus::Slipped);
+            if later || slipped {
+                let kind = EventKind::MilestoneSlipped;
+                out.push(change(e.when.clone(), kind, &m.title, target.clone(), t));
+            }
+        }
+    }
+}
+
+/// An event that is one field's change.
+fn change(when: When, kind: EventKind, title: &str, target: Target, t: &Transition) -> Event {
+    Event {
+        change: Some((t.field.to_string(), t.from.clone(), t.to.clone())),
+        ..event(when, kind, title, target)
+    }
 }
 
 fn event(when: When, kind: EventKind, title: &str, target: Target) -> Event {

@@ -561,8 +561,9 @@ pub fn build(p: &Project, input: &ViewInput<'_>) -> SiteData {
             fixed_in: fixed_in_view(hist.traces.get(&i.id), &release_urls, lang, &tz),
         })
         .collect();
+    let (issue_at, by_milestone) = (insight::issue_positions(p), insight::issues_by_milestone(p));
     let issue_link = |id: &str| {
-        issues.iter().find(|i| i.id == id).map(|i| LinkView {
+        issue_at.get(id).map(|k| &issues[*k]).map(|i| LinkView {
             title: format!("{} {}", i.id, i.title),
             url: i.url.clone(),
         })
@@ -593,11 +594,8 @@ pub fn build(p: &Project, input: &ViewInput<'_>) -> SiteData {
                 criteria_done,
                 criteria,
                 html: html(&m.meta).html,
-                issues: p
-                    .issues
-                    .iter()
-                    .filter(|i| i.milestone.as_deref() == Some(&m.id))
-                    .filter_map(|i| issue_link(&i.id))
+                issues: (by_milestone.get(m.id.as_str()).into_iter().flatten())
+                    .filter_map(|k| issue_link(&p.issues[*k].id))
                     .collect(),
                 internal: m.meta.internal || m.meta.draft,
                 history: history_view(
@@ -1008,14 +1006,7 @@ pub const METRIC_ROWS: usize = 100;
 fn metric_view(s: &MetricSeries, config: &Config, lang: &str) -> MetricView {
     let meta = config.metrics.get(&s.name).cloned().unwrap_or_default();
     let latest = s.points.last();
-    let met = match (meta.target, latest) {
-        (Some(t), Some((_, v))) => Some(if meta.better == Better::Lower {
-            *v <= t
-        } else {
-            *v >= t
-        }),
-        _ => None,
-    };
+    let met = insight::metric_met(&meta, latest.map(|(_, v)| *v));
     MetricView {
         name: s.name.clone(),
         label: meta.label.clone().unwrap_or_else(|| s.name.clone()),
@@ -1112,11 +1103,7 @@ fn site_view(
     has_metrics: bool,
 ) -> SiteView {
     let c = input.config;
-    let days = if c.communication.cadence.as_deref() == Some("monthly") {
-        31
-    } else {
-        7
-    };
+    let days = insight::cadence_days(c);
     let next_update = p
         .notes
         .iter()
