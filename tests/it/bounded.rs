@@ -6,12 +6,16 @@ use std::time::{Duration, Instant};
 
 use crate::support::*;
 
+/// Builds the site under a kill timer; fails if it ran out of time or panicked.
 fn built_within(site: &TestSite, limit: Duration) -> std::process::Output {
-    let t = Instant::now();
-    let out = site.vitrine(&["build"]);
-    assert!(t.elapsed() < limit, "took {:?}", t.elapsed());
-    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
-    out
+    let run = run_bounded(&site.root, &["build"], limit);
+    assert!(run.took < limit, "still running after {limit:?}");
+    assert!(
+        !stderr(&run.out).contains("panicked"),
+        "{}",
+        stderr(&run.out)
+    );
+    run.out
 }
 
 #[test]
@@ -433,26 +437,34 @@ fn generated_cases() -> Vec<Case> {
     ]
 }
 
-/// Runs `vitrine build` on a site, killing it after `limit`; returns its exit status (None
-/// for a signal), how long it ran and its peak resident memory (Linux: `VmHWM`).
-fn run_bounded(
-    root: &std::path::Path,
-    limit: Duration,
-) -> (Option<i32>, Duration, Option<u64>, String) {
+/// One run of the binary under a kill timer.
+struct Bounded {
+    /// Its exit status (a signal when it was killed) and what it wrote to stderr.
+    out: std::process::Output,
+    took: Duration,
+    /// Peak resident memory in bytes (Linux: `VmHWM`, polled), if it could be read.
+    peak: Option<u64>,
+}
+
+/// Runs `vitrine -C ROOT ARGS`, killing it after `limit` or once its resident memory
+/// passes [`MEMORY_LIMIT`].
+fn run_bounded(root: &std::path::Path, args: &[&str], limit: Duration) -> Bounded {
     let home = tempfile::tempdir().unwrap();
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("vitrine"))
-        .args(["-C", root.to_str().unwrap(), "build"])
+        .args(["-C", root.to_str().unwrap()])
+        .args(args)
         .env("HOME", home.path())
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("TZ", "UTC")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     let mut err = child.stderr.take().unwrap();
     let reader = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = std::io::Read::read_to_string(&mut err, &mut s);
+        let mut s = Vec::new();
+        let _ = std::io::Read::read_to_end(&mut err, &mut s);
         s
     });
     let status_file = format!("/proc/{}/status", child.id());
@@ -474,7 +486,13 @@ fn run_bounded(
         }
         std::thread::sleep(Duration::from_millis(10));
     };
-    (status.code(), t.elapsed(), peak, reader.join().unwrap())
+    let took = t.elapsed();
+    let out = std::process::Output {
+        status,
+        stdout: Vec::new(),
+        stderr: reader.join().unwrap(),
+    };
+    Bounded { out, took, peak }
 }
 
 /// Inputs that still crash the build, each with where: the test fails once one is fixed, so
@@ -496,7 +514,8 @@ fn every_hostile_input_ends_in_a_diagnostic_or_a_site_quickly_and_in_bounded_mem
         let site = TestSite::new();
         site.write_bytes(&path, &bytes);
         site.commit_at("hostile", "2026-01-05T10:00:00+08:00");
-        let (code, took, peak, err) = run_bounded(&site.root, limit);
+        let run = run_bounded(&site.root, &["build"], limit);
+        let (code, took, peak, err) = (run.out.status.code(), run.took, run.peak, stderr(&run.out));
         let peak_text = peak.map_or("?".into(), |p| format!("{} MB", p >> 20));
         eprintln!("{name}: exit {code:?} in {took:.1?}, peak {peak_text}");
         if let Some((_, why)) = KNOWN_PANICS.iter().find(|k| k.0 == name) {
