@@ -17,6 +17,7 @@ use pulldown_cmark::{
 };
 
 use super::linker::Linker;
+use crate::urls::safe_url;
 
 /// A configured Markdown renderer, built once per build and shared across threads.
 pub struct Markdown {
@@ -55,7 +56,7 @@ impl Markdown {
     ) -> Rendered {
         let mut events: Vec<Event<'_>> =
             TextMergeStream::new(Parser::new_ext(body, options())).collect();
-        if depth_of(&events).0 > MAX_DEPTH {
+        if depth_of(&events) > MAX_DEPTH {
             return Rendered {
                 html: format!("<pre class=\"too-deep\">{}</pre>", escape(body)),
                 toc: Vec::new(),
@@ -102,8 +103,6 @@ fn neutralise_urls(events: &mut [Event<'_>]) {
         }
     }
 }
-
-use crate::urls::safe_url;
 
 /// Whether a URL would make the reader's browser contact another host.
 pub fn is_remote(url: &str) -> bool {
@@ -286,16 +285,10 @@ pub fn nesting_depth(body: &str) -> (usize, usize) {
     deepest
 }
 
-/// The deepest nesting of parsed events, and the index of the event that reaches it.
-fn depth_of(events: &[Event<'_>]) -> (usize, usize) {
+/// The deepest nesting of parsed events.
+fn depth_of(events: &[Event<'_>]) -> usize {
     let mut depth = Depth::default();
-    let mut deepest = (0, 0);
-    for (i, e) in events.iter().enumerate() {
-        if depth.step(e) > deepest.0 {
-            deepest = (depth.now, i);
-        }
-    }
-    deepest
+    events.iter().map(|e| depth.step(e)).max().unwrap_or(0)
 }
 
 /// Counts open Markdown containers and open raw HTML elements, one event at a time, in
@@ -308,14 +301,18 @@ struct Depth {
 }
 
 impl Depth {
+    /// Takes one event; returns the deepest nesting reached inside it.
     fn step(&mut self, e: &Event<'_>) -> usize {
+        let mut deepest_html = self.html;
         match e {
             Event::Start(_) => self.markdown += 1,
             Event::End(_) => self.markdown = self.markdown.saturating_sub(1),
-            Event::Html(h) | Event::InlineHtml(h) => self.html = html_depth(h, self.html),
+            Event::Html(h) | Event::InlineHtml(h) => {
+                (self.html, deepest_html) = html_depth(h, self.html);
+            }
             _ => {}
         }
-        self.now = self.markdown + self.html;
+        self.now = self.markdown + deepest_html;
         self.now
     }
 }
@@ -328,9 +325,11 @@ const FLAT: &[&str] = &[
     "thead", "tbody", "tfoot",
 ];
 
-/// The open-element depth after the raw HTML `h`, starting from `depth`. Comments are
-/// skipped; a tag that ends in `/>` or is in [`FLAT`] does not count.
-fn html_depth(h: &str, mut depth: usize) -> usize {
+/// The open-element depth after the raw HTML `h`, starting from `depth`, and the deepest
+/// it reached on the way. Comments are skipped; a tag that ends in `/>` or is in [`FLAT`]
+/// does not count.
+fn html_depth(h: &str, mut depth: usize) -> (usize, usize) {
+    let mut deepest = depth;
     let b = h.as_bytes();
     let mut i = 0;
     while i < b.len() {
@@ -363,11 +362,12 @@ fn html_depth(h: &str, mut depth: usize) -> usize {
                 depth = depth.saturating_sub(1);
             } else if b[k - 1] != b'/' {
                 depth += 1;
+                deepest = deepest.max(depth);
             }
         }
         i = k;
     }
-    depth
+    (depth, deepest)
 }
 
 /// A heading's anchor: lower-case letters and digits of any script, `-` between words.
@@ -493,6 +493,30 @@ mod tests {
         assert!(!r.html.contains("<script"), "{}", r.html);
         assert!(!r.html.contains("javascript:"));
         assert!(!r.html.contains("onerror"));
+    }
+
+    #[test]
+    fn nesting_counts_containers_and_open_elements_but_not_void_or_closed_ones() {
+        assert_eq!(nesting_depth("plain").0, 1);
+        assert_eq!(nesting_depth("> > > x").0, 4);
+        let html = "<div><section><br><img src=x/><p>a<p>b<!-- <div><div> --></section></div>";
+        assert_eq!(nesting_depth(html).0, 3, "html block + div + section");
+        assert_eq!(nesting_depth(&"<div>".repeat(300)).0, 301);
+        assert_eq!(nesting_depth(&"<div></div>".repeat(300)).0, 2);
+        let closed = format!("{}{}", "<div>".repeat(300), "</div>".repeat(300));
+        assert_eq!(nesting_depth(&closed).0, 301);
+        assert_eq!(
+            nesting_depth("<<<<a<b<c").0,
+            1,
+            "tags that never end do not count"
+        );
+        let md = Markdown::new(false);
+        let deep = md.render(&"<div>".repeat(MAX_DEPTH + 1));
+        assert!(
+            deep.html.starts_with("<pre class=\"too-deep\">&lt;div&gt;"),
+            "{}",
+            deep.html
+        );
     }
 
     #[test]

@@ -337,6 +337,11 @@ fn generated_cases() -> Vec<Case> {
             front("D", "<div>".repeat(100_000)),
         ),
         case(
+            "100,000 nested and closed div",
+            "notes/closed-divs.md",
+            front("C", "<div>".repeat(100_000) + &"</div>".repeat(100_000)),
+        ),
+        case(
             "100,000 nested quotes",
             "notes/quotes.md",
             front("Q", ">".repeat(100_000) + " x\n"),
