@@ -167,16 +167,10 @@ pub fn nesting_depth(body: &str) -> (usize, usize) {
     deepest
 }
 
-/// The deepest nesting of parsed events, and the index of the event that reaches it.
-pub fn depth_of(events: &[Event<'_>]) -> (usize, usize) {
+/// The deepest nesting of parsed events.
+pub fn depth_of(events: &[Event<'_>]) -> usize {
     let mut depth = Depth::default();
-    let mut deepest = (0, 0);
-    for (i, e) in events.iter().enumerate() {
-        if depth.step(e) > deepest.0 {
-            deepest = (depth.now, i);
-        }
-    }
-    deepest
+    events.iter().map(|e| depth.step(e)).max().unwrap_or(0)
 }
 
 /// Counts open Markdown containers and open raw HTML elements, one event at a time, in
@@ -189,14 +183,18 @@ struct Depth {
 }
 
 impl Depth {
+    /// Takes one event; returns the deepest nesting reached inside it.
     fn step(&mut self, e: &Event<'_>) -> usize {
+        let mut deepest_html = self.html;
         match e {
             Event::Start(_) => self.markdown += 1,
             Event::End(_) => self.markdown = self.markdown.saturating_sub(1),
-            Event::Html(h) | Event::InlineHtml(h) => self.html = html_depth(h, self.html),
+            Event::Html(h) | Event::InlineHtml(h) => {
+                (self.html, deepest_html) = html_depth(h, self.html);
+            }
             _ => {}
         }
-        self.now = self.markdown + self.html;
+        self.now = self.markdown + deepest_html;
         self.now
     }
 }
@@ -209,9 +207,11 @@ const FLAT: &[&str] = &[
     "thead", "tbody", "tfoot",
 ];
 
-/// The open-element depth after the raw HTML `h`, starting from `depth`. Comments are
-/// skipped; a tag that ends in `/>` or is in [`FLAT`] does not count.
-fn html_depth(h: &str, mut depth: usize) -> usize {
+/// The open-element depth after the raw HTML `h`, starting from `depth`, and the deepest
+/// it reached on the way. Comments are skipped; a tag that ends in `/>` or is in [`FLAT`]
+/// does not count.
+fn html_depth(h: &str, mut depth: usize) -> (usize, usize) {
+    let mut deepest = depth;
     let b = h.as_bytes();
     let mut i = 0;
     while i < b.len() {
@@ -244,11 +244,12 @@ fn html_depth(h: &str, mut depth: usize) -> usize {
                 depth = depth.saturating_sub(1);
             } else if b[k - 1] != b'/' {
                 depth += 1;
+                deepest = deepest.max(depth);
             }
         }
         i = k;
     }
-    depth
+    (depth, deepest)
 }
 
 /// Relative link targets in a body (no scheme, not `#…`, not `/…`): (offset, URL).

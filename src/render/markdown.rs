@@ -18,6 +18,7 @@ use pulldown_cmark::{
 
 use super::linker::Linker;
 use crate::content::text::{MAX_DEPTH, depth_of};
+use crate::urls::safe_url;
 
 /// A configured Markdown renderer, built once per build and shared across threads.
 pub struct Markdown {
@@ -56,7 +57,7 @@ impl Markdown {
     ) -> Rendered {
         let mut events: Vec<Event<'_>> =
             TextMergeStream::new(Parser::new_ext(body, options())).collect();
-        if depth_of(&events).0 > MAX_DEPTH {
+        if depth_of(&events) > MAX_DEPTH {
             return Rendered {
                 html: format!("<pre class=\"too-deep\">{}</pre>", escape(body)),
                 toc: Vec::new(),
@@ -99,8 +100,6 @@ fn neutralise_urls(events: &mut [Event<'_>]) {
         }
     }
 }
-
-use crate::urls::safe_url;
 
 /// Whether a URL would make the reader's browser contact another host.
 pub fn is_remote(url: &str) -> bool {

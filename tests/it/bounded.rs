@@ -6,12 +6,16 @@ use std::time::{Duration, Instant};
 
 use crate::support::*;
 
+/// Builds the site under a kill timer; fails if it ran out of time or panicked.
 fn built_within(site: &TestSite, limit: Duration) -> std::process::Output {
-    let t = Instant::now();
-    let out = site.vitrine(&["build"]);
-    assert!(t.elapsed() < limit, "took {:?}", t.elapsed());
-    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
-    out
+    let run = run_bounded(&site.root, &["build"], limit);
+    assert!(!run.killed, "still running after {limit:?} of CPU time");
+    assert!(
+        !stderr(&run.out).contains("panicked"),
+        "{}",
+        stderr(&run.out)
+    );
+    run.out
 }
 
 #[test]
@@ -333,6 +337,11 @@ fn generated_cases() -> Vec<Case> {
             front("D", "<div>".repeat(100_000)),
         ),
         case(
+            "100,000 nested and closed div",
+            "notes/closed-divs.md",
+            front("C", "<div>".repeat(100_000) + &"</div>".repeat(100_000)),
+        ),
+        case(
             "100,000 nested quotes",
             "notes/quotes.md",
             front("Q", ">".repeat(100_000) + " x\n"),
@@ -433,30 +442,45 @@ fn generated_cases() -> Vec<Case> {
     ]
 }
 
-/// Runs `vitrine build` on a site, killing it after `limit`; returns its exit status (None
-/// for a signal), how long it ran and its peak resident memory (Linux: `VmHWM`).
-fn run_bounded(
-    root: &std::path::Path,
-    limit: Duration,
-) -> (Option<i32>, Duration, Option<u64>, String) {
+/// One run of the binary under a kill timer.
+struct Bounded {
+    /// Its exit status (a signal when it was killed) and what it wrote to stderr.
+    out: std::process::Output,
+    /// Wall-clock time, and CPU time (user + system, as last polled).
+    wall: Duration,
+    cpu: Duration,
+    /// It ran out of time or memory and was killed.
+    killed: bool,
+    /// Peak resident memory in bytes (Linux: `VmHWM`, polled), if it could be read.
+    peak: Option<u64>,
+}
+
+/// Runs `vitrine -C ROOT ARGS`, killing it once it has used `limit` of CPU time (or three
+/// times that of wall-clock time, or once its resident memory passes [`MEMORY_LIMIT`]).
+/// CPU time, not wall time, is the budget: a machine busy with other builds slows the
+/// clock, not the work.
+fn run_bounded(root: &std::path::Path, args: &[&str], limit: Duration) -> Bounded {
     let home = tempfile::tempdir().unwrap();
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("vitrine"))
-        .args(["-C", root.to_str().unwrap(), "build"])
+        .args(["-C", root.to_str().unwrap()])
+        .args(args)
         .env("HOME", home.path())
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("TZ", "UTC")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     let mut err = child.stderr.take().unwrap();
     let reader = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = std::io::Read::read_to_string(&mut err, &mut s);
+        let mut s = Vec::new();
+        let _ = std::io::Read::read_to_end(&mut err, &mut s);
         s
     });
     let status_file = format!("/proc/{}/status", child.id());
-    let (t, mut peak) = (Instant::now(), None);
+    let stat_file = format!("/proc/{}/stat", child.id());
+    let (t, mut peak, mut cpu, mut killed) = (Instant::now(), None, Duration::ZERO, false);
     let status = loop {
         if let Some(kb) = std::fs::read_to_string(&status_file).ok().and_then(|s| {
             s.lines()
@@ -465,16 +489,41 @@ fn run_bounded(
         }) {
             peak = Some(kb * 1024);
         }
+        if let Some(ticks) = std::fs::read_to_string(&stat_file)
+            .ok()
+            .and_then(|s| cpu_ticks(&s))
+        {
+            cpu = Duration::from_millis(ticks * 10);
+        }
         if let Some(status) = child.try_wait().unwrap() {
             break status;
         }
-        if t.elapsed() > limit || peak.is_some_and(|p| p > MEMORY_LIMIT) {
+        if cpu > limit || t.elapsed() > 3 * limit || peak.is_some_and(|p| p > MEMORY_LIMIT) {
+            killed = true;
             let _ = child.kill();
             break child.wait().unwrap();
         }
         std::thread::sleep(Duration::from_millis(10));
     };
-    (status.code(), t.elapsed(), peak, reader.join().unwrap())
+    let wall = t.elapsed();
+    let out = std::process::Output {
+        status,
+        stdout: Vec::new(),
+        stderr: reader.join().unwrap(),
+    };
+    Bounded {
+        out,
+        wall,
+        cpu,
+        killed,
+        peak,
+    }
+}
+
+/// User plus system time in clock ticks (1/100 s on Linux) from `/proc/PID/stat`.
+fn cpu_ticks(stat: &str) -> Option<u64> {
+    let fields: Vec<&str> = stat[stat.rfind(')')? + 1..].split_whitespace().collect();
+    Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
 }
 
 /// Inputs that still crash the build, each with where: the test fails once one is fixed, so
@@ -491,13 +540,22 @@ fn every_hostile_input_ends_in_a_diagnostic_or_a_site_quickly_and_in_bounded_mem
         let site = TestSite::new();
         site.write_bytes(&path, &bytes);
         site.commit_at("hostile", "2026-01-05T10:00:00+08:00");
-        let (code, took, peak, err) = run_bounded(&site.root, limit);
+        let run = run_bounded(&site.root, &["build"], limit);
+        let (code, peak, err) = (run.out.status.code(), run.peak, stderr(&run.out));
         let peak_text = peak.map_or("?".into(), |p| format!("{} MB", p >> 20));
-        eprintln!("{name}: exit {code:?} in {took:.1?}, peak {peak_text}");
-        let problem = if !matches!(code, Some(0 | 1)) || err.contains("panicked") {
+        eprintln!(
+            "{name}: exit {code:?} in {:.1?} ({:.1?} CPU), peak {peak_text}",
+            run.wall, run.cpu
+        );
+        let problem = if run.killed && peak.is_some_and(|p| p > MEMORY_LIMIT) {
+            Some(format!("killed at {peak_text}"))
+        } else if run.killed {
+            Some(format!(
+                "still running after {:.1?} ({:.1?} CPU)",
+                run.wall, run.cpu
+            ))
+        } else if !matches!(code, Some(0 | 1)) || err.contains("panicked") {
             Some(format!("exit {code:?}"))
-        } else if took >= limit {
-            Some(format!("still running after {limit:?}"))
         } else if peak.is_some_and(|p| p > MEMORY_LIMIT) {
             Some(format!("peak memory {peak_text}"))
         } else {
