@@ -358,4 +358,21 @@ mod tests {
         assert_eq!(found, ["HIS", "UAT"]);
         assert_eq!(acronyms("x\n\nSLA here")[0].0, 3);
     }
+
+    #[test]
+    fn nesting_counts_containers_and_open_elements_but_not_void_or_closed_ones() {
+        assert_eq!(nesting_depth("plain").0, 1);
+        assert_eq!(nesting_depth("> > > x").0, 4);
+        let html = "<div><section><br><img src=x/><p>a<p>b<!-- <div><div> --></section></div>";
+        assert_eq!(nesting_depth(html).0, 3, "html block + div + section");
+        assert_eq!(nesting_depth(&"<div>".repeat(300)).0, 301);
+        assert_eq!(nesting_depth(&"<div></div>".repeat(300)).0, 2);
+        let closed = format!("{}{}", "<div>".repeat(300), "</div>".repeat(300));
+        assert_eq!(nesting_depth(&closed).0, 301);
+        assert_eq!(
+            nesting_depth("<<<<a<b<c").0,
+            1,
+            "tags that never end do not count"
+        );
+    }
 }

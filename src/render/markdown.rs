@@ -328,6 +328,17 @@ mod tests {
     }
 
     #[test]
+    fn too_deep_bodies_render_as_escaped_text() {
+        let md = Markdown::new(false);
+        let deep = md.render(&"<div>".repeat(MAX_DEPTH + 1));
+        assert!(
+            deep.html.starts_with("<pre class=\"too-deep\">&lt;div&gt;"),
+            "{}",
+            deep.html
+        );
+    }
+
+    #[test]
     fn excerpt_is_the_first_paragraph() {
         assert_eq!(
             excerpt("# T\n\nFirst *para*\ngraph.\n\nSecond.", 100),
