@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::build::{self, BuildError, BuildOptions, Source};
+use crate::commands::{changelog, publish, report, scaffold};
 use crate::diag::Diagnostics;
+use crate::pipeline::{self, BuildError, BuildOptions, Source};
 
 /// vitrine: turn a project's git repository into a status site for its client.
 #[derive(Debug, Parser)]
@@ -52,7 +53,7 @@ pub struct InitArgs {
     pub github_actions: bool,
 }
 
-/// The kinds `vitrine new` creates (mapped onto the library's [`crate::scaffold::Kind`]:
+/// The kinds `vitrine new` creates (mapped onto the library's [`scaffold::Kind`]:
 /// clap stays in this module).
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum KindArg {
@@ -63,9 +64,9 @@ pub enum KindArg {
     Feedback,
 }
 
-impl From<KindArg> for crate::scaffold::Kind {
+impl From<KindArg> for scaffold::Kind {
     fn from(k: KindArg) -> Self {
-        use crate::scaffold::Kind;
+        use scaffold::Kind;
         match k {
             KindArg::Note => Kind::Note,
             KindArg::Issue => Kind::Issue,
@@ -76,7 +77,7 @@ impl From<KindArg> for crate::scaffold::Kind {
     }
 }
 
-/// The formats of `vitrine report` (see [`build::ReportFormat`]).
+/// The formats of `vitrine report` (see [`report::ReportFormat`]).
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum ReportFormatArg {
     /// Markdown, for e-mail and chat.
@@ -89,13 +90,13 @@ pub enum ReportFormatArg {
     Json,
 }
 
-impl From<ReportFormatArg> for build::ReportFormat {
+impl From<ReportFormatArg> for report::ReportFormat {
     fn from(f: ReportFormatArg) -> Self {
         match f {
-            ReportFormatArg::Md => build::ReportFormat::Md,
-            ReportFormatArg::Text => build::ReportFormat::Text,
-            ReportFormatArg::Html => build::ReportFormat::Html,
-            ReportFormatArg::Json => build::ReportFormat::Json,
+            ReportFormatArg::Md => report::ReportFormat::Md,
+            ReportFormatArg::Text => report::ReportFormat::Text,
+            ReportFormatArg::Html => report::ReportFormat::Html,
+            ReportFormatArg::Json => report::ReportFormat::Json,
         }
     }
 }
@@ -173,7 +174,7 @@ pub struct ReportArgs {
     pub internal: bool,
 }
 
-fn run_changelog(root: &Path, a: &ChangelogArgs) -> Result<i32, build::BuildError> {
+fn run_changelog(root: &Path, a: &ChangelogArgs) -> Result<i32, BuildError> {
     let (rev, select) = match &a.range {
         Some(r) => {
             let Some((from, to)) = r.split_once("..") else {
@@ -181,26 +182,26 @@ fn run_changelog(root: &Path, a: &ChangelogArgs) -> Result<i32, build::BuildErro
                 return Ok(2);
             };
             let to = if to.is_empty() { "HEAD" } else { to };
-            (to.to_string(), build::Select::Range(from.to_string()))
+            (to.to_string(), changelog::Select::Range(from.to_string()))
         }
-        None if a.latest => (a.rev.clone(), build::Select::Latest),
-        None if a.unreleased => (a.rev.clone(), build::Select::Unreleased),
-        None => (a.rev.clone(), build::Select::All),
+        None if a.latest => (a.rev.clone(), changelog::Select::Latest),
+        None if a.unreleased => (a.rev.clone(), changelog::Select::Unreleased),
+        None => (a.rev.clone(), changelog::Select::All),
     };
-    let opts = build::ChangelogOptions {
+    let opts = changelog::ChangelogOptions {
         rev,
         use_cache: !a.no_cache,
         select,
     };
     if a.bump {
-        let bump = build::next_version(root, &opts)?;
+        let bump = changelog::next_version(root, &opts)?;
         let _ = writeln!(std::io::stdout(), "{}", bump.version);
         if let Some(note) = bump.note {
             eprintln!("note: {note}");
         }
         return Ok(0);
     }
-    let md = build::changelog(root, &opts)?;
+    let md = changelog::changelog(root, &opts)?;
     let _ = write!(std::io::stdout(), "{md}");
     Ok(0)
 }
@@ -317,27 +318,27 @@ pub fn run(cli: Cli) -> i32 {
         Command::Changelog(a) => run_changelog(&root, a),
         Command::New(a) => run_new(&root, a),
         Command::Report(a) => {
-            let opts = build::ReportOptions {
+            let opts = report::ReportOptions {
                 root: root.clone(),
                 from: a.from.clone(),
                 to: a.to.clone(),
                 format: a.format.into(),
                 internal: a.internal,
             };
-            build::report(&opts).map(|text| {
+            report::report(&opts).map(|text| {
                 let _ = write!(std::io::stdout(), "{text}");
                 0
             })
         }
         Command::Serve(a) => {
-            let opts = crate::serve::ServeOptions {
+            let opts = crate::commands::serve::ServeOptions {
                 root: root.clone(),
                 bind: a.bind.clone(),
                 port: a.port,
                 open: a.open,
                 internal: a.internal,
             };
-            crate::serve::serve(&opts)
+            crate::commands::serve::serve(&opts)
                 .map(|()| 0)
                 .map_err(BuildError::from)
         }
@@ -373,7 +374,7 @@ fn site_root(given: Option<&Path>) -> anyhow::Result<PathBuf> {
         Some(dir) => anyhow::bail!("{} holds no vitrine.toml", dir.display()),
         None => {
             let cwd = std::env::current_dir()?;
-            build::find_root(&cwd).ok_or_else(|| {
+            pipeline::find_root(&cwd).ok_or_else(|| {
                 anyhow::anyhow!(
                     "no vitrine.toml in {} or any folder above it\n  hint: run `vitrine init` to create a site, or pass -C DIR",
                     cwd.display()
@@ -410,25 +411,14 @@ fn run_build(root: &Path, a: &BuildArgs) -> Result<i32, BuildError> {
         lint: true,
     };
     if a.context {
-        let loaded = build::load(&opts)?;
+        // The same preparation as a build (so `--base-url` and every view are as built).
+        let (site, loaded, _) = pipeline::prepare(&opts)?;
         print_diagnostics(&loaded.diagnostics);
-        if loaded.diagnostics.has_errors() {
-            return Err(BuildError::Content(loaded.diagnostics));
-        }
-        let theme = crate::render::Theme::load(&loaded.config.language, &loaded.project.theme)
-            .map_err(BuildError::from)?;
-        let data = build::site_data(
-            &loaded,
-            None,
-            &theme.strings,
-            opts.internal,
-            opts.source == Source::Worktree,
-        );
-        let json = serde_json::to_string_pretty(&data).map_err(anyhow::Error::from)?;
+        let json = serde_json::to_string_pretty(&site.data).map_err(anyhow::Error::from)?;
         let _ = writeln!(std::io::stdout(), "{json}");
         return Ok(0);
     }
-    let report = build::build(&opts)?;
+    let report = crate::commands::build::build(&opts)?;
     print_diagnostics(&report.diagnostics);
     let from = report
         .revision
@@ -476,14 +466,14 @@ fn run_init(a: &InitArgs) -> Result<i32, BuildError> {
     } else {
         None
     };
-    let written = crate::scaffold::init(
+    let written = scaffold::init(
         dir,
         workflow.as_ref().map(|(b, s)| (b.as_path(), s.as_str())),
     )?;
     for w in &written {
         match w {
-            crate::scaffold::Written::Created(p) => eprintln!("created {}", p.display()),
-            crate::scaffold::Written::Kept(p) => eprintln!("kept    {} (it exists)", p.display()),
+            scaffold::Written::Created(p) => eprintln!("created {}", p.display()),
+            scaffold::Written::Kept(p) => eprintln!("kept    {} (it exists)", p.display()),
         }
     }
     if repo_root.is_none() {
@@ -499,13 +489,13 @@ fn run_init(a: &InitArgs) -> Result<i32, BuildError> {
 }
 
 fn run_publish(root: &Path, a: &PublishArgs) -> Result<i32, BuildError> {
-    let opts = build::PublishOptions {
+    let opts = publish::PublishOptions {
         root: root.to_path_buf(),
         branch: a.branch.clone(),
         remote: a.remote.clone(),
         push: a.push,
     };
-    let report = build::publish(&opts)?;
+    let report = publish::publish(&opts)?;
     print_diagnostics(&report.diagnostics);
     let source = &report.source[..report.source.len().min(10)];
     match &report.commit {
@@ -536,8 +526,7 @@ fn run_new(root: &Path, a: &NewArgs) -> Result<i32, BuildError> {
     let tz = crate::config::Config::parse(&text, Path::new("vitrine.toml"))
         .map(|c| c.tz())
         .unwrap_or(jiff::tz::TimeZone::UTC);
-    let path =
-        crate::scaffold::new_item(root, a.kind.into(), &a.title, &tz, jiff::Timestamp::now())?;
+    let path = scaffold::new_item(root, a.kind.into(), &a.title, &tz, jiff::Timestamp::now())?;
     let shown = path
         .strip_prefix(std::env::current_dir().unwrap_or_default())
         .unwrap_or(&path);
@@ -552,7 +541,7 @@ fn run_demo(a: &DemoArgs) -> Result<i32, BuildError> {
         })?;
     }
     eprintln!("replaying {} into {}", a.example.display(), a.dir.display());
-    let root = crate::demo::replay(&a.example, &a.dir)?;
+    let root = crate::commands::demo::replay(&a.example, &a.dir)?;
     std::fs::write(a.dir.join(".vitrine-demo"), "").map_err(anyhow::Error::from)?;
     let out = root.join("public");
     let build = BuildArgs {
@@ -589,13 +578,7 @@ fn run_check(root: &Path, a: &CheckArgs) -> Result<i32, BuildError> {
         memo: None,
         lint: true,
     };
-    // Everything a build does but write: content, links against the route table, every
-    // page rendered with the theme, the leak guard.
-    let diagnostics = match build::render_files(&opts) {
-        Ok((_, loaded, _)) => loaded.diagnostics,
-        Err(BuildError::Content(d)) => d,
-        Err(e) => return Err(e),
-    };
+    let diagnostics = crate::commands::check::check(&opts)?;
     let d = &diagnostics;
     match a.format {
         Format::Json => {

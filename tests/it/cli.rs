@@ -118,3 +118,21 @@ fn the_example_site_replays_and_builds_with_every_page_kind() {
         }
     }
 }
+
+#[test]
+fn build_context_is_the_prepared_site_with_the_given_base_url() {
+    let site = TestSite::new();
+    site.write("vitrine.toml", "title = \"T\"\n");
+    site.write("notes/a.md", &note("title: A", "x"));
+    site.commit_at("a", "2026-01-05T10:00:00+08:00");
+    let out = site.vitrine(&[
+        "build",
+        "--context",
+        "--base-url",
+        "https://acme.example/portal/",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["site"]["base_url"], "https://acme.example/portal/");
+    assert_eq!(json["notes"][0]["title"], "A");
+}

@@ -17,7 +17,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use notify::RecursiveMode;
 
-use crate::build::{self, BuildError, BuildOptions, Source};
+use crate::pipeline::{self, BuildError, BuildOptions, Source};
 use crate::render;
 
 /// Options of `serve`.
@@ -34,7 +34,7 @@ pub struct ServeOptions {
 #[derive(Default)]
 struct State {
     /// The last good site; pages are rendered from it on request.
-    site: Option<Arc<build::Prepared>>,
+    site: Option<Arc<pipeline::Prepared>>,
     /// Bumped on every rebuild, good or failed: pages poll it to reload.
     generation: u64,
     /// The diagnostics of the last failed rebuild.
@@ -61,7 +61,7 @@ struct Served {
 /// Runs the server until the process is interrupted.
 pub fn serve(opts: &ServeOptions) -> Result<()> {
     let shared: Shared = Arc::new((Mutex::new(State::default()), Condvar::new()));
-    let mut memo = Arc::new(build::Memo::default());
+    let mut memo = Arc::new(pipeline::Memo::default());
     rebuild(opts, &shared, &mut memo);
     let server = tiny_http::Server::http((opts.bind.as_str(), opts.port))
         .map_err(|e| anyhow::anyhow!("cannot listen on {}:{}: {e}", opts.bind, opts.port))?;
@@ -106,7 +106,7 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
 /// Builds the work tree into memory and publishes the result (or the errors) to pages.
 /// A panic in the build is caught and shown like an error; the memo it may have left
 /// half-updated is dropped.
-fn rebuild(opts: &ServeOptions, shared: &Shared, memo: &mut Arc<build::Memo>) {
+fn rebuild(opts: &ServeOptions, shared: &Shared, memo: &mut Arc<pipeline::Memo>) {
     let build = BuildOptions {
         root: opts.root.clone(),
         source: Source::Worktree,
@@ -121,7 +121,7 @@ fn rebuild(opts: &ServeOptions, shared: &Shared, memo: &mut Arc<build::Memo>) {
     let t = std::time::Instant::now();
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         test_panic(&opts.root);
-        build::prepare(&build)
+        pipeline::prepare(&build)
     }));
     let result = result.unwrap_or_else(|panic| {
         *memo = Arc::default();
@@ -153,7 +153,7 @@ fn rebuild(opts: &ServeOptions, shared: &Shared, memo: &mut Arc<build::Memo>) {
             cvar.notify_all();
             drop(state);
             if !opts.internal {
-                let lint = std::panic::catch_unwind(|| crate::check::lint(&project, &config));
+                let lint = std::panic::catch_unwind(|| crate::lint::lint(&project, &config));
                 match lint {
                     Ok(d) => d.sorted().iter().for_each(|d| eprintln!("{d}")),
                     Err(p) => eprintln!("the checks panicked: {}", panic_message(p.as_ref())),
@@ -201,7 +201,7 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 fn watch(
     opts: &ServeOptions,
     shared: Shared,
-    mut memo: Arc<build::Memo>,
+    mut memo: Arc<pipeline::Memo>,
 ) -> Result<
     notify_debouncer_full::Debouncer<
         notify::RecommendedWatcher,

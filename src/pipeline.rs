@@ -14,7 +14,6 @@ use crate::dates::When;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::git::{self, HistoryIndex, Repo, Revision, SourceFile};
 use crate::insight::changelog::Rules;
-use crate::output;
 use crate::render::{self, SiteData, Theme, ViewInput, views::RevisionView};
 
 /// Where the content is read from.
@@ -89,7 +88,7 @@ impl Memo {
         Ok(t)
     }
 
-    fn remember(&self, history: Arc<HistoryIndex>, versions: &Versions) {
+    pub(crate) fn remember(&self, history: Arc<HistoryIndex>, versions: &Versions) {
         if let Ok(mut g) = self.inner.lock() {
             g.0 = Some(history);
             g.1.extend(versions.iter().map(|(k, v)| (k.clone(), v.clone())));
@@ -133,17 +132,6 @@ pub struct Loaded {
 
 /// Seconds spent in each step of a build.
 pub type Timings = Vec<(&'static str, f64)>;
-
-/// What a build did, for the user and for benchmarks.
-#[derive(Debug, Clone)]
-pub struct BuildReport {
-    pub pages: usize,
-    pub files: usize,
-    pub out: PathBuf,
-    pub revision: Option<String>,
-    pub timings: Timings,
-    pub diagnostics: Diagnostics,
-}
 
 /// Finds the site root: the nearest folder holding `vitrine.toml`, from `start` upward.
 pub fn find_root(start: &Path) -> Option<PathBuf> {
@@ -260,7 +248,7 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded, BuildError> {
     timings.push(("parse", t.elapsed().as_secs_f64()));
     let t = Instant::now();
     if !internal && opts.lint {
-        diagnostics.extend(crate::check::lint(&project, &config));
+        diagnostics.extend(crate::lint::lint(&project, &config));
     }
     timings.push(("lint", t.elapsed().as_secs_f64()));
     let bodies = match &repo {
@@ -401,7 +389,7 @@ fn missing_logo(
     )
 }
 
-fn read_config(files: &[SourceFile], source: &Source) -> Result<Config, BuildError> {
+pub(crate) fn read_config(files: &[SourceFile], source: &Source) -> Result<Config, BuildError> {
     let file = files.iter().find(|f| f.path == "vitrine.toml").ok_or_else(|| {
         let at = match source {
             Source::Rev(r) => format!("at revision `{r}`"),
@@ -594,37 +582,6 @@ fn period_reports(
     out
 }
 
-/// Builds the site and swaps it into `opts.out`.
-pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
-    let repo_root = Repo::discover(&opts.root).ok().and_then(|r| r.workdir());
-    let recovered = output::recover(&opts.out)?;
-    let audience = if opts.internal {
-        output::Audience::Internal
-    } else {
-        output::Audience::Client
-    };
-    output::check_target(&opts.out, &opts.root, repo_root.as_deref(), audience)?;
-    let (files, mut loaded, mut timings) = render_files(opts)?;
-    for note in recovered {
-        loaded.diagnostics.push(Diagnostic::warning(note));
-    }
-    let t = Instant::now();
-    let source = loaded
-        .revision
-        .as_ref()
-        .map_or("the work tree", |r| r.id.as_str());
-    output::write_atomically(&opts.out, &files, audience, source)?;
-    timings.push(("write", t.elapsed().as_secs_f64()));
-    Ok(BuildReport {
-        pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),
-        files: files.len(),
-        out: opts.out.clone(),
-        revision: loaded.revision.map(|r| r.id),
-        timings,
-        diagnostics: loaded.diagnostics,
-    })
-}
-
 /// A site ready to render: every view, the theme and the static files.
 pub struct Prepared {
     pub data: SiteData,
@@ -679,7 +636,7 @@ pub fn prepare(opts: &BuildOptions) -> Result<(Prepared, Loaded, Timings), Build
     );
     if opts.lint && !opts.internal {
         // Links are checked against the route table: exactly the pages this build writes.
-        let links = crate::check::lint_links(&loaded.project, &data.routes);
+        let links = crate::lint::lint_links(&loaded.project, &data.routes);
         loaded.diagnostics.extend(links);
     }
     let assets = std::mem::take(&mut loaded.project.assets);
@@ -715,105 +672,8 @@ pub fn render_files(
     Ok((files, loaded, timings))
 }
 
-/// What `publish` should do.
-#[derive(Debug, Clone)]
-pub struct PublishOptions {
-    pub root: PathBuf,
-    pub branch: String,
-    pub remote: String,
-    pub push: bool,
-}
-
-/// What `publish` did.
-#[derive(Debug, Clone)]
-pub struct PublishReport {
-    /// The new commit on the branch, or `None` when the site had not changed.
-    pub commit: Option<String>,
-    pub source: String,
-    pub files: usize,
-    pub diagnostics: Diagnostics,
-}
-
-/// Builds the committed HEAD and commits the site onto `branch` (its previous tip as
-/// parent: history is kept, nothing is forced), then pushes it with the user's own git.
-pub fn publish(p: &PublishOptions) -> Result<PublishReport, BuildError> {
-    crate::git::check_branch_name(&p.branch)?;
-    crate::git::check_remote_name(&p.remote)?;
-    let repo = Repo::discover(&p.root)?;
-    if let Some(tree) = repo.checked_out_at(&p.branch)? {
-        return Err(anyhow!(
-            "refusing to publish onto `{}`: it is checked out in {}, whose files would then show as staged \
-             changes; publish to a branch that no work tree has checked out (e.g. --branch gh-pages)",
-            p.branch,
-            tree.display()
-        )
-        .into());
-    }
-    let prefix = if repo.prefix().is_empty() {
-        String::new()
-    } else {
-        format!("{}/", repo.prefix())
-    };
-    let output = |p: &&String| {
-        ["public/", "public-internal/"]
-            .iter()
-            .any(|o| p.strip_prefix(&prefix).is_some_and(|r| r.starts_with(o)))
-    };
-    if let Some(dirty) = repo.dirty_paths()?.iter().find(|p| !output(p)) {
-        return Err(anyhow!(
-            "refusing to publish: `{dirty}` has uncommitted changes in the site root; publish builds the committed \
-             HEAD, so commit or stash them first"
-        )
-        .into());
-    }
-    let opts = BuildOptions {
-        root: p.root.clone(),
-        source: Source::Rev("HEAD".into()),
-        internal: false,
-        out: p.root.join("public"),
-        base_url: None,
-        use_cache: true,
-        memo: None,
-        lint: true,
-    };
-    let (mut files, loaded, _) = render_files(&opts)?;
-    let source = loaded
-        .revision
-        .as_ref()
-        .map(|r| r.id.clone())
-        .unwrap_or_default();
-    files.push(render::OutFile {
-        path: ".nojekyll".into(),
-        bytes: Vec::new(),
-    });
-    if let Some(cname) = &loaded.config.cname {
-        files.push(render::OutFile {
-            path: "CNAME".into(),
-            bytes: format!("{}\n", cname.trim()).into_bytes(),
-        });
-    }
-    let entries: Vec<(String, Vec<u8>)> = files
-        .iter()
-        .map(|f| (f.path.clone(), f.bytes.clone()))
-        .collect();
-    let message = format!(
-        "Publish status site from {}\n\nSource-Commit: {source}\n",
-        &source[..source.len().min(10)]
-    );
-    let commit = repo.commit_files(&p.branch, &p.remote, &entries, &message)?;
-    if p.push {
-        repo.push(&p.remote, &p.branch)?;
-    }
-    Ok(PublishReport {
-        commit,
-        source,
-        files: files.len(),
-        diagnostics: loaded.diagnostics,
-    })
-}
-
 /// `[changelog]` compiled with the `.cliffignore` at the top of the repository, if any.
-fn changelog_rules(
+pub(crate) fn changelog_rules(
     repo: Option<&Repo>,
     rev: Option<&Revision>,
     config: &Config,
@@ -827,324 +687,7 @@ fn changelog_rules(
         .map_err(|e| BuildError::Other(anyhow::anyhow!("vitrine.toml: {e}")))
 }
 
-/// Which releases `vitrine changelog` prints.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Select {
-    All,
-    /// The newest release only.
-    Latest,
-    /// The commits since the newest release.
-    Unreleased,
-    /// The commits not reachable from this revision (`A` of `A..B`; `B` is the revision).
-    Range(String),
-}
-
-/// What `vitrine changelog` reads and prints.
-#[derive(Debug, Clone)]
-pub struct ChangelogOptions {
-    /// The revision whose history is read.
-    pub rev: String,
-    pub use_cache: bool,
-    pub select: Select,
-}
-
-/// The history, tags and rules a changelog is computed from.
-fn changelog_input(
-    root: &Path,
-    opts: &ChangelogOptions,
-) -> Result<(Repo, Revision, Config, HistoryIndex, Rules), BuildError> {
-    let repo = Repo::discover(root)?;
-    let rev = repo.resolve(&opts.rev)?;
-    let file = repo
-        .read_file(&rev, "vitrine.toml")?
-        .map(|bytes| SourceFile {
-            path: "vitrine.toml".into(),
-            bytes,
-        });
-    let config = read_config(
-        &file.into_iter().collect::<Vec<_>>(),
-        &Source::Rev(opts.rev.clone()),
-    )?;
-    let (index, _) = repo.history(&rev, opts.use_cache)?;
-    let rules = changelog_rules(Some(&repo), Some(&rev), &config)?;
-    Ok((repo, rev, config, index, rules))
-}
-
-/// The changelog of the repository, as Markdown (`vitrine changelog`).
-pub fn changelog(root: &Path, opts: &ChangelogOptions) -> Result<String, BuildError> {
-    use crate::insight::changelog;
-    // The client's view: the project is loaded so that commits naming internal items are
-    // hidden and the output passes the leak guard, like every other client output.
-    let repo = Repo::discover(root)?;
-    let loaded = load(&BuildOptions {
-        root: root.to_path_buf(),
-        source: Source::Rev(opts.rev.clone()),
-        internal: false,
-        out: root.join("public"),
-        base_url: None,
-        use_cache: opts.use_cache,
-        memo: None,
-        lint: false,
-    })?;
-    if loaded.diagnostics.has_errors() {
-        return Err(BuildError::Content(loaded.diagnostics));
-    }
-    let (config, rules) = (&loaded.config, &loaded.changelog_rules);
-    let index = loaded
-        .history
-        .as_deref()
-        .ok_or_else(|| anyhow!("no history to write a changelog from"))?;
-    let mut releases = changelog::changelog(index, &loaded.tags, rules);
-    match &opts.select {
-        Select::All => {}
-        Select::Latest => {
-            releases.retain(|r| r.tag.is_some());
-            releases.truncate(1);
-        }
-        Select::Unreleased => releases.retain(|r| r.tag.is_none()),
-        Select::Range(from) => {
-            let ids = repo.range_ids(from, &opts.rev)?;
-            changelog::keep_commits(&mut releases, &ids);
-        }
-    }
-    let views = render::history_views::changelog_view(
-        &releases,
-        &[],
-        &[],
-        &crate::routes::release_paths(
-            &releases
-                .iter()
-                .filter_map(|r| r.tag.as_deref())
-                .collect::<Vec<_>>(),
-            usize::MAX,
-        ),
-        &config.language,
-        &config.tz(),
-        config.forge().as_ref(),
-    );
-    let theme =
-        Theme::load(&config.language, &loaded.project.theme).context("loading the theme")?;
-    let text = render::history_views::changelog_markdown(&views, &theme.strings);
-    let out = render::OutFile {
-        path: "(vitrine changelog)".into(),
-        bytes: text.clone().into_bytes(),
-    };
-    let ui = theme.strings.values().map(String::as_str);
-    let leaks = crate::guard::check(std::slice::from_ref(&out), &loaded.project, ui);
-    if leaks.has_errors() {
-        return Err(BuildError::Content(leaks));
-    }
-    Ok(text)
-}
-
-/// The answer of `vitrine changelog --bump`.
-#[derive(Debug, Clone)]
-pub struct Bump {
-    /// The next version, written like the newest release tag (`v1.3.0`, `mytool-v0.4.0`).
-    pub version: String,
-    /// Said on stderr: why the version did not change.
-    pub note: Option<String>,
-}
-
-/// The next version the commits since the newest release call for.
-pub fn next_version(root: &Path, opts: &ChangelogOptions) -> Result<Bump, BuildError> {
-    let (repo, _, _, index, rules) = changelog_input(root, opts)?;
-    let (latest, unreleased) = crate::insight::changelog::unreleased(&index, &repo.tags(), &rules);
-    let version = latest.as_ref().map(|(_, v)| v);
-    Ok(
-        match crate::insight::changelog::next_version(version, &unreleased) {
-            Some(next) => Bump {
-                version: latest
-                    .as_ref()
-                    .map_or(next.to_string(), |(tag, _)| rules.retag(tag, &next)),
-                note: None,
-            },
-            None => Bump {
-                version: latest
-                    .as_ref()
-                    .map_or("0.1.0".into(), |(tag, _)| tag.clone()),
-                note: Some("nothing was committed since the newest release".into()),
-            },
-        },
-    )
-}
-
-/// The formats of `vitrine report`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReportFormat {
-    /// Markdown, for e-mail and chat.
-    Md,
-    /// Plain text.
-    Text,
-    /// A standalone, printable HTML page.
-    Html,
-    /// JSON (schema: docs/report.schema.json).
-    Json,
-}
-
-/// What `vitrine report` compares.
-#[derive(Debug, Clone)]
-pub struct ReportOptions {
-    pub root: PathBuf,
-    /// A revision or a date (`YYYY-MM-DD`: the end of that day in the site's time zone).
-    pub from: String,
-    /// The same; default `HEAD`.
-    pub to: Option<String>,
-    pub format: ReportFormat,
-    pub internal: bool,
-}
-
-/// The end of a day (`YYYY-MM-DD`) in `tz`, as Unix seconds.
-fn end_of_day(s: &str, tz: &jiff::tz::TimeZone) -> Option<i64> {
-    let d: jiff::civil::Date = s.trim().parse().ok().filter(|_| s.trim().len() == 10)?;
-    let next = d.tomorrow().ok()?.to_zoned_datetime(tz.clone()).ok()?;
-    Some(next.timestamp().as_second() - 1)
-}
-
 /// The newest commit of `index` at or before `t`.
-fn commit_at(index: &HistoryIndex, t: i64) -> Option<&crate::git::CommitMeta> {
+pub(crate) fn commit_at(index: &HistoryIndex, t: i64) -> Option<&crate::git::CommitMeta> {
     index.commit_at_or_before(t)
-}
-
-/// Writes the report between two revisions or dates.
-pub fn report(o: &ReportOptions) -> Result<String, BuildError> {
-    let repo = Repo::discover(&o.root)?;
-    let head = repo.resolve("HEAD")?;
-    let head_config = repo
-        .read_file(&head, "vitrine.toml")?
-        .map(|bytes| SourceFile {
-            path: "vitrine.toml".into(),
-            bytes,
-        });
-    let tz = read_config(
-        &head_config.into_iter().collect::<Vec<_>>(),
-        &Source::Rev("HEAD".into()),
-    )?
-    .tz();
-    let to_spec = o.to.clone().unwrap_or_else(|| "HEAD".into());
-    let memo = Arc::new(Memo::default());
-    let to_rev = match end_of_day(&to_spec, &tz) {
-        Some(t) => {
-            // HEAD's index finds the day's commit, and is reused when that commit is HEAD.
-            let index = Arc::new(repo.history(&head, true)?.0);
-            let c = commit_at(&index, t)
-                .ok_or_else(|| anyhow!("there is no commit on or before {to_spec}"))?;
-            let id = c.id.clone();
-            memo.remember(index, &Versions::new());
-            id
-        }
-        None => repo.resolve(&to_spec)?.id,
-    };
-    let opts = BuildOptions {
-        root: o.root.clone(),
-        source: Source::Rev(to_rev.clone()),
-        internal: o.internal,
-        out: o.root.join("public"),
-        base_url: None,
-        use_cache: true,
-        memo: Some(memo),
-        lint: false,
-    };
-    let loaded = load(&opts)?;
-    if loaded.diagnostics.has_errors() {
-        return Err(BuildError::Content(loaded.diagnostics));
-    }
-    let index = loaded
-        .history
-        .as_deref()
-        .ok_or_else(|| anyhow!("no history to report on"))?;
-    let time_of = |id: &str| index.commit_by_id(id).map(|c| c.time);
-    let to_time = match end_of_day(&to_spec, &tz) {
-        Some(t) => t,
-        None => time_of(&to_rev).unwrap_or_default(),
-    };
-    let (from_commit, from_time) = match end_of_day(&o.from, &tz) {
-        Some(t) => (commit_at(index, t).map(|c| c.id.clone()), t),
-        None => {
-            let id = repo.resolve(&o.from)?.id;
-            let t = time_of(&id)
-                .ok_or_else(|| anyhow!("`{}` is not in the history of `{to_spec}`", o.from))?;
-            (Some(id), t)
-        }
-    };
-    if from_time > to_time {
-        return Err(anyhow!(
-            "the period starts after it ends: `{}` is later than `{to_spec}`",
-            o.from
-        )
-        .into());
-    }
-    let end = |spec: &str, commit: Option<String>, t: i64| crate::insight::report::End {
-        spec: Some(spec.to_string()),
-        commit,
-        time: When::from_commit(jiff::Timestamp::from_second(t).unwrap_or_default(), &tz)
-            .view("en")
-            .stamp,
-        ts: t,
-    };
-    let report = period_report(
-        &loaded,
-        end(&o.from, from_commit, from_time),
-        end(&to_spec, Some(to_rev), to_time),
-    );
-    let theme =
-        Theme::load(&loaded.config.language, &loaded.project.theme).context("loading the theme")?;
-    let base = loaded.config.base_url();
-    let lang = loaded.config.language.as_str();
-    let text = match o.format {
-        ReportFormat::Json => serde_json::to_string_pretty(&report).map_err(anyhow::Error::from)?,
-        ReportFormat::Md => render::report::write(
-            &report,
-            &theme.strings,
-            lang,
-            base.as_deref(),
-            render::report::Style::Markdown,
-        ),
-        ReportFormat::Text => render::report::write(
-            &report,
-            &theme.strings,
-            lang,
-            base.as_deref(),
-            render::report::Style::Text,
-        ),
-        ReportFormat::Html => render::report_html(&report, &theme, base.as_deref(), lang)?,
-    };
-    if !o.internal {
-        // A client report goes through the same leak guard as the site.
-        let out = render::OutFile {
-            path: format!("(report, {:?})", o.format).to_lowercase(),
-            bytes: text.clone().into_bytes(),
-        };
-        let ui = theme.strings.values().map(String::as_str);
-        let leaks = crate::guard::check(std::slice::from_ref(&out), &loaded.project, ui);
-        if leaks.has_errors() {
-            return Err(BuildError::Content(leaks));
-        }
-    }
-    Ok(text)
-}
-
-/// The report of one period of a loaded project.
-pub fn period_report(
-    loaded: &Loaded,
-    from: crate::insight::report::End,
-    to: crate::insight::report::End,
-) -> crate::insight::report::Report {
-    let index = loaded.history.as_deref();
-    let releases = index
-        .map(|i| crate::insight::changelog::changelog(i, &loaded.tags, &loaded.changelog_rules))
-        .unwrap_or_default();
-    let ids =
-        crate::insight::trace::IssueIds::new(loaded.project.issues.iter().map(|i| i.id.as_str()));
-    let traces = index
-        .map(|i| crate::insight::trace::trace(i, &ids, &releases, &loaded.changelog_rules))
-        .unwrap_or_default();
-    let input = crate::insight::report::Input {
-        project: &loaded.project,
-        releases: &releases,
-        traces: &traces,
-        config: &loaded.config,
-        states: &loaded.states,
-    };
-    crate::insight::report::report(&input, from, to)
 }

@@ -1,0 +1,190 @@
+//! `vitrine report`: the history between two revisions or dates, as a summary to paste
+//! into an e-mail (Markdown, text, HTML or JSON).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{Context, anyhow};
+
+use crate::content::versions::Versions;
+use crate::dates::When;
+use crate::git::{Repo, SourceFile};
+use crate::pipeline::{
+    BuildError, BuildOptions, Loaded, Memo, Source, commit_at, load, read_config,
+};
+use crate::render::{self, Theme};
+
+/// The formats of `vitrine report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportFormat {
+    /// Markdown, for e-mail and chat.
+    Md,
+    /// Plain text.
+    Text,
+    /// A standalone, printable HTML page.
+    Html,
+    /// JSON (schema: docs/report.schema.json).
+    Json,
+}
+
+/// What `vitrine report` compares.
+#[derive(Debug, Clone)]
+pub struct ReportOptions {
+    pub root: PathBuf,
+    /// A revision or a date (`YYYY-MM-DD`: the end of that day in the site's time zone).
+    pub from: String,
+    /// The same; default `HEAD`.
+    pub to: Option<String>,
+    pub format: ReportFormat,
+    pub internal: bool,
+}
+
+/// The end of a day (`YYYY-MM-DD`) in `tz`, as Unix seconds.
+fn end_of_day(s: &str, tz: &jiff::tz::TimeZone) -> Option<i64> {
+    let d: jiff::civil::Date = s.trim().parse().ok().filter(|_| s.trim().len() == 10)?;
+    let next = d.tomorrow().ok()?.to_zoned_datetime(tz.clone()).ok()?;
+    Some(next.timestamp().as_second() - 1)
+}
+
+/// Writes the report between two revisions or dates.
+pub fn report(o: &ReportOptions) -> Result<String, BuildError> {
+    let repo = Repo::discover(&o.root)?;
+    let head = repo.resolve("HEAD")?;
+    let head_config = repo
+        .read_file(&head, "vitrine.toml")?
+        .map(|bytes| SourceFile {
+            path: "vitrine.toml".into(),
+            bytes,
+        });
+    let tz = read_config(
+        &head_config.into_iter().collect::<Vec<_>>(),
+        &Source::Rev("HEAD".into()),
+    )?
+    .tz();
+    let to_spec = o.to.clone().unwrap_or_else(|| "HEAD".into());
+    let memo = Arc::new(Memo::default());
+    let to_rev = match end_of_day(&to_spec, &tz) {
+        Some(t) => {
+            // HEAD's index finds the day's commit, and is reused when that commit is HEAD.
+            let index = Arc::new(repo.history(&head, true)?.0);
+            let c = commit_at(&index, t)
+                .ok_or_else(|| anyhow!("there is no commit on or before {to_spec}"))?;
+            let id = c.id.clone();
+            memo.remember(index, &Versions::new());
+            id
+        }
+        None => repo.resolve(&to_spec)?.id,
+    };
+    let opts = BuildOptions {
+        root: o.root.clone(),
+        source: Source::Rev(to_rev.clone()),
+        internal: o.internal,
+        out: o.root.join("public"),
+        base_url: None,
+        use_cache: true,
+        memo: Some(memo),
+        lint: false,
+    };
+    let loaded = load(&opts)?;
+    if loaded.diagnostics.has_errors() {
+        return Err(BuildError::Content(loaded.diagnostics));
+    }
+    let index = loaded
+        .history
+        .as_deref()
+        .ok_or_else(|| anyhow!("no history to report on"))?;
+    let time_of = |id: &str| index.commit_by_id(id).map(|c| c.time);
+    let to_time = match end_of_day(&to_spec, &tz) {
+        Some(t) => t,
+        None => time_of(&to_rev).unwrap_or_default(),
+    };
+    let (from_commit, from_time) = match end_of_day(&o.from, &tz) {
+        Some(t) => (commit_at(index, t).map(|c| c.id.clone()), t),
+        None => {
+            let id = repo.resolve(&o.from)?.id;
+            let t = time_of(&id)
+                .ok_or_else(|| anyhow!("`{}` is not in the history of `{to_spec}`", o.from))?;
+            (Some(id), t)
+        }
+    };
+    if from_time > to_time {
+        return Err(anyhow!(
+            "the period starts after it ends: `{}` is later than `{to_spec}`",
+            o.from
+        )
+        .into());
+    }
+    let end = |spec: &str, commit: Option<String>, t: i64| crate::insight::report::End {
+        spec: Some(spec.to_string()),
+        commit,
+        time: When::from_commit(jiff::Timestamp::from_second(t).unwrap_or_default(), &tz)
+            .view("en")
+            .stamp,
+        ts: t,
+    };
+    let report = period_report(
+        &loaded,
+        end(&o.from, from_commit, from_time),
+        end(&to_spec, Some(to_rev), to_time),
+    );
+    let theme =
+        Theme::load(&loaded.config.language, &loaded.project.theme).context("loading the theme")?;
+    let base = loaded.config.base_url();
+    let lang = loaded.config.language.as_str();
+    let text = match o.format {
+        ReportFormat::Json => serde_json::to_string_pretty(&report).map_err(anyhow::Error::from)?,
+        ReportFormat::Md => render::report::write(
+            &report,
+            &theme.strings,
+            lang,
+            base.as_deref(),
+            render::report::Style::Markdown,
+        ),
+        ReportFormat::Text => render::report::write(
+            &report,
+            &theme.strings,
+            lang,
+            base.as_deref(),
+            render::report::Style::Text,
+        ),
+        ReportFormat::Html => render::report_html(&report, &theme, base.as_deref(), lang)?,
+    };
+    if !o.internal {
+        // A client report goes through the same leak guard as the site.
+        let out = render::OutFile {
+            path: format!("(report, {:?})", o.format).to_lowercase(),
+            bytes: text.clone().into_bytes(),
+        };
+        let ui = theme.strings.values().map(String::as_str);
+        let leaks = crate::guard::check(std::slice::from_ref(&out), &loaded.project, ui);
+        if leaks.has_errors() {
+            return Err(BuildError::Content(leaks));
+        }
+    }
+    Ok(text)
+}
+
+/// The report of one period of a loaded project.
+pub fn period_report(
+    loaded: &Loaded,
+    from: crate::insight::report::End,
+    to: crate::insight::report::End,
+) -> crate::insight::report::Report {
+    let index = loaded.history.as_deref();
+    let releases = index
+        .map(|i| crate::insight::changelog::changelog(i, &loaded.tags, &loaded.changelog_rules))
+        .unwrap_or_default();
+    let ids =
+        crate::insight::trace::IssueIds::new(loaded.project.issues.iter().map(|i| i.id.as_str()));
+    let traces = index
+        .map(|i| crate::insight::trace::trace(i, &ids, &releases, &loaded.changelog_rules))
+        .unwrap_or_default();
+    let input = crate::insight::report::Input {
+        project: &loaded.project,
+        releases: &releases,
+        traces: &traces,
+        config: &loaded.config,
+        states: &loaded.states,
+    };
+    crate::insight::report::report(&input, from, to)
+}
