@@ -1,8 +1,37 @@
 //! vitrine: a git-native static site generator for client-facing project status.
 //!
-//! The pipeline (see `build`) flows one way: `git` (tree at a revision, history index) →
-//! `content` (typed project) → `insight` (figures) → `render` (views, Markdown, templates)
-//! → `output` (atomic write). The `cli` module is a thin layer over it.
+//! Data flows one way, each stage a module with one job:
+//!
+//! ```text
+//! git (tree at a revision, history index) ─┐
+//! config ──────────────────────────────────┴─> content (typed project, visibility)
+//!   ─> routes (every page's address) ─> insight (dashboard, histories, changelog, reports)
+//!   ─> lint (whole-project checks) ─> render (views, Markdown, templates, charts)
+//!   ─> guard (the leak guard) ─> output (atomic write)
+//! pipeline (the stages in order) ─> commands (one file per command) ─> cli (clap only)
+//! ```
+//!
+//! The layering is a fact a test checks (`tests/it/layering.rs`): each module may use only
+//! the modules listed after it here; anything else is a back edge and fails the test.
+//! `git2` is used only in `git`, `clap` only in `cli`.
+//!
+//! - `diag`:
+//! - `dates`:
+//! - `format`:
+//! - `urls`:
+//! - `forge`: urls
+//! - `git`: diag
+//! - `config`: diag, dates, forge, urls
+//! - `content`: config, dates, diag, git
+//! - `routes`: content
+//! - `insight`: config, content, dates, diag, format, git, routes
+//! - `lint`: config, content, diag, routes
+//! - `render`: config, content, dates, diag, forge, format, git, insight, routes, urls
+//! - `guard`: content, diag, render
+//! - `output`: diag, render
+//! - `pipeline`: config, content, dates, diag, git, guard, insight, lint, output, render, routes, urls
+//! - `commands`: config, content, dates, diag, git, guard, insight, lint, output, pipeline, render, routes
+//! - `cli`: commands, config, diag, git, pipeline
 
 pub mod cli;
 pub mod commands;

@@ -1,5 +1,5 @@
 //! The commands: each a few calls into the pipeline (`crate::pipeline`), one file each.
-//! The CLI (`crate::cli`) maps its arguments onto these functions' options.
+//! The command line maps its arguments onto these functions' options.
 
 pub mod build;
 pub mod changelog;

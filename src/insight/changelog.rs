@@ -21,9 +21,7 @@ use crate::git::{CommitMeta, HistoryIndex};
 pub const DEFAULT_ORDER: &[&str] = &["feat", "fix", "perf", "security"];
 /// The types hidden by default. `docs` is hidden too: status notes are committed as docs.
 pub const DEFAULT_HIDE: &[&str] = &["chore", "ci", "test", "build", "style", "refactor", "docs"];
-/// The default `tag_pattern`: `v1.2.3`, `1.2.3`, `1.2` and pre-releases of them.
-pub const DEFAULT_TAG_PATTERN: &str =
-    r"^[vV]?(\d+\.\d+(?:\.\d+)?(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)$";
+pub use crate::config::DEFAULT_TAG_PATTERN;
 
 /// `[changelog]` compiled: which tags are releases and which commits are listed.
 #[derive(Debug, Clone)]
@@ -43,29 +41,21 @@ impl Rules {
     /// Compiles the configuration; `cliffignore` is the text of a `.cliffignore` file (one
     /// commit id per line, `#` comments), whose ids are skipped like `skip`.
     pub fn new(cfg: &ChangelogConfig, cliffignore: Option<&str>) -> Result<Rules, String> {
+        // `validate` says what is wrong with a bad config; compiling then cannot fail.
+        cfg.validate()?;
         let pattern = cfg.tag_pattern.as_deref().unwrap_or(DEFAULT_TAG_PATTERN);
-        let tag_pattern =
-            Regex::new(pattern).map_err(|e| format!("`tag_pattern` does not compile: {e}"))?;
-        if tag_pattern.captures_len() < 2 {
-            return Err(format!(
-                "`tag_pattern = \"{pattern}\"` has no capture group for the version"
-            ));
-        }
+        let compile = |p: &str| Regex::new(p).map_err(|e| e.to_string());
+        let tag_pattern = compile(pattern)?;
         let skip_messages = cfg
             .skip_messages
             .iter()
-            .map(|p| Regex::new(p).map_err(|e| format!("`skip_messages` entry `{p}`: {e}")))
+            .map(|p| compile(p))
             .collect::<Result<_, _>>()?;
-        let mut skip = Vec::new();
-        for id in &cfg.skip {
-            let id = id.trim().to_ascii_lowercase();
-            if id.len() < 7 || !id.chars().all(|c| c.is_ascii_hexdigit()) {
-                return Err(format!(
-                    "`skip` entry `{id}` is not a commit id (at least 7 hex digits)"
-                ));
-            }
-            skip.push(id);
-        }
+        let mut skip: Vec<String> = cfg
+            .skip
+            .iter()
+            .map(|i| i.trim().to_ascii_lowercase())
+            .collect();
         skip.extend(cliffignore.into_iter().flat_map(cliffignore_ids));
         let or_default = |v: &[String], d: &[&str]| -> Vec<String> {
             if v.is_empty() {
