@@ -16,6 +16,7 @@
 //! `git2` is used only in `git`, `clap` only in `cli`.
 //!
 //! - `diag`:
+//! - `escape`:
 //! - `dates`:
 //! - `format`:
 //! - `urls`:
@@ -26,11 +27,11 @@
 //! - `routes`: content
 //! - `insight`: config, content, dates, diag, format, git, routes
 //! - `lint`: config, content, diag, routes
-//! - `render`: config, content, dates, diag, forge, format, git, insight, routes, urls
+//! - `render`: config, content, dates, diag, escape, forge, format, git, insight, routes, urls
 //! - `guard`: content, diag, render
 //! - `output`: diag, render
 //! - `pipeline`: config, content, dates, diag, git, guard, insight, lint, output, render, routes, urls
-//! - `commands`: config, content, dates, diag, git, guard, insight, lint, output, pipeline, render, routes
+//! - `commands`: config, escape, content, dates, diag, git, guard, insight, lint, output, pipeline, render, routes
 //! - `cli`: commands, config, diag, git, pipeline
 
 pub mod cli;
@@ -39,6 +40,7 @@ pub mod config;
 pub mod content;
 pub mod dates;
 pub mod diag;
+pub mod escape;
 pub mod forge;
 pub mod format;
 pub mod git;

@@ -396,10 +396,7 @@ fn poll(request: tiny_http::Request, url: &str, served: &Served) {
 fn inject(html: &[u8], generation: u64, errors: Option<&str>) -> Vec<u8> {
     let mut extra = String::new();
     if let Some(e) = errors {
-        let escaped = e
-            .replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;");
+        let escaped = crate::escape::html(e);
         extra.push_str(&format!(
             "<div id=\"vitrine-errors\" role=\"alert\" style=\"position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;z-index:99;\
              background:#2d1416;color:#ffb4ab;padding:1rem 1.25rem;font:14px/1.5 ui-monospace,monospace;border-top:3px solid #ff7b72\">\

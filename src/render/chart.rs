@@ -173,8 +173,8 @@ pub fn line_chart(
     let mut svg = format!(
         "<svg class=\"chart\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\" preserveAspectRatio=\"xMidYMid meet\">\
 <title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>",
-        esc(title),
-        esc(desc)
+        crate::escape::html(title),
+        crate::escape::html(desc)
     );
     for i in 0..=4 {
         let v = ymax * i as f64 / 4.0;
@@ -191,7 +191,7 @@ pub fn line_chart(
             left - 6.0,
             y(v) + 4.0,
             crate::format::fmt_num(v),
-            esc(unit)
+            crate::escape::html(unit)
         );
     }
     let day = |t: i64| day_label(t, tz, lang);
@@ -203,7 +203,7 @@ pub fn line_chart(
             w - right,
             y(t),
             y(t),
-            esc(label)
+            crate::escape::html(label)
         );
     }
     for s in &series {
@@ -230,10 +230,10 @@ pub fn line_chart(
                 s.class,
                 x(*t),
                 y(*v),
-                esc(s.label),
+                crate::escape::html(s.label),
                 crate::format::fmt_num(*v),
-                esc(unit),
-                esc(&day(*t))
+                crate::escape::html(unit),
+                crate::escape::html(&day(*t))
             );
         }
     }
@@ -244,7 +244,7 @@ pub fn line_chart(
             format!(
                 "<li><span class=\"swatch {}\" aria-hidden=\"true\"></span>{}</li>",
                 s.class,
-                esc(s.label)
+                crate::escape::html(s.label)
             )
         })
         .collect();
@@ -285,8 +285,8 @@ pub fn milestone_chart(
         .collect();
     let mut svg = format!(
         "<svg class=\"chart milestones-chart\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\"><title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>",
-        esc(title),
-        esc(&desc.join("; "))
+        crate::escape::html(title),
+        crate::escape::html(&desc.join("; "))
     );
     for (i, (name, planned, actual, done, late)) in rows.iter().enumerate() {
         let cy = top + row_h * i as f64 + row_h / 2.0;
@@ -300,7 +300,7 @@ pub fn milestone_chart(
             "<text class=\"axis label\" x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
             left - 8.0,
             cy + 4.0,
-            esc(&short)
+            crate::escape::html(&short)
         );
         let class = if *late { "late" } else { "ontime" };
         let _ = write!(
@@ -313,14 +313,14 @@ pub fn milestone_chart(
             svg,
             "<circle class=\"planned\" cx=\"{:.1}\" cy=\"{cy:.1}\" r=\"5\"><title>{}</title></circle>",
             x(*planned),
-            esc(&day(*planned))
+            crate::escape::html(&day(*planned))
         );
         let fill = if *done { "done" } else { "due" };
         let _ = write!(
             svg,
             "<circle class=\"actual {fill} {class}\" cx=\"{:.1}\" cy=\"{cy:.1}\" r=\"5\"><title>{}</title></circle>",
             x(*actual),
-            esc(&day(*actual))
+            crate::escape::html(&day(*actual))
         );
     }
     axis_dates(&mut svg, left, w - right, h - 6.0, &day(t0), &day(t1));
@@ -342,12 +342,12 @@ fn axis_dates(svg: &mut String, left: f64, right: f64, y: f64, first: &str, last
     let _ = write!(
         svg,
         "<text class=\"axis\" x=\"{left}\" y=\"{y}\">{}</text>",
-        esc(first)
+        crate::escape::html(first)
     );
     let _ = write!(
         svg,
         "<text class=\"axis\" x=\"{right}\" y=\"{y}\" text-anchor=\"end\">{}</text>",
-        esc(last)
+        crate::escape::html(last)
     );
 }
 
@@ -362,12 +362,6 @@ fn nice_max(v: f64) -> f64 {
         .map(|m| m * p)
         .find(|m| *m >= v)
         .unwrap_or(10.0 * p)
-}
-
-fn esc(s: &str) -> String {
-    let mut out = String::new();
-    super::linker::escape_into(s, &mut out);
-    out
 }
 
 fn fnv(b: &[u8]) -> u64 {

@@ -193,21 +193,7 @@ fn word_bounded(text: &str, start: usize, end: usize) -> bool {
         && !text[end..].chars().next().is_some_and(word)
 }
 
-/// Appends `s` HTML-escaped (text and attribute values alike).
-pub fn escape_into(s: &str, out: &mut String) {
-    let mut rest = s;
-    while let Some(i) = rest.find(['&', '<', '>', '"']) {
-        out.push_str(&rest[..i]);
-        out.push_str(match rest.as_bytes()[i] {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            _ => "&quot;",
-        });
-        rest = &rest[i + 1..];
-    }
-    out.push_str(rest);
-}
+pub use crate::escape::html_into as escape_into;
 
 #[cfg(test)]
 mod tests {

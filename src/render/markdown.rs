@@ -59,7 +59,10 @@ impl Markdown {
             TextMergeStream::new(Parser::new_ext(body, options())).collect();
         if depth_of(&events) > MAX_DEPTH {
             return Rendered {
-                html: format!("<pre class=\"too-deep\">{}</pre>", escape(body)),
+                html: format!(
+                    "<pre class=\"too-deep\">{}</pre>",
+                    crate::escape::html(body)
+                ),
                 toc: Vec::new(),
             };
         }
@@ -184,8 +187,8 @@ fn term_notes(linker: &Linker, linked: &[usize]) -> String {
         if let Some(term) = &t.term {
             out.push_str(&format!(
                 "<dt>{}</dt><dd>{}</dd>",
-                escape(term),
-                escape(&t.tip)
+                crate::escape::html(term),
+                crate::escape::html(&t.tip)
             ));
         }
     }
@@ -194,13 +197,6 @@ fn term_notes(linker: &Linker, linked: &[usize]) -> String {
     } else {
         format!("\n<aside class=\"term-notes\"><dl>{out}</dl></aside>\n")
     }
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 fn sanitizer() -> ammonia::Builder<'static> {

@@ -509,20 +509,16 @@ fn sitemap(base: &str, files: &[OutFile]) -> OutFile {
     paths.sort_unstable();
     for p in paths {
         let loc = format!("{base}{}", p.strip_suffix("index.html").unwrap_or(p));
-        xml.push_str(&format!("  <url><loc>{}</loc></url>\n", escape_xml(&loc)));
+        xml.push_str(&format!(
+            "  <url><loc>{}</loc></url>\n",
+            crate::escape::html(&loc)
+        ));
     }
     xml.push_str("</urlset>\n");
     OutFile {
         path: "sitemap.xml".into(),
         bytes: xml.into_bytes(),
     }
-}
-
-fn escape_xml(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// A report as a standalone, printable HTML page (`vitrine report --format html`).
