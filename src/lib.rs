@@ -20,3 +20,5 @@ pub mod output;
 pub mod render;
 pub mod scaffold;
 pub mod serve;
+pub mod shell;
+pub mod term;
