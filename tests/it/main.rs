@@ -13,6 +13,7 @@ mod experience;
 mod glossary;
 mod history;
 mod hostile;
+mod install;
 mod markers;
 mod report;
 mod safety;
