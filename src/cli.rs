@@ -276,29 +276,8 @@ impl SourceArgs {
 
 /// Runs the command and returns the exit status.
 pub fn run(cli: Cli) -> i32 {
-    let verbosity = match (cli.quiet, cli.verbose) {
-        (true, _) => Verbosity::Quiet,
-        (_, true) => Verbosity::Verbose,
-        _ => Verbosity::Normal,
-    };
-    let mut t = Term {
-        color: crate::term::color_on_stderr(),
-        verbosity,
-        sources: Sources::none(),
-    };
-    // `-C DIR` is where relative paths start for the commands that make a site.
-    let under_c = |p: &Path| -> PathBuf {
-        let joined = cli.root.as_deref().map_or(p.to_path_buf(), |c| c.join(p));
-        let here = joined
-            .components()
-            .filter(|c| *c != std::path::Component::CurDir);
-        let path: PathBuf = here.collect();
-        if path.as_os_str().is_empty() {
-            PathBuf::from(".")
-        } else {
-            path
-        }
-    };
+    let mut t = Term::new(cli.quiet, cli.verbose);
+    let under_c = |p: &Path| crate::term::under(cli.root.as_deref(), p);
     match &cli.command {
         Command::Demo(a) => {
             let a = DemoArgs {

@@ -99,6 +99,20 @@ pub struct Term {
 }
 
 impl Term {
+    /// The terminal of a run with these flags (clap makes them exclusive).
+    pub fn new(quiet: bool, verbose: bool) -> Term {
+        let verbosity = match (quiet, verbose) {
+            (true, _) => Verbosity::Quiet,
+            (_, true) => Verbosity::Verbose,
+            _ => Verbosity::Normal,
+        };
+        Term {
+            color: color_on_stderr(),
+            verbosity,
+            sources: Sources::none(),
+        }
+    }
+
     /// Prints a line about what was done, unless `--quiet`.
     pub fn status(&self, text: impl std::fmt::Display) {
         if self.verbosity >= Verbosity::Normal {
@@ -133,5 +147,34 @@ impl Term {
             verbosity: self.verbosity,
             sources: Sources::new(root, from),
         }
+    }
+}
+
+/// A path given to `init` or `demo`, read from `-C DIR` when there is one (`-C status
+/// init` makes `status/` a site root, like `git -C` or `cargo -C`).
+pub fn under(c: Option<&Path>, p: &Path) -> PathBuf {
+    let joined = c.map_or(p.to_path_buf(), |c| c.join(p));
+    let path: PathBuf = joined
+        .components()
+        .filter(|c| *c != std::path::Component::CurDir)
+        .collect();
+    if path.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        path
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_read_from_dash_c() {
+        let p = |c: Option<&str>, p: &str| under(c.map(Path::new), Path::new(p));
+        assert_eq!(p(None, "."), PathBuf::from("."));
+        assert_eq!(p(Some("status"), "."), PathBuf::from("status"));
+        assert_eq!(p(Some("a"), "b/c"), PathBuf::from("a/b/c"));
+        assert_eq!(p(Some("a"), "/abs"), PathBuf::from("/abs"));
     }
 }
