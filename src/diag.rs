@@ -147,3 +147,160 @@ pub fn line_col_of(text: &str, offset: usize) -> (usize, usize) {
     let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, col)
 }
+
+/// Renders a diagnostic for a person: the `path:line:col: error: message` line that
+/// editors and `grep` understand, then — when the source line is known — that line with a
+/// caret under the column (like rustc, clang and Zola), then the hint. `source` is the
+/// whole text of the diagnostic's file, as the run read it; a line it does not have is
+/// simply not shown. `color` adds ANSI styles (decided by the caller: a terminal, and no
+/// `NO_COLOR`).
+pub fn render(d: &Diagnostic, source: Option<&str>, color: bool) -> String {
+    use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+    let level = match d.severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+    };
+    let mut out = header(d, color);
+    let excerpt = d
+        .line
+        .zip(source)
+        .and_then(|(line, text)| Some((line, text.lines().nth(line.checked_sub(1)?)?)));
+    let Some((line, text)) = excerpt else {
+        if let Some(hint) = &d.hint {
+            out.push_str(&format!("\n  hint: {hint}"));
+        }
+        return out;
+    };
+    let text = text.trim_end_matches('\r');
+    let span = caret_span(text, d.col.unwrap_or(1));
+    let mut group = Group::with_level(level).element(
+        Snippet::source(text)
+            .line_start(line)
+            .annotation(AnnotationKind::Primary.span(span)),
+    );
+    if let Some(hint) = &d.hint {
+        group = group.element(Level::HELP.with_name("hint").message(hint.as_str()));
+    }
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    out.push('\n');
+    out.push_str(&renderer.render(&[group]));
+    out
+}
+
+/// `path:line:col: error: message`, with the path bold and the label in its colour.
+fn header(d: &Diagnostic, color: bool) -> String {
+    use anstyle::{AnsiColor, Style};
+    let paint = |style: Style, text: &str| {
+        if color {
+            format!("{}{text}{}", style.render(), style.render_reset())
+        } else {
+            text.to_string()
+        }
+    };
+    let bold = Style::new().bold();
+    let (label, style) = match d.severity {
+        Severity::Error => ("error", AnsiColor::BrightRed.on_default().bold()),
+        Severity::Warning => ("warning", AnsiColor::Yellow.on_default().bold()),
+    };
+    let mut place = String::new();
+    if let Some(path) = &d.path {
+        place = path.display().to_string();
+        if let Some(line) = d.line {
+            place.push_str(&format!(":{line}"));
+            if let Some(col) = d.col {
+                place.push_str(&format!(":{col}"));
+            }
+        }
+        place = format!("{}: ", paint(bold, &place));
+    }
+    format!(
+        "{place}{}: {}",
+        paint(style, label),
+        paint(bold, &d.message)
+    )
+}
+
+/// The byte range to underline in `line` for a 1-based character column: the word that
+/// starts there (a key, a value, an id), or one character; past the end, the end.
+fn caret_span(line: &str, col: usize) -> std::ops::Range<usize> {
+    let start = line
+        .char_indices()
+        .nth(col.saturating_sub(1))
+        .map_or(line.len(), |(i, _)| i);
+    let word = line[start..]
+        .find(|c: char| !(c.is_alphanumeric() || "-_.".contains(c)))
+        .unwrap_or(line.len() - start);
+    let len = if word > 0 {
+        word
+    } else {
+        line[start..].chars().next().map_or(0, char::len_utf8)
+    };
+    start..start + len
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn health() -> Diagnostic {
+        Diagnostic::error("`health` must be one of on-track, at-risk, off-track")
+            .at("notes/a.md")
+            .line_col(3, 9)
+            .hint("use one of the three values")
+    }
+
+    #[test]
+    fn the_source_line_is_shown_with_a_caret_under_the_column() {
+        let text = "---\ntitle: A\nhealth: great\n---\n";
+        let shown = render(&health(), Some(text), false);
+        let lines: Vec<&str> = shown.lines().collect();
+        assert_eq!(
+            lines[0],
+            "notes/a.md:3:9: error: `health` must be one of on-track, at-risk, off-track"
+        );
+        let src = lines
+            .iter()
+            .position(|l| l.ends_with("health: great"))
+            .unwrap();
+        assert!(lines[src].trim_start().starts_with("3 |"), "{shown}");
+        let caret = lines[src + 1];
+        let col = lines[src].find("great").unwrap();
+        assert_eq!(caret.find('^'), Some(col), "{shown}");
+        assert!(caret.contains("^^^^^"), "{shown}");
+        assert!(
+            shown.contains("hint: use one of the three values"),
+            "{shown}"
+        );
+        assert!(!shown.contains('\x1b'), "plain text has no escapes");
+    }
+
+    #[test]
+    fn colour_is_only_added_when_asked() {
+        let text = "---\ntitle: A\nhealth: great\n---\n";
+        assert!(render(&health(), Some(text), true).contains("\x1b["));
+    }
+
+    #[test]
+    fn a_line_that_cannot_be_found_prints_the_message_alone() {
+        for source in [None, Some(""), Some("one line\n")] {
+            let shown = render(&health(), source, false);
+            assert_eq!(
+                shown,
+                "notes/a.md:3:9: error: `health` must be one of on-track, at-risk, off-track\n  hint: use one of the three values"
+            );
+        }
+    }
+
+    #[test]
+    fn carets_fit_any_column() {
+        assert_eq!(caret_span("health: great", 9), 8..13);
+        assert_eq!(caret_span("a: 你好", 4), 3..9);
+        assert_eq!(caret_span("ab", 10), 2..2);
+        assert_eq!(caret_span("x: [", 4), 3..4);
+        assert_eq!(caret_span("", 1), 0..0);
+    }
+}

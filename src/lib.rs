@@ -32,7 +32,7 @@
 //! - `output`: diag, render
 //! - `pipeline`: config, content, dates, diag, git, guard, insight, lint, output, render, routes, urls
 //! - `commands`: config, escape, content, dates, diag, git, guard, insight, lint, output, pipeline, render, routes
-//! - `cli`: commands, config, diag, git, pipeline
+//! - `cli`: commands, config, diag, git, pipeline, render
 
 pub mod cli;
 pub mod commands;

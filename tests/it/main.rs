@@ -14,6 +14,7 @@ mod experience;
 mod glossary;
 mod history;
 mod hostile;
+mod install;
 mod layering;
 mod markers;
 mod report;

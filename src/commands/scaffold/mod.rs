@@ -35,8 +35,18 @@ const STARTER: &[(&str, &str)] = &[
     (".gitignore", "public/\npublic-internal/\n"),
 ];
 
-/// The GitHub Pages workflow written by `init --github-actions`.
-pub const WORKFLOW: &str = include_str!("starter/pages.yml");
+/// The GitHub Pages workflow written by `init --github-actions` (and shown in the README),
+/// before its site folder and vitrine version are filled in.
+const WORKFLOW: &str = include_str!("starter/pages.yml");
+
+/// The GitHub Pages workflow for a site root at `site_dir` (relative to the repository,
+/// `.` at its top): it installs this version of vitrine, cached by version.
+pub fn workflow(site_dir: &str) -> String {
+    let site_dir = if site_dir.is_empty() { "." } else { site_dir };
+    WORKFLOW
+        .replace("VITRINE_VERSION_VALUE", env!("CARGO_PKG_VERSION"))
+        .replace("SITE_DIR", site_dir)
+}
 
 /// Creates a site root in `dir` with one example of each content kind. With
 /// `workflow_root`, also writes `.github/workflows/vitrine.yml` there for a site root at
@@ -47,8 +57,7 @@ pub fn init(dir: &Path, workflow: Option<(&Path, &str)>) -> Result<Vec<Written>>
         out.push(write_new(&dir.join(path), text)?);
     }
     if let Some((repo_root, site_dir)) = workflow {
-        let site_dir = if site_dir.is_empty() { "." } else { site_dir };
-        let text = WORKFLOW.replace("SITE_DIR", site_dir);
+        let text = self::workflow(site_dir);
         out.push(write_new(
             &repo_root.join(".github/workflows/vitrine.yml"),
             &text,

@@ -1,13 +1,16 @@
 //! The command line: clap arguments resolved into validated options, then one library call
 //! per command. Exit status: 0 success, 1 content or repository failure, 2 usage error.
 
+pub mod shell;
+pub mod term;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::cli::term::{ReadFrom, Sources, Term, Verbosity};
 use crate::commands::{changelog, publish, report, scaffold};
-use crate::diag::Diagnostics;
 use crate::pipeline::{self, BuildError, BuildOptions, Source};
 
 /// vitrine: turn a project's git repository into a status site for its client.
@@ -15,8 +18,15 @@ use crate::pipeline::{self, BuildError, BuildOptions, Source};
 #[command(name = "vitrine", version, about, long_about = None)]
 pub struct Cli {
     /// The site root (the folder holding vitrine.toml). Default: the nearest one upward.
+    /// For `init` and `demo`, relative paths are read from DIR.
     #[arg(short = 'C', long = "root", global = true, value_name = "DIR")]
     pub root: Option<PathBuf>,
+    /// Print only errors and warnings, and the command's own output.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Also print what was read and how long each stage took.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -41,6 +51,24 @@ pub enum Command {
     Changelog(ChangelogArgs),
     /// Replay the example site's history into a fresh repository and build it.
     Demo(DemoArgs),
+    /// Print a shell completion script, e.g. `vitrine completions bash > ~/.local/share/bash-completion/completions/vitrine`.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), or write one page per command into a folder.
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write vitrine.1 and vitrine-COMMAND.1 into this folder instead of printing vitrine.1.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -232,11 +260,11 @@ pub struct ChangelogArgs {
 #[derive(Debug, Args)]
 pub struct DemoArgs {
     /// Where to create the demo repository (replaced if it is an earlier demo).
-    #[arg(default_value = "target/vitrine-demo")]
+    #[arg(default_value = "vitrine-demo")]
     pub dir: PathBuf,
-    /// The example folder (holding replay.toml).
-    #[arg(long, default_value = "example-site")]
-    pub example: PathBuf,
+    /// Replay this example folder (holding replay.toml) instead of the built-in example.
+    #[arg(long, value_name = "DIR")]
+    pub example: Option<PathBuf>,
     /// Also build the team's internal view into <dir>/public-internal.
     #[arg(long)]
     pub internal: bool,
@@ -300,9 +328,26 @@ impl SourceArgs {
 
 /// Runs the command and returns the exit status.
 pub fn run(cli: Cli) -> i32 {
+    let mut t = Term::new(cli.quiet, cli.verbose);
+    let under_c = |p: &Path| crate::cli::term::under(cli.root.as_deref(), p);
     match &cli.command {
-        Command::Demo(a) => return run_demo(a).unwrap_or_else(report_error),
-        Command::Init(a) => return run_init(a).unwrap_or_else(report_error),
+        Command::Demo(a) => {
+            let a = DemoArgs {
+                dir: under_c(&a.dir),
+                example: a.example.as_deref().map(under_c),
+                internal: a.internal,
+            };
+            return run_demo(&t, &a).unwrap_or_else(|e| report_error(&t, e));
+        }
+        Command::Init(a) => {
+            let a = InitArgs {
+                dir: under_c(&a.dir),
+                github_actions: a.github_actions,
+            };
+            return run_init(&t, &a).unwrap_or_else(|e| report_error(&t, e));
+        }
+        Command::Completions(a) => return crate::cli::shell::completions(a.shell),
+        Command::Man(a) => return crate::cli::shell::man(a.out.as_deref()),
         _ => {}
     }
     let root = match site_root(cli.root.as_deref()) {
@@ -312,9 +357,12 @@ pub fn run(cli: Cli) -> i32 {
             return 2;
         }
     };
+    t.sources = Sources::new(&root, read_from(&cli.command));
+    let t = &t;
+    t.detail(format!("site root: {}", root.display()));
     let result = match &cli.command {
-        Command::Build(a) => run_build(&root, a),
-        Command::Check(a) => run_check(&root, a),
+        Command::Build(a) => run_build(t, &root, a),
+        Command::Check(a) => run_check(t, &root, a),
         Command::Changelog(a) => run_changelog(&root, a),
         Command::New(a) => run_new(&root, a),
         Command::Report(a) => {
@@ -353,12 +401,34 @@ pub fn run(cli: Cli) -> i32 {
             );
             return 2;
         }
-        Command::Publish(a) => run_publish(&root, a),
-        Command::Demo(_) | Command::Init(_) => unreachable!("handled above"),
+        Command::Publish(a) => run_publish(t, &root, a),
+        Command::Demo(_) | Command::Init(_) | Command::Completions(_) | Command::Man(_) => {
+            unreachable!("handled above")
+        }
     };
     match result {
         Ok(code) => code,
-        Err(e) => report_error(e),
+        Err(e) => report_error(t, e),
+    }
+}
+
+/// Where a command reads the site from, so that diagnostics can show their source lines.
+fn read_from(command: &Command) -> ReadFrom {
+    let head = || ReadFrom::Rev("HEAD".into());
+    match command {
+        Command::Build(BuildArgs { source, .. }) | Command::Check(CheckArgs { source, .. }) => {
+            match source.source() {
+                Source::Rev(r) => ReadFrom::Rev(r),
+                Source::Worktree => ReadFrom::Worktree,
+            }
+        }
+        Command::Changelog(a) => ReadFrom::Rev(a.rev.clone()),
+        Command::Report(a) => a.to.clone().map_or_else(head, ReadFrom::Rev),
+        Command::Publish(_) => head(),
+        Command::Serve(_) | Command::New(_) => ReadFrom::Worktree,
+        Command::Demo(_) | Command::Init(_) | Command::Completions(_) | Command::Man(_) => {
+            ReadFrom::Nowhere
+        }
     }
 }
 
@@ -384,7 +454,7 @@ fn site_root(given: Option<&Path>) -> anyhow::Result<PathBuf> {
     }
 }
 
-fn run_build(root: &Path, a: &BuildArgs) -> Result<i32, BuildError> {
+fn run_build(t: &Term, root: &Path, a: &BuildArgs) -> Result<i32, BuildError> {
     let bare = !root.join("vitrine.toml").is_file();
     if bare && (a.out.is_none() || a.source.worktree) {
         eprintln!(
@@ -413,39 +483,39 @@ fn run_build(root: &Path, a: &BuildArgs) -> Result<i32, BuildError> {
     if a.context {
         // The same preparation as a build (so `--base-url` and every view are as built).
         let (site, loaded, _) = pipeline::prepare(&opts)?;
-        print_diagnostics(&loaded.diagnostics);
+        t.diagnostics(&loaded.diagnostics);
         let json = serde_json::to_string_pretty(&site.data).map_err(anyhow::Error::from)?;
         let _ = writeln!(std::io::stdout(), "{json}");
         return Ok(0);
     }
     let report = crate::commands::build::build(&opts)?;
-    print_diagnostics(&report.diagnostics);
+    t.diagnostics(&report.diagnostics);
     let from = report
         .revision
         .as_deref()
         .map_or("the work tree".to_string(), |r| {
             format!("commit {}", &r[..10])
         });
-    eprintln!(
+    t.status(format!(
         "built {} pages ({} files) from {from} into {}",
         report.pages,
         report.files,
         report.out.display()
-    );
+    ));
     let index = report.out.join("index.html");
-    eprintln!(
+    t.status(format!(
         "open file://{}",
         index.canonicalize().unwrap_or(index).display()
-    );
-    if std::env::var_os("VITRINE_TIMINGS").is_some() {
-        for (stage, secs) in &report.timings {
-            eprintln!("  {stage:>8}: {:.3} s", secs);
-        }
+    ));
+    let timings =
+        t.verbosity == Verbosity::Verbose || std::env::var_os("VITRINE_TIMINGS").is_some();
+    for (stage, secs) in report.timings.iter().filter(|_| timings) {
+        eprintln!("  {stage:>8}: {:.3} s", secs);
     }
     Ok(0)
 }
 
-fn run_init(a: &InitArgs) -> Result<i32, BuildError> {
+fn run_init(t: &Term, a: &InitArgs) -> Result<i32, BuildError> {
     let dir = &a.dir;
     std::fs::create_dir_all(dir)
         .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
@@ -472,23 +542,23 @@ fn run_init(a: &InitArgs) -> Result<i32, BuildError> {
     )?;
     for w in &written {
         match w {
-            scaffold::Written::Created(p) => eprintln!("created {}", p.display()),
-            scaffold::Written::Kept(p) => eprintln!("kept    {} (it exists)", p.display()),
+            scaffold::Written::Created(p) => t.status(format!("created {}", p.display())),
+            scaffold::Written::Kept(p) => t.status(format!("kept    {} (it exists)", p.display())),
         }
     }
     if repo_root.is_none() {
-        eprintln!(
+        t.status(format!(
             "note: {} is not in a git repository yet; run `git init` and commit before `vitrine build`",
             dir.display()
-        );
+        ));
     }
-    eprintln!(
-        "next: edit vitrine.toml, commit, then run `vitrine build` (or `vitrine build --worktree` to preview)"
+    t.status(
+        "next: edit vitrine.toml, commit, then run `vitrine build` (or `vitrine build --worktree` to preview)",
     );
     Ok(0)
 }
 
-fn run_publish(root: &Path, a: &PublishArgs) -> Result<i32, BuildError> {
+fn run_publish(t: &Term, root: &Path, a: &PublishArgs) -> Result<i32, BuildError> {
     let opts = publish::PublishOptions {
         root: root.to_path_buf(),
         branch: a.branch.clone(),
@@ -496,27 +566,27 @@ fn run_publish(root: &Path, a: &PublishArgs) -> Result<i32, BuildError> {
         push: a.push,
     };
     let report = publish::publish(&opts)?;
-    print_diagnostics(&report.diagnostics);
+    t.diagnostics(&report.diagnostics);
     let source = &report.source[..report.source.len().min(10)];
     match &report.commit {
-        Some(c) => eprintln!(
+        Some(c) => t.status(format!(
             "published {} files from {source} as commit {} on `{}`",
             report.files,
             &c[..10],
             a.branch
-        ),
-        None => eprintln!(
+        )),
+        None => t.status(format!(
             "`{}` already holds the site of {source}; nothing to commit",
             a.branch
-        ),
+        )),
     }
     if a.push {
-        eprintln!("pushed `{}` to `{}`", a.branch, a.remote);
+        t.status(format!("pushed `{}` to `{}`", a.branch, a.remote));
     } else {
-        eprintln!(
+        t.status(format!(
             "push it with `git push {} {}` (or run publish with --push)",
             a.remote, a.branch
-        );
+        ));
     }
     Ok(0)
 }
@@ -534,14 +604,19 @@ fn run_new(root: &Path, a: &NewArgs) -> Result<i32, BuildError> {
     Ok(0)
 }
 
-fn run_demo(a: &DemoArgs) -> Result<i32, BuildError> {
+fn run_demo(t: &Term, a: &DemoArgs) -> Result<i32, BuildError> {
     if a.dir.join(".git").exists() && a.dir.join(".vitrine-demo").exists() {
         std::fs::remove_dir_all(&a.dir).map_err(|e| {
             anyhow::anyhow!("cannot remove the earlier demo {}: {e}", a.dir.display())
         })?;
     }
-    eprintln!("replaying {} into {}", a.example.display(), a.dir.display());
-    let root = crate::commands::demo::replay(&a.example, &a.dir)?;
+    let example = a.example.clone().map_or(
+        crate::commands::demo::Example::Embedded,
+        crate::commands::demo::Example::Folder,
+    );
+    t.status(format!("replaying {example} into {}", a.dir.display()));
+    let root = crate::commands::demo::replay(&example, &a.dir)?;
+    let t = &t.for_site(&root, ReadFrom::Rev("HEAD".into()));
     std::fs::write(a.dir.join(".vitrine-demo"), "").map_err(anyhow::Error::from)?;
     let out = root.join("public");
     let build = BuildArgs {
@@ -555,19 +630,19 @@ fn run_demo(a: &DemoArgs) -> Result<i32, BuildError> {
         context: false,
         no_cache: false,
     };
-    let code = run_build(&root, &build)?;
+    let code = run_build(t, &root, &build)?;
     if a.internal {
         let internal = BuildArgs {
             internal: true,
             out: Some(root.join("public-internal")),
             ..build
         };
-        run_build(&root, &internal)?;
+        run_build(t, &root, &internal)?;
     }
     Ok(code)
 }
 
-fn run_check(root: &Path, a: &CheckArgs) -> Result<i32, BuildError> {
+fn run_check(t: &Term, root: &Path, a: &CheckArgs) -> Result<i32, BuildError> {
     let opts = BuildOptions {
         root: root.to_path_buf(),
         source: a.source.source(),
@@ -587,28 +662,21 @@ fn run_check(root: &Path, a: &CheckArgs) -> Result<i32, BuildError> {
             let _ = writeln!(std::io::stdout(), "{json}");
         }
         Format::Text => {
-            print_diagnostics(d);
+            t.diagnostics(d);
             let warnings = d.iter().count() - d.error_count();
-            eprintln!(
+            t.status(format!(
                 "checked: {} error(s), {warnings} warning(s)",
                 d.error_count()
-            );
+            ));
         }
     }
     Ok(if d.has_errors() { 1 } else { 0 })
 }
 
-fn print_diagnostics(d: &Diagnostics) {
-    let mut err = std::io::stderr().lock();
-    for item in d.clone().sorted() {
-        let _ = writeln!(err, "{item}");
-    }
-}
-
-fn report_error(e: BuildError) -> i32 {
+fn report_error(t: &Term, e: BuildError) -> i32 {
     match e {
         BuildError::Content(d) => {
-            print_diagnostics(&d);
+            t.diagnostics(&d);
             eprintln!(
                 "error: build failed with {} error(s); the previous output is untouched",
                 d.error_count()
