@@ -1,7 +1,7 @@
 //! Render: views to files. Markdown, templates and charts live here; nothing here knows
 //! where the content came from.
 
-mod chart;
+pub(crate) mod chart;
 pub mod history_views;
 pub mod linker;
 pub mod markdown;
