@@ -634,14 +634,36 @@ pub fn prepare(opts: &BuildOptions) -> Result<(Prepared, Loaded, Timings), Build
 pub fn render_files(
     opts: &BuildOptions,
 ) -> Result<(Vec<render::OutFile>, Loaded, Timings), BuildError> {
-    let (site, loaded, mut timings) = prepare(opts)?;
+    let (site, mut loaded, mut timings) = prepare(opts)?;
+    // `[access]`: no passphrase, no build (checked before the work of rendering).
+    let passphrase = crate::access::passphrase(&loaded.config).map_err(BuildError::Content)?;
     let t = Instant::now();
     let files = render::render_site(&site.data, &site.theme, &site.assets)?;
     timings.push(("render", t.elapsed().as_secs_f64()));
-    if !opts.internal {
+    // `[access]`: pages and search index encrypted before the guard sees them.
+    let t = Instant::now();
+    let sealed = crate::access::apply(files, &loaded.config, &site.theme, passphrase.as_deref())
+        .map_err(BuildError::Content)?;
+    let files = sealed.files;
+    loaded.diagnostics.extend(sealed.notes);
+    timings.push(("seal", t.elapsed().as_secs_f64()));
+    if !opts.internal || loaded.config.access.is_some() {
         let t = Instant::now();
-        let ui = site.theme.strings.values().map(String::as_str);
-        let leaks = crate::guard::check(&files, &loaded.project, ui);
+        let ui = || site.theme.strings.values().map(String::as_str);
+        let mut leaks = Diagnostics::default();
+        if !opts.internal {
+            leaks.extend(crate::guard::check(&files, &loaded.project, ui()));
+        }
+        if let Some(access) = &loaded.config.access {
+            let allowed = ui().chain([loaded.config.title.as_str()]);
+            let public = |p: &str| access.public.iter().any(|x| x == p);
+            leaks.extend(crate::guard::check_sealed(
+                &files,
+                &loaded.project,
+                allowed,
+                public,
+            ));
+        }
         timings.push(("guard", t.elapsed().as_secs_f64()));
         if leaks.has_errors() {
             return Err(BuildError::Content(leaks));

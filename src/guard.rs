@@ -298,3 +298,130 @@ fn excerpt(s: &str) -> String {
         short
     }
 }
+
+/// Runs of the base64url alphabet at least this long are ciphertext, not words: prose,
+/// paths and URLs always break sooner (spaces, `/`, `.`). Without this, `-` and `_` in a
+/// ciphertext would make random word boundaries and, over megabytes, chance matches.
+const OPAQUE_RUN: usize = 80;
+
+/// The leak guard of a passphrase-protected site (`[access]`): no client-visible content
+/// (titles, summaries, glossary terms and definitions, feedback, distinctive sentences of
+/// every body) may appear in plain text in any output file. `allowed` is what the shell and
+/// the theme may say anyway (site title, UI strings, theme code): a candidate it contains
+/// is dropped. Files for which `public` is true were published in the clear on purpose.
+pub fn check_sealed<'a>(
+    files: &[OutFile],
+    p: &Project,
+    allowed: impl IntoIterator<Item = &'a str>,
+    public: impl Fn(&str) -> bool,
+) -> Diagnostics {
+    let mut d = Diagnostics::default();
+    let allowed = norm(&allowed.into_iter().collect::<Vec<_>>().join("\n"));
+    let said = |t: &str| {
+        allowed
+            .match_indices(t)
+            .any(|(i, m)| bounded(&allowed, i, i + m.len()))
+    };
+    let markers: Vec<Marker> = content_texts(p)
+        .into_iter()
+        .map(|(text, source)| Marker {
+            text: norm(&squash(&text).chars().take(CUT_CHARS).collect::<String>()),
+            source,
+            word: true,
+        })
+        .filter(|m| m.text.chars().count() >= MIN_CHARS && !said(&m.text))
+        .collect();
+    if markers.is_empty() {
+        return d;
+    }
+    let patterns: Vec<&str> = markers.iter().map(|m| m.text.as_str()).collect();
+    let ac = match AhoCorasick::builder()
+        .match_kind(MatchKind::Standard)
+        .build(&patterns)
+    {
+        Ok(ac) => ac,
+        Err(e) => {
+            d.push(refusal(e.to_string()));
+            return d;
+        }
+    };
+    for f in files.iter().filter(|f| !public(&f.path)) {
+        let raw = without_opaque_runs(&String::from_utf8_lossy(&f.bytes));
+        let hit = |text: &str| {
+            ac.find_overlapping_iter(text)
+                .find(|m| bounded(text, m.start(), m.end()))
+                .map(|m| &markers[m.pattern().as_usize()])
+        };
+        let found = hit(&norm(&decode(&raw))).or_else(|| hit(&norm(&text_of(&raw))));
+        if let Some(marker) = found {
+            d.push(
+                Diagnostic::error(format!(
+                    "leak guard: the passphrase-protected output file `{}` contains `{}` from {} in plain text",
+                    f.path,
+                    excerpt(&marker.text),
+                    marker.source
+                ))
+                .hint(
+                    "nothing was written. In passphrase mode only the site title may be readable; find what \
+                     put it there (a theme override of locked.html, a static file, a bug)",
+                ),
+            );
+        }
+    }
+    d
+}
+
+/// Every piece of client-visible content text, with the file it comes from.
+fn content_texts(p: &Project) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for m in p.metas() {
+        out.extend(
+            distinctive(&m.body)
+                .into_iter()
+                .map(|b| (b, m.path.clone())),
+        );
+    }
+    let mut add = |text: &str, m: &Meta| out.push((text.to_string(), m.path.clone()));
+    for n in &p.notes {
+        add(&n.title, &n.meta);
+        n.summary.iter().for_each(|s| add(s, &n.meta));
+    }
+    for i in &p.issues {
+        add(&i.title, &i.meta);
+    }
+    for m in &p.milestones {
+        add(&m.title, &m.meta);
+    }
+    for t in &p.terms {
+        add(&t.term, &t.meta);
+        t.aliases.iter().for_each(|a| add(a, &t.meta));
+    }
+    for f in &p.feedback {
+        add(&f.from, &f.meta);
+        f.response.iter().for_each(|r| add(r, &f.meta));
+    }
+    for x in &p.pages {
+        add(&x.title, &x.meta);
+    }
+    out
+}
+
+/// `text` with every long run of the base64url alphabet replaced by one space.
+fn without_opaque_runs(text: &str) -> String {
+    let b64 = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    let mut out = String::with_capacity(text.len().min(1 << 16));
+    let mut rest = text;
+    while let Some(start) = rest.find(b64) {
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let len = rest.find(|c: char| !b64(c)).unwrap_or(rest.len());
+        if len >= OPAQUE_RUN {
+            out.push(' ');
+        } else {
+            out.push_str(&rest[..len]);
+        }
+        rest = &rest[len..];
+    }
+    out.push_str(rest);
+    out
+}

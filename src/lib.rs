@@ -4,6 +4,7 @@
 //! `content` (typed project) → `insight` (figures) → `render` (views, Markdown, templates)
 //! → `output` (atomic write). The `cli` module is a thin layer over it.
 
+pub mod access;
 pub mod build;
 pub mod check;
 pub mod cli;
