@@ -3,6 +3,7 @@
 
 mod support;
 
+mod access;
 mod authoring;
 mod build;
 mod changelog;
