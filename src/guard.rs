@@ -11,6 +11,7 @@
 //! dropped first. The guard fails closed: if it cannot search, the build fails.
 
 use aho_corasick::{AhoCorasick, MatchKind};
+use rayon::prelude::*;
 
 use crate::content::text::{blocks, squash};
 use crate::content::{Meta, Project};
@@ -313,24 +314,20 @@ pub fn check_sealed<'a>(
     files: &[OutFile],
     p: &Project,
     allowed: impl IntoIterator<Item = &'a str>,
-    public: impl Fn(&str) -> bool,
+    public: impl Fn(&str) -> bool + Sync,
 ) -> Diagnostics {
     let mut d = Diagnostics::default();
-    let allowed = norm(&allowed.into_iter().collect::<Vec<_>>().join("\n"));
-    let said = |t: &str| {
-        allowed
-            .match_indices(t)
-            .any(|(i, m)| bounded(&allowed, i, i + m.len()))
-    };
-    let markers: Vec<Marker> = content_texts(p)
+    let mut markers: Vec<Marker> = content_texts(p)
         .into_iter()
         .map(|(text, source)| Marker {
             text: norm(&squash(&text).chars().take(CUT_CHARS).collect::<String>()),
             source,
             word: true,
         })
-        .filter(|m| m.text.chars().count() >= MIN_CHARS && !said(&m.text))
+        .filter(|m| m.text.chars().count() >= MIN_CHARS)
         .collect();
+    markers.sort_by(|a, b| a.text.cmp(&b.text));
+    markers.dedup_by(|a, b| a.text == b.text);
     if markers.is_empty() {
         return d;
     }
@@ -345,15 +342,30 @@ pub fn check_sealed<'a>(
             return d;
         }
     };
-    for f in files.iter().filter(|f| !public(&f.path)) {
-        let raw = without_opaque_runs(&String::from_utf8_lossy(&f.bytes));
-        let hit = |text: &str| {
-            ac.find_overlapping_iter(text)
-                .find(|m| bounded(text, m.start(), m.end()))
-                .map(|m| &markers[m.pattern().as_usize()])
-        };
-        let found = hit(&norm(&decode(&raw))).or_else(|| hit(&norm(&text_of(&raw))));
-        if let Some(marker) = found {
+    // What the shell and the theme say anyway is never a finding (one pass over it).
+    let allowed = norm(&allowed.into_iter().collect::<Vec<_>>().join("\n"));
+    let mut said = vec![false; markers.len()];
+    for m in ac.find_overlapping_iter(&allowed) {
+        if bounded(&allowed, m.start(), m.end()) {
+            said[m.pattern().as_usize()] = true;
+        }
+    }
+    let found: Vec<(&OutFile, &Marker)> = files
+        .par_iter()
+        .filter(|f| !public(&f.path))
+        .filter_map(|f| {
+            let raw = without_opaque_runs(&String::from_utf8_lossy(&f.bytes));
+            let hit = |text: &str| {
+                ac.find_overlapping_iter(text)
+                    .find(|m| !said[m.pattern().as_usize()] && bounded(text, m.start(), m.end()))
+                    .map(|m| &markers[m.pattern().as_usize()])
+            };
+            let found = hit(&norm(&decode(&raw))).or_else(|| hit(&norm(&text_of(&raw))));
+            found.map(|m| (f, m))
+        })
+        .collect();
+    for (f, marker) in found {
+        {
             d.push(
                 Diagnostic::error(format!(
                     "leak guard: the passphrase-protected output file `{}` contains `{}` from {} in plain text",
@@ -373,14 +385,15 @@ pub fn check_sealed<'a>(
 
 /// Every piece of client-visible content text, with the file it comes from.
 fn content_texts(p: &Project) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    for m in p.metas() {
-        out.extend(
+    let mut out: Vec<(String, String)> = p
+        .metas()
+        .par_iter()
+        .flat_map_iter(|m| {
             distinctive(&m.body)
                 .into_iter()
-                .map(|b| (b, m.path.clone())),
-        );
-    }
+                .map(|b| (b, m.path.clone()))
+        })
+        .collect();
     let mut add = |text: &str, m: &Meta| out.push((text.to_string(), m.path.clone()));
     for n in &p.notes {
         add(&n.title, &n.meta);
@@ -408,20 +421,39 @@ fn content_texts(p: &Project) -> Vec<(String, String)> {
 
 /// `text` with every long run of the base64url alphabet replaced by one space.
 fn without_opaque_runs(text: &str) -> String {
-    let b64 = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    // The alphabet is ASCII, so runs start and end on character boundaries.
+    let b64 = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len().min(1 << 16));
-    let mut rest = text;
-    while let Some(start) = rest.find(b64) {
-        out.push_str(&rest[..start]);
-        rest = &rest[start..];
-        let len = rest.find(|c: char| !b64(c)).unwrap_or(rest.len());
-        if len >= OPAQUE_RUN {
-            out.push(' ');
-        } else {
-            out.push_str(&rest[..len]);
+    let (mut i, mut kept) = (0, 0);
+    while i < bytes.len() {
+        if !b64(bytes[i]) {
+            i += 1;
+            continue;
         }
-        rest = &rest[len..];
+        let start = i;
+        while i < bytes.len() && b64(bytes[i]) {
+            i += 1;
+        }
+        if i - start >= OPAQUE_RUN {
+            out.push_str(&text[kept..start]);
+            out.push(' ');
+            kept = i;
+        }
     }
-    out.push_str(rest);
+    out.push_str(&text[kept..]);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ciphertext_runs_are_opaque_but_prose_and_paths_are_searched() {
+        let blob = format!("{}-kickoff-{}", "Ab9_".repeat(20), "x".repeat(10));
+        assert_eq!(without_opaque_runs(&format!("<p>{blob}</p>")), "<p> </p>");
+        let prose = "The kickoff went well: notes/2026-09-07-kickoff.html";
+        assert_eq!(without_opaque_runs(prose), prose);
+    }
 }
