@@ -199,6 +199,28 @@ pub fn apply(
     }
 }
 
+/// The leak guard's rule for a protected site ([`crate::guard::check_sealed`]): no content
+/// text readable in any file but those named public. The theme's UI strings and code may
+/// say anything, and the site title is the shell's. Empty without `[access]`.
+pub fn check(
+    files: &[OutFile],
+    config: &Config,
+    project: &crate::content::Project,
+    theme: &Theme,
+) -> Diagnostics {
+    let Some(access) = &config.access else {
+        return Diagnostics::default();
+    };
+    let code: Vec<String> = (theme.statics.values())
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+        .collect();
+    let allowed = (theme.strings.values().map(String::as_str))
+        .chain([config.title.as_str()])
+        .chain(code.iter().map(String::as_str));
+    let public = |p: &str| access.public.iter().any(|x| x == p);
+    crate::guard::check_sealed(files, project, allowed, public)
+}
+
 /// What happens to one output file of a protected site.
 enum Fate {
     Page,

@@ -647,27 +647,15 @@ pub fn render_files(
     let files = sealed.files;
     loaded.diagnostics.extend(sealed.notes);
     timings.push(("seal", t.elapsed().as_secs_f64()));
-    if !opts.internal || loaded.config.access.is_some() {
-        let t = Instant::now();
-        let ui = || site.theme.strings.values().map(String::as_str);
-        let mut leaks = Diagnostics::default();
-        if !opts.internal {
-            leaks.extend(crate::guard::check(&files, &loaded.project, ui()));
-        }
-        if let Some(access) = &loaded.config.access {
-            let allowed = ui().chain([loaded.config.title.as_str()]);
-            let public = |p: &str| access.public.iter().any(|x| x == p);
-            leaks.extend(crate::guard::check_sealed(
-                &files,
-                &loaded.project,
-                allowed,
-                public,
-            ));
-        }
-        timings.push(("guard", t.elapsed().as_secs_f64()));
-        if leaks.has_errors() {
-            return Err(BuildError::Content(leaks));
-        }
+    let t = Instant::now();
+    let mut leaks = crate::access::check(&files, &loaded.config, &loaded.project, &site.theme);
+    if !opts.internal {
+        let ui = site.theme.strings.values().map(String::as_str);
+        leaks.extend(crate::guard::check(&files, &loaded.project, ui));
+    }
+    timings.push(("guard", t.elapsed().as_secs_f64()));
+    if leaks.has_errors() {
+        return Err(BuildError::Content(leaks));
     }
     Ok((files, loaded, timings))
 }
