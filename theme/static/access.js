@@ -142,7 +142,9 @@
     ev.preventDefault();
     status.textContent = status.getAttribute("data-working");
     unlock(field.value, remember.checked).then(function (ok) {
-      if (!ok) { ask(status.getAttribute("data-wrong")); field.select(); }
+      if (!ok) { ask(status.getAttribute("data-wrong")); field.select(); return; }
+      var main = document.getElementById("main"); // keyboard and screen-reader users start there
+      if (main && !location.hash) main.focus();
     });
   });
   // A share link (`#key=PASSPHRASE`, when the site allows them): used once, then taken out
