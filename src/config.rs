@@ -71,7 +71,45 @@ pub struct Config {
     /// Custom domain for GitHub Pages (written as `CNAME`).
     #[serde(default)]
     pub cname: Option<String>,
+    /// `[access]`: who may read the site. Absent: anyone who has the address.
+    #[serde(default)]
+    pub access: Option<AccessConfig>,
 }
+
+/// `[access]`: the site behind a passphrase (see `access.rs` and the README's threat model).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccessConfig {
+    /// `passphrase`: every page and the search index are encrypted at build time; the
+    /// passphrase is read from `VITRINE_PASSPHRASE`, never from the repository.
+    pub mode: AccessMode,
+    /// Let `…/index.html#key=PASSPHRASE` unlock the site (the link is then the secret).
+    #[serde(default)]
+    pub share_links: bool,
+    /// Outputs that cannot be encrypted but are published anyway, as they are: any of
+    /// [`UNSEALABLE_OUTPUTS`]. Every other one is left out.
+    #[serde(default)]
+    pub public: Vec<String>,
+}
+
+/// `[access] mode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AccessMode {
+    Passphrase,
+}
+
+/// The outputs a browser reads without the site's script (feed readers, calendars,
+/// dashboards, crawlers), so they cannot be encrypted: left out of a passphrase-protected
+/// site unless `[access] public` names them.
+pub const UNSEALABLE_OUTPUTS: &[&str] = &[
+    "feed.xml",
+    "incidents.xml",
+    "calendar.ics",
+    "status.json",
+    "badge.svg",
+    "sitemap.xml",
+];
 
 /// `[communication]`: how and how often the team reports.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -391,6 +429,21 @@ impl Config {
                     .line_col(at_key(key), 1)
                     .hint("regular expressions use the syntax of the `regex` crate; ids are hex"),
             );
+        }
+        for p in self.access.iter().flat_map(|a| &a.public) {
+            if !UNSEALABLE_OUTPUTS.contains(&p.as_str()) {
+                out.push(
+                    Diagnostic::error(format!(
+                        "`[access] public` names `{p}`, which is not an output that can be public"
+                    ))
+                    .at(path)
+                    .line_col(at_key("public"), 1)
+                    .hint(format!(
+                        "pages are always encrypted; name any of {}",
+                        UNSEALABLE_OUTPUTS.join(", ")
+                    )),
+                );
+            }
         }
         if let Some(c) = &self.communication.cadence
             && !matches!(c.as_str(), "weekly" | "monthly")

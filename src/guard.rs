@@ -11,6 +11,7 @@
 //! dropped first. The guard fails closed: if it cannot search, the build fails.
 
 use aho_corasick::{AhoCorasick, MatchKind};
+use rayon::prelude::*;
 
 use crate::content::text::{blocks, squash};
 use crate::content::{Meta, Project};
@@ -296,5 +297,163 @@ fn excerpt(s: &str) -> String {
         format!("{short}…")
     } else {
         short
+    }
+}
+
+/// Runs of the base64url alphabet at least this long are ciphertext, not words: prose,
+/// paths and URLs always break sooner (spaces, `/`, `.`). Without this, `-` and `_` in a
+/// ciphertext would make random word boundaries and, over megabytes, chance matches.
+const OPAQUE_RUN: usize = 80;
+
+/// The leak guard of a passphrase-protected site (`[access]`): no client-visible content
+/// (titles, summaries, glossary terms and definitions, feedback, distinctive sentences of
+/// every body) may appear in plain text in any output file. `allowed` is what the shell and
+/// the theme may say anyway (site title, UI strings, theme code): a candidate it contains
+/// is dropped. Files for which `public` is true were published in the clear on purpose.
+pub fn check_sealed<'a>(
+    files: &[OutFile],
+    p: &Project,
+    allowed: impl IntoIterator<Item = &'a str>,
+    public: impl Fn(&str) -> bool + Sync,
+) -> Diagnostics {
+    let mut d = Diagnostics::default();
+    let mut markers: Vec<Marker> = content_texts(p)
+        .into_iter()
+        .map(|(text, source)| Marker {
+            text: norm(&squash(&text).chars().take(CUT_CHARS).collect::<String>()),
+            source,
+            word: true,
+        })
+        .filter(|m| m.text.chars().count() >= MIN_CHARS)
+        .collect();
+    markers.sort_by(|a, b| a.text.cmp(&b.text));
+    markers.dedup_by(|a, b| a.text == b.text);
+    if markers.is_empty() {
+        return d;
+    }
+    let patterns: Vec<&str> = markers.iter().map(|m| m.text.as_str()).collect();
+    let ac = match AhoCorasick::builder()
+        .match_kind(MatchKind::Standard)
+        .build(&patterns)
+    {
+        Ok(ac) => ac,
+        Err(e) => {
+            d.push(refusal(e.to_string()));
+            return d;
+        }
+    };
+    // What the shell and the theme say anyway is never a finding (one pass over it).
+    let allowed = norm(&allowed.into_iter().collect::<Vec<_>>().join("\n"));
+    let mut said = vec![false; markers.len()];
+    for m in ac.find_overlapping_iter(&allowed) {
+        if bounded(&allowed, m.start(), m.end()) {
+            said[m.pattern().as_usize()] = true;
+        }
+    }
+    let found: Vec<(&OutFile, &Marker)> = files
+        .par_iter()
+        .filter(|f| !public(&f.path))
+        .filter_map(|f| {
+            let raw = without_opaque_runs(&String::from_utf8_lossy(&f.bytes));
+            let hit = |text: &str| {
+                ac.find_overlapping_iter(text)
+                    .find(|m| !said[m.pattern().as_usize()] && bounded(text, m.start(), m.end()))
+                    .map(|m| &markers[m.pattern().as_usize()])
+            };
+            let found = hit(&norm(&decode(&raw))).or_else(|| hit(&norm(&text_of(&raw))));
+            found.map(|m| (f, m))
+        })
+        .collect();
+    for (f, marker) in found {
+        {
+            d.push(
+                Diagnostic::error(format!(
+                    "leak guard: the passphrase-protected output file `{}` contains `{}` from {} in plain text",
+                    f.path,
+                    excerpt(&marker.text),
+                    marker.source
+                ))
+                .hint(
+                    "nothing was written. In passphrase mode only the site title may be readable; find what \
+                     put it there (a theme override of locked.html, a static file, a bug)",
+                ),
+            );
+        }
+    }
+    d
+}
+
+/// Every piece of client-visible content text, with the file it comes from.
+fn content_texts(p: &Project) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = p
+        .metas()
+        .par_iter()
+        .flat_map_iter(|m| {
+            distinctive(&m.body)
+                .into_iter()
+                .map(|b| (b, m.path.clone()))
+        })
+        .collect();
+    let mut add = |text: &str, m: &Meta| out.push((text.to_string(), m.path.clone()));
+    for n in &p.notes {
+        add(&n.title, &n.meta);
+        n.summary.iter().for_each(|s| add(s, &n.meta));
+    }
+    for i in &p.issues {
+        add(&i.title, &i.meta);
+    }
+    for m in &p.milestones {
+        add(&m.title, &m.meta);
+    }
+    for t in &p.terms {
+        add(&t.term, &t.meta);
+        t.aliases.iter().for_each(|a| add(a, &t.meta));
+    }
+    for f in &p.feedback {
+        add(&f.from, &f.meta);
+        f.response.iter().for_each(|r| add(r, &f.meta));
+    }
+    for x in &p.pages {
+        add(&x.title, &x.meta);
+    }
+    out
+}
+
+/// `text` with every long run of the base64url alphabet replaced by one space.
+fn without_opaque_runs(text: &str) -> String {
+    // The alphabet is ASCII, so runs start and end on character boundaries.
+    let b64 = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len().min(1 << 16));
+    let (mut i, mut kept) = (0, 0);
+    while i < bytes.len() {
+        if !b64(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && b64(bytes[i]) {
+            i += 1;
+        }
+        if i - start >= OPAQUE_RUN {
+            out.push_str(&text[kept..start]);
+            out.push(' ');
+            kept = i;
+        }
+    }
+    out.push_str(&text[kept..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ciphertext_runs_are_opaque_but_prose_and_paths_are_searched() {
+        let blob = format!("{}-kickoff-{}", "Ab9_".repeat(20), "x".repeat(10));
+        assert_eq!(without_opaque_runs(&format!("<p>{blob}</p>")), "<p> </p>");
+        let prose = "The kickoff went well: notes/2026-09-07-kickoff.html";
+        assert_eq!(without_opaque_runs(prose), prose);
     }
 }

@@ -30,10 +30,12 @@
 //! - `render`: config, content, dates, diag, escape, forge, format, git, insight, routes, urls
 //! - `guard`: content, diag, render
 //! - `output`: diag, render
-//! - `pipeline`: config, content, dates, diag, git, guard, insight, lint, output, render, routes, urls
+//! - `access`: config, content, diag, escape, guard, render
+//! - `pipeline`: access, config, content, dates, diag, git, guard, insight, lint, output, render, routes, urls
 //! - `commands`: config, escape, content, dates, diag, git, guard, insight, lint, output, pipeline, render, routes
 //! - `cli`: commands, config, diag, git, pipeline, render
 
+pub mod access;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -656,18 +656,28 @@ pub fn prepare(opts: &BuildOptions) -> Result<(Prepared, Loaded, Timings), Build
 pub fn render_files(
     opts: &BuildOptions,
 ) -> Result<(Vec<render::OutFile>, Loaded, Timings), BuildError> {
-    let (site, loaded, mut timings) = prepare(opts)?;
+    let (site, mut loaded, mut timings) = prepare(opts)?;
+    // `[access]`: no passphrase, no build (checked before the work of rendering).
+    let passphrase = crate::access::passphrase(&loaded.config).map_err(BuildError::Content)?;
     let t = Instant::now();
     let files = render::render_site(&site.data, &site.theme, &site.assets)?;
     timings.push(("render", t.elapsed().as_secs_f64()));
+    // `[access]`: pages and search index encrypted before the guard sees them.
+    let t = Instant::now();
+    let sealed = crate::access::apply(files, &loaded.config, &site.theme, passphrase.as_deref())
+        .map_err(BuildError::Content)?;
+    let files = sealed.files;
+    loaded.diagnostics.extend(sealed.notes);
+    timings.push(("seal", t.elapsed().as_secs_f64()));
+    let t = Instant::now();
+    let mut leaks = crate::access::check(&files, &loaded.config, &loaded.project, &site.theme);
     if !opts.internal {
-        let t = Instant::now();
         let ui = site.theme.strings.values().map(String::as_str);
-        let leaks = crate::guard::check(&files, &loaded.project, ui);
-        timings.push(("guard", t.elapsed().as_secs_f64()));
-        if leaks.has_errors() {
-            return Err(BuildError::Content(leaks));
-        }
+        leaks.extend(crate::guard::check(&files, &loaded.project, ui));
+    }
+    timings.push(("guard", t.elapsed().as_secs_f64()));
+    if leaks.has_errors() {
+        return Err(BuildError::Content(leaks));
     }
     Ok((files, loaded, timings))
 }

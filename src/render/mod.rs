@@ -433,8 +433,17 @@ fn job<'a>(
     }
 }
 
+/// The way from the page at `path` back to the site root: `""` at the top, `"../"` one
+/// folder down, so links work from a sub-path and `file://`.
+pub fn root_of(path: &str, base_url: Option<&str>) -> String {
+    match (base_url, path) {
+        // GitHub Pages serves 404.html at any depth: only absolute links work there.
+        (Some(base), "404.html") => base.to_string(),
+        _ => "../".repeat(path.matches('/').count()),
+    }
+}
+
 fn render_job(j: &Job<'_>, data: &SiteData, theme: &Theme) -> Result<OutFile> {
-    let depth = j.path.matches('/').count();
     let section = if j.section == "page" {
         format!(
             "page-{}",
@@ -449,11 +458,7 @@ fn render_job(j: &Job<'_>, data: &SiteData, theme: &Theme) -> Result<OutFile> {
         site: &data.site,
         t: &theme.strings,
         charts: &data.charts,
-        root: match (&data.site.base_url, j.path.as_str()) {
-            // GitHub Pages serves 404.html at any depth: only absolute links work there.
-            (Some(base), "404.html") => base.clone(),
-            _ => "../".repeat(depth),
-        },
+        root: root_of(&j.path, data.site.base_url.as_deref()),
         page: PageInfo {
             section,
             title: j.title.clone(),

@@ -271,7 +271,7 @@ fn actionlint_accepts_the_workflow() {
 /// Every key path of the configuration type, from a config holding one of each table entry:
 /// `title`, `communication.cadence`, `metrics.NAME.label`, `nav.title`…
 fn config_keys() -> Vec<(String, String)> {
-    let text = "title = \"T\"\n[metrics.NAME]\n[[nav]]\ntitle = \"a\"\nurl = \"b\"\n";
+    let text = "title = \"T\"\n[access]\nmode = \"passphrase\"\n[metrics.NAME]\n[[nav]]\ntitle = \"a\"\nurl = \"b\"\n";
     let config = vitrine::config::Config::parse(text, Path::new("vitrine.toml")).unwrap();
     let value = serde_json::to_value(&config).unwrap();
     let mut keys = Vec::new();

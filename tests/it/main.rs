@@ -3,6 +3,7 @@
 
 mod support;
 
+mod access;
 mod authoring;
 mod bounded;
 mod build;
