@@ -697,6 +697,20 @@ pub(crate) fn changelog_rules(
         .map_err(|e| BuildError::Other(anyhow::anyhow!("vitrine.toml: {e}")))
 }
 
+/// The configuration committed at `rev` (`spec` names it in messages).
+pub(crate) fn config_at(repo: &Repo, rev: &Revision, spec: &str) -> Result<Config, BuildError> {
+    let file = repo
+        .read_file(rev, "vitrine.toml")?
+        .map(|bytes| SourceFile {
+            path: "vitrine.toml".into(),
+            bytes,
+        });
+    read_config(
+        &file.into_iter().collect::<Vec<_>>(),
+        &Source::Rev(spec.to_string()),
+    )
+}
+
 /// The newest commit of `index` at or before `t`.
 pub(crate) fn commit_at(index: &HistoryIndex, t: i64) -> Option<&crate::git::CommitMeta> {
     index.commit_at_or_before(t)

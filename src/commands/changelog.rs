@@ -5,9 +5,9 @@ use std::path::Path;
 use anyhow::{Context, anyhow};
 
 use crate::config::Config;
-use crate::git::{HistoryIndex, Repo, Revision, SourceFile};
+use crate::git::{HistoryIndex, Repo, Revision};
 use crate::insight::changelog::Rules;
-use crate::pipeline::{BuildError, BuildOptions, Source, changelog_rules, load, read_config};
+use crate::pipeline::{BuildError, BuildOptions, Source, changelog_rules, config_at, load};
 use crate::render::{self, Theme};
 
 /// Which releases `vitrine changelog` prints.
@@ -38,16 +38,7 @@ fn changelog_input(
 ) -> Result<(Repo, Revision, Config, HistoryIndex, Rules), BuildError> {
     let repo = Repo::discover(root)?;
     let rev = repo.resolve(&opts.rev)?;
-    let file = repo
-        .read_file(&rev, "vitrine.toml")?
-        .map(|bytes| SourceFile {
-            path: "vitrine.toml".into(),
-            bytes,
-        });
-    let config = read_config(
-        &file.into_iter().collect::<Vec<_>>(),
-        &Source::Rev(opts.rev.clone()),
-    )?;
+    let config = config_at(&repo, &rev, &opts.rev)?;
     let (index, _) = repo.history(&rev, opts.use_cache)?;
     let rules = changelog_rules(Some(&repo), Some(&rev), &config)?;
     Ok((repo, rev, config, index, rules))

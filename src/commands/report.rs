@@ -8,10 +8,8 @@ use anyhow::{Context, anyhow};
 
 use crate::content::versions::Versions;
 use crate::dates::When;
-use crate::git::{Repo, SourceFile};
-use crate::pipeline::{
-    BuildError, BuildOptions, Loaded, Memo, Source, commit_at, load, read_config,
-};
+use crate::git::Repo;
+use crate::pipeline::{BuildError, BuildOptions, Loaded, Memo, Source, commit_at, config_at, load};
 use crate::render::{self, Theme};
 
 /// The formats of `vitrine report`.
@@ -50,17 +48,7 @@ fn end_of_day(s: &str, tz: &jiff::tz::TimeZone) -> Option<i64> {
 pub fn report(o: &ReportOptions) -> Result<String, BuildError> {
     let repo = Repo::discover(&o.root)?;
     let head = repo.resolve("HEAD")?;
-    let head_config = repo
-        .read_file(&head, "vitrine.toml")?
-        .map(|bytes| SourceFile {
-            path: "vitrine.toml".into(),
-            bytes,
-        });
-    let tz = read_config(
-        &head_config.into_iter().collect::<Vec<_>>(),
-        &Source::Rev("HEAD".into()),
-    )?
-    .tz();
+    let tz = config_at(&repo, &head, "HEAD")?.tz();
     let to_spec = o.to.clone().unwrap_or_else(|| "HEAD".into());
     let memo = Arc::new(Memo::default());
     let to_rev = match end_of_day(&to_spec, &tz) {

@@ -9,7 +9,7 @@
 //! subject matches `skip_messages`, never appears; a revert cancels the entry it undoes when
 //! both fall in the same release.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use regex::Regex;
 use semver::Version;
@@ -307,14 +307,8 @@ pub struct ChangeEntry {
 
 /// Builds the changelog, newest release first (unreleased commits at the top).
 pub fn changelog(index: &HistoryIndex, tags: &[(String, String)], rules: &Rules) -> Vec<Release> {
-    let pos: HashMap<&str, usize> = index
-        .commits
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.id.as_str(), i))
-        .collect();
-    let releases = release_tags(tags, rules, &pos);
-    let owner = owners(index, &releases, &pos);
+    let releases = release_tags(tags, rules, index);
+    let owner = owners(index, &releases);
     let commits_of = |r: Option<usize>| -> Vec<&CommitMeta> {
         index
             .commits
@@ -377,14 +371,8 @@ pub fn unreleased<'i>(
     tags: &[(String, String)],
     rules: &Rules,
 ) -> (Option<(String, Version)>, Vec<&'i CommitMeta>) {
-    let pos: HashMap<&str, usize> = index
-        .commits
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.id.as_str(), i))
-        .collect();
-    let releases = release_tags(tags, rules, &pos);
-    let owner = owners(index, &releases, &pos);
+    let releases = release_tags(tags, rules, index);
+    let owner = owners(index, &releases);
     let commits = index
         .commits
         .iter()
@@ -401,13 +389,11 @@ pub fn unreleased<'i>(
 fn release_tags<'t>(
     tags: &'t [(String, String)],
     rules: &Rules,
-    pos: &HashMap<&str, usize>,
+    index: &HistoryIndex,
 ) -> Vec<(Version, &'t str, usize)> {
     let mut releases: Vec<(Version, &str, usize)> = tags
         .iter()
-        .filter_map(|(name, id)| {
-            Some((rules.version(name)?, name.as_str(), *pos.get(id.as_str())?))
-        })
+        .filter_map(|(name, id)| Some((rules.version(name)?, name.as_str(), index.index_of(id)?)))
         .collect();
     let newest_final = releases
         .iter()
@@ -428,11 +414,7 @@ fn release_tags<'t>(
 }
 
 /// For every commit, the oldest release (by precedence) whose tag reaches it.
-fn owners(
-    index: &HistoryIndex,
-    releases: &[(Version, &str, usize)],
-    pos: &HashMap<&str, usize>,
-) -> Vec<Option<usize>> {
+fn owners(index: &HistoryIndex, releases: &[(Version, &str, usize)]) -> Vec<Option<usize>> {
     let mut owner: Vec<Option<usize>> = vec![None; index.commits.len()];
     for (r, (_, _, tip)) in releases.iter().enumerate() {
         let mut stack = vec![*tip];
@@ -445,7 +427,7 @@ fn owners(
                 index.commits[i]
                     .parents
                     .iter()
-                    .filter_map(|p| pos.get(p.as_str()).copied()),
+                    .filter_map(|p| index.index_of(p)),
             );
         }
     }
