@@ -106,6 +106,20 @@ pub enum BuildError {
     Other(#[from] anyhow::Error),
 }
 
+impl From<render::ThemeError> for BuildError {
+    fn from(e: render::ThemeError) -> Self {
+        BuildError::Content(e.0)
+    }
+}
+
+/// A theme that does not load is reported like content: at the template's line.
+fn theme_error(e: anyhow::Error) -> BuildError {
+    match e.downcast::<render::ThemeError>() {
+        Ok(t) => BuildError::Content(t.0),
+        Err(e) => BuildError::Other(e.context("loading the theme")),
+    }
+}
+
 /// Everything read for one revision: the input of every command.
 pub struct Loaded {
     pub config: Config,
@@ -650,9 +664,11 @@ pub fn prepare(opts: &BuildOptions) -> Result<(Prepared, Loaded, Timings), Build
     let t = Instant::now();
     let theme = match &opts.memo {
         Some(m) => m.theme(&loaded.config.language, &loaded.project.theme),
-        None => Theme::load(&loaded.config.language, &loaded.project.theme).map(Arc::new),
+        None => Theme::load(&loaded.config.language, &loaded.project.theme)
+            .map(Arc::new)
+            .map_err(anyhow::Error::from),
     }
-    .context("loading the theme")?;
+    .map_err(theme_error)?;
     let languages = render::theme::languages(&loaded.project.theme);
     if !languages.contains(&loaded.config.language) {
         let mut d = Diagnostics::default();
@@ -701,7 +717,8 @@ pub fn render_files(
 ) -> Result<(Vec<render::OutFile>, Loaded, Timings), BuildError> {
     let (site, loaded, mut timings) = prepare(opts)?;
     let t = Instant::now();
-    let files = render::render_site(&site.data, &site.theme, &site.assets)?;
+    let files =
+        render::render_site(&site.data, &site.theme, &site.assets).map_err(BuildError::Content)?;
     timings.push(("render", t.elapsed().as_secs_f64()));
     if !opts.internal {
         let t = Instant::now();
