@@ -535,3 +535,13 @@ pub fn report_html(
         .render("report.html", &ctx, "rendering the report")
         .map_err(|d| ThemeError::from(d).into())
 }
+
+/// The changelog as Markdown (`vitrine changelog`), through the template `changelog.md`.
+pub fn changelog_markdown(
+    releases: &[views::ReleaseView],
+    theme: &Theme,
+) -> Result<String, ThemeError> {
+    let mut ctx = tera::Context::new();
+    ctx.insert("releases", releases);
+    Ok(theme.render("changelog.md", &ctx, "writing the changelog")?)
+}

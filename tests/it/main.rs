@@ -18,6 +18,7 @@ mod markers;
 mod report;
 mod routes;
 mod safety;
+mod theme;
 mod visibility;
 
 #[test]
