@@ -31,8 +31,6 @@
 //! - **Format.** Each sealed blob is `base64url(nonce ‖ ciphertext ‖ tag)`, URL-safe
 //!   without padding, so it needs no escaping inside HTML or a script.
 
-use std::collections::BTreeMap;
-
 use aes_gcm::aead::{Aead, KeyInit};
 use aes_gcm::{Aes256Gcm, Nonce};
 use anyhow::{Result, anyhow};
@@ -320,7 +318,6 @@ fn sealed_script(blob: &str) -> String {
 #[derive(Serialize)]
 struct ShellContext<'a> {
     site: ShellSite<'a>,
-    t: &'a BTreeMap<String, String>,
     root: String,
     access: ShellAccess,
     sealed: String,
@@ -349,7 +346,6 @@ fn shell(f: &OutFile, config: &Config, theme: &Theme, keys: &Keys) -> Result<Out
             lang: &config.language,
             brand_color: config.brand_color.as_deref(),
         },
-        t: &theme.strings,
         root: crate::render::root_of(&f.path, config.base_url().as_deref()),
         access: ShellAccess {
             salt: URL_SAFE_NO_PAD.encode(keys.salt),
@@ -358,11 +354,15 @@ fn shell(f: &OutFile, config: &Config, theme: &Theme, keys: &Keys) -> Result<Out
         },
         sealed: keys.seal(&f.path, &f.bytes),
     };
+    let ctx = tera::Context::from_serialize(&ctx)
+        .map_err(|e| anyhow!("the locked shell of {}: {e}", f.path))?;
     let html = theme
-        .env
-        .get_template("locked.html")
-        .and_then(|t| t.render(minijinja::value::Serde(&ctx)))
-        .map_err(|e| anyhow!("rendering the locked shell of {}: {e:#}", f.path))?;
+        .render(
+            "locked.html",
+            &ctx,
+            &format!("rendering the locked shell of {}", f.path),
+        )
+        .map_err(|d| anyhow!("{d}"))?;
     Ok(OutFile {
         path: f.path.clone(),
         bytes: html.into_bytes(),

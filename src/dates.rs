@@ -106,6 +106,28 @@ pub struct DateView {
 }
 
 impl DateView {
+    /// Year, month and day in the site's time zone.
+    pub fn ymd(&self) -> (i64, i64, i64) {
+        let n = |r: std::ops::Range<usize>| self.stamp.get(r).and_then(|s| s.parse().ok());
+        (
+            n(0..4).unwrap_or(0),
+            n(5..7).unwrap_or(1),
+            n(8..10).unwrap_or(1),
+        )
+    }
+
+    /// ISO weekday: 1 for Monday to 7 for Sunday.
+    pub fn weekday(&self) -> i64 {
+        let (y, m, d) = self.ymd();
+        jiff::civil::Date::new(y as i16, m as i8, d as i8)
+            .map_or(1, |d| i64::from(d.weekday().to_monday_one_offset()))
+    }
+
+    /// Only the day is known (no time of day is shown).
+    pub fn date_only(&self) -> bool {
+        self.iso.len() == 10
+    }
+
     /// `<time datetime="…">…</time>`.
     pub fn to_html(&self) -> String {
         format!("<time datetime=\"{}\">{}</time>", self.iso, self.text)

@@ -30,3 +30,202 @@ pub fn month_label(d: jiff::civil::Date, lang: &str) -> String {
         format!("{} {}", M[(d.month() - 1) as usize], d.year())
     }
 }
+
+/// A language as data, read from its `i18n/<lang>.toml`: the UI strings, month and weekday
+/// names, date, time, month and week patterns, duration units, number format and plural
+/// rule. Templates reach it through `t(key=…)` and the date filters; nothing here knows a
+/// language by name except the plural rules, which are named by their CLDR shape.
+#[derive(Debug, Clone)]
+pub struct Lang {
+    /// The language tag (`en`, `zh-CN`, `de`).
+    pub tag: String,
+    strings: std::collections::BTreeMap<String, String>,
+}
+
+/// The CLDR plural category of `n` under `rule` (the `plural.rule` key):
+/// `other` (no plural: zh, ja, ko), `one-other` (en, de, nl, sv, it, es),
+/// `french` (0 and 1 are `one`), `slavic` (ru, uk: one, few, many),
+/// `polish` (one, few, many).
+pub fn plural_category(rule: &str, n: f64) -> &'static str {
+    let int = n.fract() == 0.0;
+    let i = n.abs().trunc() as u64;
+    match rule {
+        "other" => "other",
+        "french" if i <= 1 => "one",
+        "slavic" | "polish" if !int => "other",
+        "slavic" if i % 10 == 1 && i % 100 != 11 => "one",
+        "slavic" | "polish" if (2..=4).contains(&(i % 10)) && !(12..=14).contains(&(i % 100)) => {
+            "few"
+        }
+        "slavic" => "many",
+        "polish" if i == 1 => "one",
+        "polish" => "many",
+        _ if int && i == 1 => "one",
+        _ => "other",
+    }
+}
+
+impl Lang {
+    pub fn new(tag: &str, strings: &std::collections::BTreeMap<String, String>) -> Lang {
+        Lang {
+            tag: tag.to_string(),
+            strings: strings.clone(),
+        }
+    }
+
+    /// A string by key, if the language has it.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.strings.get(key).map(String::as_str)
+    }
+
+    fn data(&self, key: &str, fallback: &'static str) -> &str {
+        self.get(key).unwrap_or(fallback)
+    }
+
+    /// The plural category of `n` in this language.
+    pub fn plural(&self, n: f64) -> &'static str {
+        plural_category(self.data("plural.rule", "one-other"), n)
+    }
+
+    /// `t(key="…", n=…, default=…, name=value…)`: the string of `key` (its plural form
+    /// `key.one`/`key.other`… when `n` is given), with `{name}` replaced by each argument.
+    /// A key the language does not have is an error, unless `default` is given.
+    pub fn translate(&self, kwargs: &tera::Kwargs) -> Result<tera::Value, tera::Error> {
+        let key = kwargs.must_get::<&str>("key")?;
+        let n = kwargs.get::<f64>("n").ok().flatten();
+        let plural = n.map(|n| format!("{key}.{}", self.plural(n)));
+        let other = format!("{key}.other");
+        let found = plural
+            .as_deref()
+            .and_then(|k| self.get(k))
+            .or_else(|| n.and_then(|_| self.get(&other)))
+            .or_else(|| self.get(key));
+        let Some(text) = found else {
+            if let Some(d) = kwargs.get::<tera::Value>("default")? {
+                return Ok(d);
+            }
+            return Err(tera::Error::message(format!(
+                "no translation `{key}` in theme/i18n/{}.toml",
+                self.tag
+            )));
+        };
+        let mut out = text.to_string();
+        for (k, v) in kwargs.iter() {
+            let name = k.to_string();
+            if name == "key" || name == "default" || !out.contains('{') {
+                continue;
+            }
+            let value = match v.as_f64() {
+                Some(x) if v.is_number() => self.number(x),
+                _ => v.as_str().map_or_else(|| v.to_string(), str::to_string),
+            };
+            out = out.replace(&format!("{{{name}}}"), &value);
+        }
+        Ok(tera::Value::from(out))
+    }
+
+    /// A number with the language's decimal and grouping marks, at most two decimals.
+    pub fn number(&self, v: f64) -> String {
+        let s = fmt_num(v);
+        let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
+        let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
+        let group = self.data("number.group", ",");
+        let mut grouped = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 && digits.len() > 4 {
+                grouped.push_str(group);
+            }
+            grouped.push(c);
+        }
+        if frac.is_empty() {
+            format!("{sign}{grouped}")
+        } else {
+            format!("{sign}{grouped}{}{frac}", self.data("number.decimal", "."))
+        }
+    }
+
+    fn fill(&self, pattern: &str, y: i64, m: i64, d: i64, wd: i64) -> String {
+        let month = |k: &str| self.get(&format!("{k}.{m}")).unwrap_or("").to_string();
+        pattern
+            .replace("{y}", &y.to_string())
+            .replace("{mm}", &format!("{m:02}"))
+            .replace("{dd}", &format!("{d:02}"))
+            .replace("{month}", &month("date.month"))
+            .replace("{mon}", &month("date.mon"))
+            .replace(
+                "{weekday}",
+                self.get(&format!("date.weekday.{wd}")).unwrap_or(""),
+            )
+            .replace("{m}", &m.to_string())
+            .replace("{d}", &d.to_string())
+    }
+
+    /// A day as the language writes it (`date.day`: `5 Jan 2026`, `5. Januar 2026`).
+    pub fn day(&self, v: &crate::dates::DateView) -> String {
+        let (y, m, d) = v.ymd();
+        self.fill(self.data("date.day", "{d} {mon} {y}"), y, m, d, v.weekday())
+    }
+
+    /// A day and, unless only the day is known, its time (`date.time`).
+    pub fn when(&self, v: &crate::dates::DateView) -> String {
+        let day = self.day(v);
+        if v.date_only() {
+            return day;
+        }
+        self.data("date.time", "{day} {hh}:{mi}")
+            .replace("{day}", &day)
+            .replace("{hh}", &v.stamp[11..13])
+            .replace("{mi}", &v.stamp[14..16])
+    }
+
+    /// `<time datetime="…">…</time>`.
+    pub fn time_html(&self, v: &crate::dates::DateView) -> String {
+        format!(
+            "<time datetime=\"{}\">{}</time>",
+            v.iso,
+            escape(&self.when(v))
+        )
+    }
+
+    /// A month heading from `YYYY-MM` (`date.month_heading`: `November 2026`).
+    pub fn month_key(&self, key: &str) -> Result<tera::Value, tera::Error> {
+        let (y, m) = key
+            .split_once('-')
+            .and_then(|(y, m)| Some((y.parse::<i64>().ok()?, m.parse::<i64>().ok()?)))
+            .ok_or_else(|| tera::Error::message(format!("`month` needs YYYY-MM, got `{key}`")))?;
+        let p = self.data("date.month_heading", "{month} {y}");
+        Ok(tera::Value::from(self.fill(p, y, m, 1, 0)))
+    }
+
+    /// A duration in minutes with the language's units (`duration.d`, `.h`, `.min`, each
+    /// with plural forms `.one`/`.other`… if the language needs them).
+    pub fn duration(&self, minutes: i64) -> String {
+        let (d, h, m) = (minutes / 1440, minutes % 1440 / 60, minutes % 60);
+        let unit = |n: i64, k: &str| {
+            let cat = self.plural(n as f64);
+            let key = format!("duration.{k}");
+            self.get(&format!("{key}.{cat}"))
+                .or_else(|| self.get(&key))
+                .unwrap_or("{n}")
+                .replace("{n}", &n.to_string())
+        };
+        let (a, b) = if d > 0 {
+            (unit(d, "d"), unit(h, "h"))
+        } else if h > 0 {
+            (unit(h, "h"), unit(m, "min"))
+        } else {
+            return unit(m, "min");
+        };
+        // `duration.two`: how two units stand together (`{d} {h}`; `{d}{h}` in Chinese).
+        self.data("duration.two", "{d} {h}")
+            .replace("{d}", &a)
+            .replace("{h}", &b)
+    }
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}

@@ -18,7 +18,7 @@
 //! - `diag`:
 //! - `escape`:
 //! - `dates`:
-//! - `format`:
+//! - `format`: dates
 //! - `urls`:
 //! - `forge`: urls
 //! - `git`: diag

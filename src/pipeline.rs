@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Result, anyhow};
 
 use crate::config::Config;
 use crate::content::versions::{States, Versions, Visible};
@@ -103,6 +103,20 @@ pub enum BuildError {
     Content(Diagnostics),
     #[error(transparent)]
     Other(#[from] anyhow::Error),
+}
+
+impl From<render::ThemeError> for BuildError {
+    fn from(e: render::ThemeError) -> Self {
+        BuildError::Content(e.0)
+    }
+}
+
+/// A theme that does not load is reported like content: at the template's line.
+fn theme_error(e: anyhow::Error) -> BuildError {
+    match e.downcast::<render::ThemeError>() {
+        Ok(t) => BuildError::Content(t.0),
+        Err(e) => BuildError::Other(e.context("loading the theme")),
+    }
 }
 
 /// Everything read for one revision: the input of every command.
@@ -607,9 +621,11 @@ pub fn prepare(opts: &BuildOptions) -> Result<(Prepared, Loaded, Timings), Build
     let t = Instant::now();
     let theme = match &opts.memo {
         Some(m) => m.theme(&loaded.config.language, &loaded.project.theme),
-        None => Theme::load(&loaded.config.language, &loaded.project.theme).map(Arc::new),
+        None => Theme::load(&loaded.config.language, &loaded.project.theme)
+            .map(Arc::new)
+            .map_err(anyhow::Error::from),
     }
-    .context("loading the theme")?;
+    .map_err(theme_error)?;
     let languages = render::theme::languages(&loaded.project.theme);
     if !languages.contains(&loaded.config.language) {
         let mut d = Diagnostics::default();
@@ -660,7 +676,8 @@ pub fn render_files(
     // `[access]`: no passphrase, no build (checked before the work of rendering).
     let passphrase = crate::access::passphrase(&loaded.config).map_err(BuildError::Content)?;
     let t = Instant::now();
-    let files = render::render_site(&site.data, &site.theme, &site.assets)?;
+    let files =
+        render::render_site(&site.data, &site.theme, &site.assets).map_err(BuildError::Content)?;
     timings.push(("render", t.elapsed().as_secs_f64()));
     // `[access]`: pages and search index encrypted before the guard sees them.
     let t = Instant::now();

@@ -98,7 +98,7 @@ pub fn changelog(root: &Path, opts: &ChangelogOptions) -> Result<String, BuildEr
     );
     let theme =
         Theme::load(&config.language, &loaded.project.theme).context("loading the theme")?;
-    let text = render::history_views::changelog_markdown(&views, &theme.strings);
+    let text = render::changelog_markdown(&views, &theme)?;
     let out = render::OutFile {
         path: "(vitrine changelog)".into(),
         bytes: text.clone().into_bytes(),

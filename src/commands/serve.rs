@@ -338,7 +338,22 @@ fn respond(request: tiny_http::Request, served: &Served) {
                 .flatten()
         })
     };
-    let (status, key, bytes) = match render(&key) {
+    // A template error shows on the error page, with its diagnostic, instead of a 404.
+    let outcome = site
+        .as_ref()
+        .map(|s| render::render_one(&s.data, &s.theme, &s.assets, &key));
+    if let Some(Err(d)) = &outcome {
+        let page = b"<!doctype html><meta charset=\"utf-8\"><title>template error</title>";
+        let bytes = inject(page, generation, Some(&d.to_string()));
+        let response = tiny_http::Response::from_data(bytes)
+            .with_status_code(500)
+            .with_header(header("Content-Type", "text/html; charset=utf-8"))
+            .with_header(header("Cache-Control", "no-store"));
+        let _ = request.respond(response);
+        return;
+    }
+    let first = outcome.and_then(|r| r.ok().flatten());
+    let (status, key, bytes) = match first {
         Some(f) => (200, key, f.bytes),
         None => (
             404,

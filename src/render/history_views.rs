@@ -356,58 +356,6 @@ pub fn changelog_view(
         .collect()
 }
 
-/// The changelog as Markdown, for e-mail, chat or a CHANGELOG file.
-pub fn changelog_markdown(
-    releases: &[ReleaseView],
-    t: &std::collections::BTreeMap<String, String>,
-) -> String {
-    let s = |k: &str| t.get(k).cloned().unwrap_or_else(|| k.to_string());
-    let mut out = String::new();
-    for r in releases {
-        let name = r.tag.clone().unwrap_or_else(|| s("changelog.unreleased"));
-        let date = r
-            .date
-            .as_ref()
-            .map(|d| format!(" ({})", d.day))
-            .unwrap_or_default();
-        out.push_str(&format!("## {name}{date}\n\n"));
-        if let Some(n) = &r.note {
-            out.push_str(&format!("{}: {}\n\n", n.title, n.summary));
-        }
-        if r.groups.is_empty() {
-            let line = s("changelog.no_changes").replace("{n}", &r.maintenance.to_string());
-            out.push_str(&format!("{line}\n\n"));
-        }
-        for g in &r.groups {
-            let key = format!("changelog.group.{}", g.kind);
-            let label = t.get(&key).cloned().unwrap_or_else(|| g.kind.clone());
-            out.push_str(&format!("### {label}\n\n"));
-            for e in &g.entries {
-                let scope = e
-                    .scope
-                    .as_ref()
-                    .map(|sc| format!("**{sc}:** "))
-                    .unwrap_or_default();
-                let reverts = e
-                    .reverts
-                    .as_ref()
-                    .map(|r| format!("{} {r}: ", s("changelog.reverts")))
-                    .unwrap_or_default();
-                let commit = match &e.commit_url {
-                    Some(url) => format!("[{}]({url})", e.commit),
-                    None => e.commit.clone(),
-                };
-                out.push_str(&format!("- {reverts}{scope}{} ({commit})\n", e.description));
-                if let Some(m) = &e.migration {
-                    out.push_str(&format!("  {}: {m}\n", s("changelog.migration")));
-                }
-            }
-            out.push('\n');
-        }
-    }
-    out
-}
-
 /// `text` HTML-escaped, with every `#123` made a link to its issue or pull request on the
 /// forge.
 pub fn link_references(forge: &Forge, text: &str) -> String {

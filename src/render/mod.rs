@@ -10,13 +10,15 @@ pub mod report;
 pub mod theme;
 pub mod views;
 
-use anyhow::{Result, anyhow};
+use anyhow::Result;
 use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::routes::Route;
 
-pub use theme::Theme;
+use crate::diag::{Diagnostic, Diagnostics};
+
+pub use theme::{Theme, ThemeError};
 pub use views::{SiteData, ViewInput};
 
 /// One output file: path relative to the output folder.
@@ -26,19 +28,18 @@ pub struct OutFile {
     pub bytes: Vec<u8>,
 }
 
-/// What every page template gets: the site, its strings, the way back to the site root,
-/// the page itself and the page's own data (flattened).
-#[derive(Serialize)]
-struct PageContext<'a, T: Serialize> {
-    site: &'a views::SiteView,
-    t: &'a std::collections::BTreeMap<String, String>,
-    /// The project's charts (the dashboard, issues and milestones pages show them).
-    charts: &'a views::ChartsView,
-    /// `""` at the top, `"../"` one folder down: links work from a sub-path and `file://`.
-    root: String,
-    page: PageInfo,
-    #[serde(flatten)]
-    data: T,
+/// What every page template shares for one build: `site` and `charts`, serialised once
+/// into template values and then shared (Tera's values are reference-counted) by every
+/// page's context. Translations and the language are the theme's functions, not data.
+pub struct Globals(tera::Context);
+
+impl Globals {
+    pub fn of(data: &SiteData) -> Globals {
+        let mut c = tera::Context::new();
+        c.insert("site", &data.site);
+        c.insert("charts", &data.charts);
+        Globals(c)
+    }
 }
 
 #[derive(Serialize)]
@@ -346,16 +347,32 @@ fn job_for<'a>(
 }
 
 /// Renders every page of the site, in parallel, plus the theme's and the site's static files.
+/// A template error is a diagnostic at the template's file, line and column; each place is
+/// reported once however many pages it broke.
 pub fn render_site(
     data: &SiteData,
     theme: &Theme,
     assets: &[(String, Vec<u8>)],
-) -> Result<Vec<OutFile>> {
+) -> Result<Vec<OutFile>, Diagnostics> {
     let jobs = plan(data, theme);
-    let mut files: Vec<OutFile> = jobs
+    let globals = Globals::of(data);
+    let results: Vec<Result<OutFile, Diagnostic>> = jobs
         .par_iter()
-        .map(|j| render_job(j, data, theme))
-        .collect::<Result<_>>()?;
+        .map(|j| render_job(j, &globals, theme))
+        .collect();
+    let mut files = Vec::with_capacity(results.len());
+    let mut errors = Diagnostics::default();
+    let mut seen = std::collections::HashSet::new();
+    for r in results {
+        match r {
+            Ok(f) => files.push(f),
+            Err(d) if seen.insert((d.path.clone(), d.line, d.col)) => errors.push(d),
+            Err(_) => {}
+        }
+    }
+    if errors.has_errors() {
+        return Err(errors);
+    }
     files.extend(theme.statics.iter().map(|(p, b)| OutFile {
         path: format!("assets/{p}"),
         bytes: b.clone(),
@@ -387,7 +404,7 @@ pub fn render_one(
     theme: &Theme,
     assets: &[(String, Vec<u8>)],
     path: &str,
-) -> Result<Option<OutFile>> {
+) -> Result<Option<OutFile>, Diagnostic> {
     let data_file = match path {
         "assets/search-index.js" => Some(outputs::search_index(data)),
         "calendar.ics" => Some(outputs::calendar(data)),
@@ -399,7 +416,7 @@ pub fn render_one(
         return Ok(data_file);
     }
     if let Some(j) = plan(data, theme).iter().find(|j| j.path == path) {
-        return render_job(j, data, theme).map(Some);
+        return render_job(j, &Globals::of(data), theme).map(Some);
     }
     let file = |p: &str, b: &Vec<u8>| OutFile {
         path: p.to_string(),
@@ -439,11 +456,11 @@ pub fn root_of(path: &str, base_url: Option<&str>) -> String {
     match (base_url, path) {
         // GitHub Pages serves 404.html at any depth: only absolute links work there.
         (Some(base), "404.html") => base.to_string(),
-        _ => "../".repeat(path.matches('/').count()),
+        _ => crate::routes::root_of(path),
     }
 }
 
-fn render_job(j: &Job<'_>, data: &SiteData, theme: &Theme) -> Result<OutFile> {
+fn render_job(j: &Job<'_>, globals: &Globals, theme: &Theme) -> Result<OutFile, Diagnostic> {
     let section = if j.section == "page" {
         format!(
             "page-{}",
@@ -454,51 +471,29 @@ fn render_job(j: &Job<'_>, data: &SiteData, theme: &Theme) -> Result<OutFile> {
     } else {
         j.section.to_string()
     };
-    let ctx = PageContext {
-        site: &data.site,
-        t: &theme.strings,
-        charts: &data.charts,
-        root: root_of(&j.path, data.site.base_url.as_deref()),
-        page: PageInfo {
+    let mut ctx = globals.0.clone();
+    let base = globals
+        .0
+        .get("site")
+        .and_then(|s| s.get_from_path("base_url"));
+    let root = root_of(&j.path, base.and_then(|b| b.as_str()));
+    ctx.insert("root", &root);
+    ctx.insert(
+        "page",
+        &PageInfo {
             section,
             title: j.title.clone(),
             path: j.path.clone(),
         },
-        data: &j.data,
-    };
-    let tmpl = theme
-        .env
-        .get_template(j.template)
-        .map_err(|e| anyhow!("theme template {}: {e}", j.template))?;
-    let html = tmpl
-        .render(minijinja::value::Serde(&ctx))
-        .map_err(|e| template_error(e, &j.path, j.template))?;
+    );
+    let data = tera::Context::from_serialize(&j.data)
+        .map_err(|e| theme.diagnostic(&e, Some(&format!("rendering {}", j.path))))?;
+    ctx.extend(data);
+    let html = theme.render(j.template, &ctx, &format!("rendering {}", j.path))?;
     Ok(OutFile {
         path: j.path.clone(),
         bytes: html.into_bytes(),
     })
-}
-
-/// A rendering error naming the page and template; running out of fuel says what it means.
-fn template_error(e: minijinja::Error, path: &str, template: &str) -> anyhow::Error {
-    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(&e);
-    let fuel = std::iter::from_fn(|| {
-        let now = cause?;
-        cause = now.source();
-        Some(now)
-    })
-    .filter_map(|c| c.downcast_ref::<minijinja::Error>())
-    .find(|c| c.kind() == minijinja::ErrorKind::OutOfFuel);
-    if let Some(e) = fuel {
-        let at = e.name().unwrap_or(template);
-        let line = e.line().map_or(String::new(), |l| format!(":{l}"));
-        return anyhow!(
-            "theme/templates/{at}{line}: rendering {path} took more than {} template steps; \
-             a loop in the template is too large or never ends",
-            theme::FUEL
-        );
-    }
-    anyhow!("rendering {path} with {template}: {e:#}")
 }
 
 /// `sitemap.xml` of every HTML page (only with a `base_url`: a sitemap needs absolute URLs).
@@ -533,11 +528,21 @@ pub fn report_html(
     base: Option<&str>,
     lang: &str,
 ) -> Result<String> {
-    let ctx = serde_json::json!({ "report": report, "t": &theme.strings, "base": base.unwrap_or(""), "lang": lang });
-    let tmpl = theme
-        .env
-        .get_template("report.html")
-        .map_err(|e| anyhow!("theme template report.html: {e}"))?;
-    tmpl.render(minijinja::value::Serde(&ctx))
-        .map_err(|e| anyhow!("rendering the report: {e:#}"))
+    let mut ctx = tera::Context::new();
+    ctx.insert("report", report);
+    ctx.insert("base", base.unwrap_or(""));
+    ctx.insert("lang", lang);
+    theme
+        .render("report.html", &ctx, "rendering the report")
+        .map_err(|d| ThemeError::from(d).into())
+}
+
+/// The changelog as Markdown (`vitrine changelog`), through the template `changelog.md`.
+pub fn changelog_markdown(
+    releases: &[views::ReleaseView],
+    theme: &Theme,
+) -> Result<String, ThemeError> {
+    let mut ctx = tera::Context::new();
+    ctx.insert("releases", releases);
+    Ok(theme.render("changelog.md", &ctx, "writing the changelog")?)
 }

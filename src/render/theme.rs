@@ -1,23 +1,44 @@
 //! The theme: templates, static files and UI strings, embedded in the binary; a site's own
 //! `theme/` folder overrides any file by path.
+//!
+//! Templates run on Tera 2. Every built-in template is loaded under the prefix
+//! [`BUILTIN`] (`vitrine/base.html`) and Tera falls back to that prefix when a name is not
+//! found, so `base.html` means the site's override when there is one and the built-in
+//! otherwise, while `vitrine/base.html` always means the built-in: an override can extend
+//! the template it replaces and change one block.
+//!
+//! Strictness is Tera's: an undefined variable or field is an error. Translations are the
+//! function `t(key=…)`, which fails on a key the language does not have; the language's
+//! data (month names, date patterns, plural rule, number format) lives in the same
+//! `i18n/<lang>.toml` and drives the `time`, `day`, `month` and `duration` filters.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
-use anyhow::{Context, Result};
 use include_dir::{Dir, include_dir};
-use minijinja::{Environment, Value};
+use tera::{Kwargs, State, Tera, Value};
 
 use crate::dates::DateView;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::format::Lang;
 
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/theme");
 
+/// The prefix under which every built-in template stays reachable.
+pub const BUILTIN: &str = "vitrine/";
+
 /// A theme resolved for one build: embedded files with the site's overrides on top.
 pub struct Theme {
-    pub env: Environment<'static>,
+    pub tera: Tera,
     /// Static files: path under `static/` → bytes.
     pub statics: BTreeMap<String, Vec<u8>>,
-    /// UI strings of the site's language.
+    /// UI strings of the site's language (English keys fill the gaps only for the
+    /// language data a site-added language leaves out; see [`strings`]).
     pub strings: BTreeMap<String, String>,
+    /// The language: words, patterns and plural rule, shared with the template functions.
+    pub lang: Arc<Lang>,
+    /// Template names the site overrides (their diagnostics name the site's file).
+    overridden: BTreeSet<String>,
 }
 
 /// Every file of the embedded theme: path → bytes.
@@ -50,101 +71,368 @@ pub fn languages(overrides: &[(String, Vec<u8>)]) -> Vec<String> {
         .collect()
 }
 
-/// How many instructions one page's template may run. Every page of a 1,000-note,
-/// 2,000-commit site renders within 200,000, so only a runaway loop in a site's own
-/// template reaches this (and fails the build naming the template instead of hanging it).
-pub const FUEL: u64 = 10_000_000;
+/// How many items the `range` function may produce while one page renders. Tera 2 has no
+/// instruction budget (minijinja's fuel), and its only unbounded loops are loops over
+/// `range`: data is finite and components cannot recurse forever. So a runaway loop in a
+/// site's template (`range` inside `range`) fails the page naming the template instead of
+/// hanging the build. The default theme uses at most 5 per star rating.
+pub const RANGE_BUDGET: u64 = 1_000_000;
+
+thread_local! {
+    /// What is left of [`RANGE_BUDGET`] for the page this thread is rendering.
+    static BUDGET: std::cell::Cell<u64> = const { std::cell::Cell::new(RANGE_BUDGET) };
+}
+
+/// Gives the page about to render on this thread its own budget.
+pub(crate) fn reset_budget() {
+    BUDGET.with(|b| b.set(RANGE_BUDGET));
+}
 
 impl Theme {
     /// Loads the theme for `lang`, with `overrides` (paths relative to the site's `theme/`).
-    pub fn load(lang: &str, overrides: &[(String, Vec<u8>)]) -> Result<Theme> {
-        let mut files = embedded();
+    /// A template that does not parse is a diagnostic at its file, line and column.
+    pub fn load(lang: &str, overrides: &[(String, Vec<u8>)]) -> Result<Theme, ThemeError> {
+        let builtin = embedded();
+        let mut files = builtin.clone();
+        let mut overridden = BTreeSet::new();
         for (path, bytes) in overrides {
+            if let Some(name) = path.strip_prefix("templates/") {
+                overridden.insert(name.to_string());
+            }
             files.insert(path.clone(), bytes.clone());
         }
-        let mut env = Environment::new();
-        let syntax = minijinja::syntax::SyntaxConfig::builder()
-            .trim_blocks(true)
-            .lstrip_blocks(true)
-            .build();
-        env.set_syntax(syntax.map_err(|e| anyhow::anyhow!("template syntax: {e}"))?);
-        env.add_filter("time", time_filter);
-        env.set_formatter(html_formatter);
-        env.set_fuel(Some(FUEL));
-        let mut statics = BTreeMap::new();
-        for (path, bytes) in &files {
+        let strings = strings(&builtin, &files, lang)?;
+        let lang = Arc::new(Lang::new(lang, &strings));
+        let mut tera = Tera::new();
+        register(&mut tera, &lang);
+        let mut templates = Vec::new();
+        for (path, bytes) in &builtin {
             if let Some(name) = path.strip_prefix("templates/") {
-                let text = String::from_utf8(bytes.clone())
-                    .with_context(|| format!("theme/{path} is not UTF-8"))?;
-                env.add_template_owned(name.to_string(), text)
-                    .map_err(|e| anyhow::anyhow!("theme/{path}: {e}"))?;
-            } else if let Some(name) = path.strip_prefix("static/") {
-                statics.insert(name.to_string(), bytes.clone());
+                templates.push((format!("{BUILTIN}{name}"), utf8(path, bytes, false)?));
             }
         }
-        let strings = strings(&files, lang)?;
-        Ok(Theme {
-            env,
-            statics,
+        for (path, bytes) in overrides {
+            if let Some(name) = path.strip_prefix("templates/") {
+                templates.push((name.to_string(), utf8(path, bytes, true)?));
+            }
+        }
+        tera.set_fallback_prefixes([BUILTIN])
+            .map_err(|e| Diagnostic::error(e.to_string()))?;
+        let mut theme = Theme {
+            tera,
+            statics: BTreeMap::new(),
             strings,
-        })
+            lang,
+            overridden,
+        };
+        if let Err(e) = theme.tera.add_raw_templates(templates) {
+            return Err(ThemeError(one(theme.diagnostic(&e, None))));
+        }
+        theme.statics = files
+            .iter()
+            .filter_map(|(p, b)| Some((p.strip_prefix("static/")?.to_string(), b.clone())))
+            .collect();
+        Ok(theme)
+    }
+
+    /// Renders template `name` (resolved like an include: the site's, else the built-in).
+    /// `what` names the output in the diagnostic ("rendering notes/a.html").
+    pub fn render(
+        &self,
+        name: &str,
+        ctx: &tera::Context,
+        what: &str,
+    ) -> Result<String, Diagnostic> {
+        reset_budget();
+        self.tera
+            .render(name, ctx)
+            .map_err(|e| self.diagnostic(&e, Some(what)))
+    }
+
+    /// Where a template lives, as the site sees it: `theme/templates/partials/footer.html`
+    /// for the site's override, `(built-in) theme/templates/…` for the embedded one.
+    fn file_of(&self, name: &str) -> String {
+        match name.strip_prefix(BUILTIN) {
+            Some(n) => format!("(built-in) theme/templates/{n}"),
+            None if self.overridden.contains(name) => format!("theme/templates/{name}"),
+            None => format!("(built-in) theme/templates/{name}"),
+        }
+    }
+
+    /// A Tera error as a diagnostic at the template's file, line and column, with a hint.
+    pub fn diagnostic(&self, e: &tera::Error, what: Option<&str>) -> Diagnostic {
+        let (file, line, col, message) = locate(e);
+        let mut d = Diagnostic::error(match what {
+            Some(w) => format!("{w}: {message}"),
+            None => message.clone(),
+        });
+        if let Some(file) = file {
+            d = d.at(self.file_of(&file));
+            if let Some(line) = line {
+                d = d.line_col(line, col.unwrap_or(1));
+            }
+        }
+        d.hint(hint_for(&message))
     }
 }
 
-/// UI strings: English as the base, the site's language over it, so a missing key in a
-/// site-added language still shows something readable.
-fn strings(files: &BTreeMap<String, Vec<u8>>, lang: &str) -> Result<BTreeMap<String, String>> {
+/// A theme that does not load or a template that does not render: diagnostics at the
+/// template's file, line and column (the pipeline reports them like content errors).
+#[derive(Debug)]
+pub struct ThemeError(pub Diagnostics);
+
+impl std::fmt::Display for ThemeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let all: Vec<String> = self.0.iter().map(ToString::to_string).collect();
+        f.write_str(&all.join("\n"))
+    }
+}
+
+impl std::error::Error for ThemeError {}
+
+impl From<Diagnostic> for ThemeError {
+    fn from(d: Diagnostic) -> Self {
+        ThemeError(one(d))
+    }
+}
+
+impl From<Diagnostics> for ThemeError {
+    fn from(d: Diagnostics) -> Self {
+        ThemeError(d)
+    }
+}
+
+fn one(d: Diagnostic) -> Diagnostics {
+    let mut all = Diagnostics::default();
+    all.push(d);
+    all
+}
+
+fn utf8(path: &str, bytes: &[u8], site: bool) -> Result<String, Diagnostics> {
+    String::from_utf8(bytes.to_vec()).map_err(|_| {
+        let at = if site {
+            format!("theme/{path}")
+        } else {
+            format!("(built-in) theme/{path}")
+        };
+        one(Diagnostic::error("not UTF-8")
+            .at(at)
+            .hint("save the template as UTF-8"))
+    })
+}
+
+/// File, line, column (1-based) and message of a Tera error. Syntax and rendering errors
+/// carry a span; validation errors (unknown filter, block or include) only a report, whose
+/// `--> name:line:col` line is read back.
+fn locate(e: &tera::Error) -> (Option<String>, Option<usize>, Option<usize>, String) {
+    match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+            let s = r.span();
+            let file = Some(r.filename().to_string()).filter(|f| !f.is_empty());
+            let mut message = r.message().to_string();
+            if let Some(src) = std::error::Error::source(e) {
+                message = format!("{message}: {src}");
+            }
+            (file, Some(s.start_line), Some(s.start_col + 1), message)
+        }
+        _ => {
+            let text = e.to_string();
+            let at = text.lines().find_map(|l| l.trim().strip_prefix("--> "));
+            let message = text
+                .lines()
+                .next()
+                .unwrap_or("")
+                .trim_start_matches("error: ")
+                .to_string();
+            let Some(at) = at else {
+                let file = template_named_in(&text);
+                return (file, None, None, text);
+            };
+            let mut parts = at.rsplitn(3, ':');
+            let col = parts.next().and_then(|c| c.parse().ok());
+            let line = parts.next().and_then(|l| l.parse().ok());
+            let file = parts.next().map(str::to_string);
+            (file, line, col, message)
+        }
+    }
+}
+
+/// The first template named in backquotes or quotes in a message without a span.
+fn template_named_in(text: &str) -> Option<String> {
+    text.split(['`', '\''])
+        .skip(1)
+        .step_by(2)
+        .find(|s| {
+            s.ends_with(".html") || s.ends_with(".xml") || s.ends_with(".md") || s.ends_with(".txt")
+        })
+        .map(str::to_string)
+}
+
+/// What to do about a template error.
+fn hint_for(message: &str) -> String {
+    let m = message.to_lowercase();
+    if m.contains("translation") {
+        "add the key to theme/i18n/<language>.toml, or fix its spelling".into()
+    } else if m.contains("not defined") || m.contains("undefined") {
+        "check the spelling against docs/theme.md (the context of each template); test an \
+         optional value with `{% if x is defined %}` or give it `| default(value=…)`"
+            .into()
+    } else if m.contains("range") {
+        "a loop in the template is too large or never ends".into()
+    } else {
+        "see docs/theme.md; `vitrine build --context` prints what templates receive".into()
+    }
+}
+
+/// UI strings: English as the base, the site's language over it (its built-in file, then
+/// the site's own key by key), so a site-added language with some words still builds. A
+/// key in no file is an error where a template asks for it.
+pub fn strings(
+    builtin: &BTreeMap<String, Vec<u8>>,
+    files: &BTreeMap<String, Vec<u8>>,
+    lang: &str,
+) -> Result<BTreeMap<String, String>, Diagnostics> {
     let mut out = BTreeMap::new();
     for l in ["en", lang] {
         let path = format!("i18n/{l}.toml");
-        let Some(bytes) = files.get(&path) else {
-            continue;
-        };
-        let text =
-            std::str::from_utf8(bytes).with_context(|| format!("theme/{path} is not UTF-8"))?;
-        let table: BTreeMap<String, String> =
-            toml::from_str(text).map_err(|e| anyhow::anyhow!("theme/{path}: {}", e.message()))?;
-        out.extend(table);
+        for (site, set) in [(false, builtin), (true, files)] {
+            if let Some(bytes) = set.get(&path) {
+                out.extend(read_strings(&path, bytes, site)?);
+            }
+        }
     }
     Ok(out)
 }
 
-/// `{{ date | time }}`: a `<time datetime>` element.
-fn time_filter(v: Value) -> Result<Value, minijinja::Error> {
-    let d: DateView = serde::Deserialize::deserialize(v.clone()).map_err(|e| {
-        minijinja::Error::new(
-            minijinja::ErrorKind::InvalidOperation,
-            format!("`time` needs a date, got {v}: {e}"),
-        )
-    })?;
-    Ok(Value::from_safe_string(d.to_html()))
+fn read_strings(
+    path: &str,
+    bytes: &[u8],
+    site: bool,
+) -> Result<BTreeMap<String, String>, Diagnostics> {
+    let at = if site {
+        format!("theme/{path}")
+    } else {
+        format!("(built-in) theme/{path}")
+    };
+    let text =
+        std::str::from_utf8(bytes).map_err(|_| one(Diagnostic::error("not UTF-8").at(&at)))?;
+    toml::from_str(text).map_err(|e: toml::de::Error| {
+        let mut d = Diagnostic::error(e.message().trim().to_string()).at(&at);
+        if let Some(span) = e.span() {
+            let (l, c) = crate::diag::line_col_of(text, span.start);
+            d = d.line_col(l, c);
+        }
+        one(d.hint("UI strings are `\"key\" = \"text\"` lines"))
+    })
 }
 
-/// Escapes HTML like the default formatter, but leaves `/` alone so that URLs in
-/// attributes stay readable (`../assets/style.css`, not `..&#x2f;assets&#x2f;style.css`).
-fn html_formatter(
-    out: &mut minijinja::Output<'_>,
-    state: &mut minijinja::State<'_, '_>,
-    value: &Value,
-) -> Result<(), minijinja::Error> {
-    let plain = matches!(state.auto_escape(), minijinja::AutoEscape::Html) && !value.is_safe();
-    match value.as_str() {
-        Some(s) if plain => {
-            let mut escaped = String::with_capacity(s.len() + 8);
-            for c in s.chars() {
-                match c {
-                    '&' => escaped.push_str("&amp;"),
-                    '<' => escaped.push_str("&lt;"),
-                    '>' => escaped.push_str("&gt;"),
-                    '"' => escaped.push_str("&quot;"),
-                    '\'' => escaped.push_str("&#39;"),
-                    c => escaped.push(c),
-                }
-            }
-            out.write_str(&escaped).map_err(|e| {
-                minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string())
-            })
-        }
-        _ => minijinja::escape_formatter(out, state, value),
+/// Filters and functions, registered before any template is added.
+fn register(tera: &mut Tera, lang: &Arc<Lang>) {
+    let l = lang.clone();
+    tera.register_function("t", move |kwargs: Kwargs, _: &State| l.translate(&kwargs));
+    let l = lang.clone();
+    tera.register_filter("time", move |v: Value, _: Kwargs, _: &State| {
+        let d = date_view(&v, "time")?;
+        Ok::<_, tera::Error>(Value::safe_string(&l.time_html(&d)))
+    });
+    let l = lang.clone();
+    tera.register_filter("day", move |v: Value, _: Kwargs, _: &State| {
+        let d = date_view(&v, "day")?;
+        Ok::<_, tera::Error>(Value::from(l.day(&d)))
+    });
+    let l = lang.clone();
+    tera.register_filter("month", move |v: &str, _: Kwargs, _: &State| l.month_key(v));
+    let l = lang.clone();
+    tera.register_filter("duration", move |v: i64, _: Kwargs, _: &State| {
+        Value::from(l.duration(v))
+    });
+    let l = lang.clone();
+    tera.register_filter("num", move |v: f64, _: Kwargs, _: &State| {
+        Value::from(l.number(v))
+    });
+    tera.register_filter("json", |v: Value, _: Kwargs, _: &State| {
+        let j = serde_json::to_string(&v).map_err(|e| tera::Error::message(e.to_string()))?;
+        // Safe inside <script>: no `<` can close the element.
+        Ok::<_, tera::Error>(Value::safe_string(&j.replace('<', "\\u003c")))
+    });
+    tera.register_filter("urlencode", |v: &str, _: Kwargs, _: &State| {
+        Value::from(urlencode(v))
+    });
+    tera.register_filter("groups", |v: Vec<Value>, k: Kwargs, _: &State| {
+        groups(v, &k)
+    });
+    tera.register_function("range", |kwargs: Kwargs, _: &State| bounded_range(&kwargs));
+}
+
+fn date_view(v: &Value, filter: &str) -> Result<DateView, tera::Error> {
+    serde_json::to_value(v)
+        .and_then(serde_json::from_value)
+        .map_err(|e| tera::Error::message(format!("`{filter}` needs a date, got {v}: {e}")))
+}
+
+/// `range(end=…)`, `range(start=…, end=…, step_by=…)`, counted against the page's budget.
+fn bounded_range(kwargs: &Kwargs) -> Result<Vec<i64>, tera::Error> {
+    let start = kwargs.get::<i64>("start")?.unwrap_or(0);
+    let end = kwargs.must_get::<i64>("end")?;
+    let step = kwargs.get::<i64>("step_by")?.unwrap_or(1);
+    if step == 0 {
+        return Err(tera::Error::message("range: step_by must not be 0"));
     }
+    let count = ((end - start) / step).max(0) as u64 + 1;
+    let left = BUDGET.with(|b| {
+        let left = b.get().saturating_sub(count);
+        b.set(left);
+        left
+    });
+    if left == 0 {
+        return Err(tera::Error::message(format!(
+            "range: the page asked for more than {RANGE_BUDGET} template steps in loops \
+             (range items); a loop in the template is too large or never ends"
+        )));
+    }
+    let mut out = Vec::new();
+    let mut i = start;
+    while (step > 0 && i < end) || (step < 0 && i > end) {
+        out.push(i);
+        i += step;
+    }
+    Ok(out)
+}
+
+/// Items grouped by `attribute`, groups sorted by its value (stable within a group):
+/// `[{grouper, list}]`, an array so that the order is the same on every run.
+fn groups(items: Vec<Value>, kwargs: &Kwargs) -> Result<Value, tera::Error> {
+    let attr = kwargs.must_get::<&str>("attribute")?;
+    let mut out: BTreeMap<String, (Value, Vec<Value>)> = BTreeMap::new();
+    for it in items {
+        let key = it
+            .get_from_path(attr)
+            .cloned()
+            .ok_or_else(|| tera::Error::message(format!("groups: an item has no `{attr}`")))?;
+        let k = key.to_string();
+        out.entry(k).or_insert_with(|| (key, Vec::new())).1.push(it);
+    }
+    let list: Vec<serde_json::Value> = out
+        .into_values()
+        .map(|(g, l)| {
+            serde_json::json!({
+                "grouper": serde_json::to_value(&g).unwrap_or_default(),
+                "list": serde_json::to_value(&l).unwrap_or_default(),
+            })
+        })
+        .collect();
+    Ok(Value::from_serializable(&list))
+}
+
+fn urlencode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
 }

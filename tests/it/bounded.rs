@@ -189,7 +189,7 @@ fn a_theme_partial_with_runaway_loops_fails_naming_the_template_instead_of_hangi
     let site = TestSite::new();
     site.write(
         "theme/templates/partials/footer.html",
-        "{% for a in range(100000) %}{% for b in range(100000) %}{{ a }}{% endfor %}{% endfor %}\n",
+        "{% for a in range(end=100000) %}{% for b in range(end=100000) %}{{ a }}{% endfor %}{% endfor %}\n",
     );
     site.commit_at("x", "2026-01-05T10:00:00+08:00");
     let out = built_within(&site, Duration::from_secs(40));

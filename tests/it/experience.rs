@@ -217,7 +217,7 @@ fn every_ui_string_exists_in_both_languages_and_every_key_used_exists() {
             continue;
         }
         let text = std::fs::read_to_string(entry.path()).unwrap();
-        for part in text.split("t[\"").skip(1) {
+        for part in text.split("t(key=\"").skip(1) {
             let key = &part[..part.find('"').unwrap()];
             let dynamic = part[key.len() + 1..].trim_start().starts_with('~');
             if !dynamic {

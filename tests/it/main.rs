@@ -21,6 +21,7 @@ mod markers;
 mod report;
 mod routes;
 mod safety;
+mod theme;
 mod visibility;
 
 #[test]
