@@ -9,6 +9,7 @@ use anyhow::{Context, anyhow};
 use crate::content::versions::Versions;
 use crate::dates::When;
 use crate::git::Repo;
+use crate::insight::report::End;
 use crate::pipeline::{BuildError, BuildOptions, Loaded, Memo, Source, commit_at, config_at, load};
 use crate::render::{self, Theme};
 
@@ -51,18 +52,7 @@ pub fn report(o: &ReportOptions) -> Result<String, BuildError> {
     let tz = config_at(&repo, &head, "HEAD")?.tz();
     let to_spec = o.to.clone().unwrap_or_else(|| "HEAD".into());
     let memo = Arc::new(Memo::default());
-    let to_rev = match end_of_day(&to_spec, &tz) {
-        Some(t) => {
-            // HEAD's index finds the day's commit, and is reused when that commit is HEAD.
-            let index = Arc::new(repo.history(&head, true)?.0);
-            let c = commit_at(&index, t)
-                .ok_or_else(|| anyhow!("there is no commit on or before {to_spec}"))?;
-            let id = c.id.clone();
-            memo.remember(index, &Versions::new());
-            id
-        }
-        None => repo.resolve(&to_spec)?.id,
-    };
+    let to_rev = resolve_end(&repo, &head, &to_spec, &tz, &memo)?;
     let opts = BuildOptions {
         root: o.root.clone(),
         source: Source::Rev(to_rev.clone()),
@@ -77,44 +67,8 @@ pub fn report(o: &ReportOptions) -> Result<String, BuildError> {
     if loaded.diagnostics.has_errors() {
         return Err(BuildError::Content(loaded.diagnostics));
     }
-    let index = loaded
-        .history
-        .as_deref()
-        .ok_or_else(|| anyhow!("no history to report on"))?;
-    let time_of = |id: &str| index.commit_by_id(id).map(|c| c.time);
-    let to_time = match end_of_day(&to_spec, &tz) {
-        Some(t) => t,
-        None => time_of(&to_rev).unwrap_or_default(),
-    };
-    let (from_commit, from_time) = match end_of_day(&o.from, &tz) {
-        Some(t) => (commit_at(index, t).map(|c| c.id.clone()), t),
-        None => {
-            let id = repo.resolve(&o.from)?.id;
-            let t = time_of(&id)
-                .ok_or_else(|| anyhow!("`{}` is not in the history of `{to_spec}`", o.from))?;
-            (Some(id), t)
-        }
-    };
-    if from_time > to_time {
-        return Err(anyhow!(
-            "the period starts after it ends: `{}` is later than `{to_spec}`",
-            o.from
-        )
-        .into());
-    }
-    let end = |spec: &str, commit: Option<String>, t: i64| crate::insight::report::End {
-        spec: Some(spec.to_string()),
-        commit,
-        time: When::from_commit(jiff::Timestamp::from_second(t).unwrap_or_default(), &tz)
-            .view("en")
-            .stamp,
-        ts: t,
-    };
-    let report = period_report(
-        &loaded,
-        end(&o.from, from_commit, from_time),
-        end(&to_spec, Some(to_rev), to_time),
-    );
+    let (from, to) = period_ends(&repo, &loaded, o, &to_spec, to_rev, &tz)?;
+    let report = period_report(&loaded, from, to);
     let theme =
         Theme::load(&loaded.config.language, &loaded.project.theme).context("loading the theme")?;
     let base = loaded.config.base_url();
@@ -150,6 +104,76 @@ pub fn report(o: &ReportOptions) -> Result<String, BuildError> {
         }
     }
     Ok(text)
+}
+
+/// The commit a report ends at: a revision, or the newest commit on or before a date
+/// (found in HEAD's index, which is kept for the load when that commit is HEAD).
+fn resolve_end(
+    repo: &Repo,
+    head: &crate::git::Revision,
+    spec: &str,
+    tz: &jiff::tz::TimeZone,
+    memo: &Memo,
+) -> Result<String, BuildError> {
+    Ok(match end_of_day(spec, tz) {
+        Some(t) => {
+            let index = Arc::new(repo.history(head, true)?.0);
+            let c = commit_at(&index, t)
+                .ok_or_else(|| anyhow!("there is no commit on or before {spec}"))?;
+            let id = c.id.clone();
+            memo.remember(index, &Versions::new());
+            id
+        }
+        None => repo.resolve(spec)?.id,
+    })
+}
+
+/// Both ends of the reported period, each a revision or the end of a day.
+fn period_ends(
+    repo: &Repo,
+    loaded: &Loaded,
+    o: &ReportOptions,
+    to_spec: &str,
+    to_rev: String,
+    tz: &jiff::tz::TimeZone,
+) -> Result<(End, End), BuildError> {
+    let index = loaded
+        .history
+        .as_deref()
+        .ok_or_else(|| anyhow!("no history to report on"))?;
+    let time_of = |id: &str| index.commit_by_id(id).map(|c| c.time);
+    let to_time = match end_of_day(to_spec, tz) {
+        Some(t) => t,
+        None => time_of(&to_rev).unwrap_or_default(),
+    };
+    let (from_commit, from_time) = match end_of_day(&o.from, tz) {
+        Some(t) => (commit_at(index, t).map(|c| c.id.clone()), t),
+        None => {
+            let id = repo.resolve(&o.from)?.id;
+            let t = time_of(&id)
+                .ok_or_else(|| anyhow!("`{}` is not in the history of `{to_spec}`", o.from))?;
+            (Some(id), t)
+        }
+    };
+    if from_time > to_time {
+        return Err(anyhow!(
+            "the period starts after it ends: `{}` is later than `{to_spec}`",
+            o.from
+        )
+        .into());
+    }
+    let end = |spec: &str, commit: Option<String>, t: i64| End {
+        spec: Some(spec.to_string()),
+        commit,
+        time: When::from_commit(jiff::Timestamp::from_second(t).unwrap_or_default(), tz)
+            .view("en")
+            .stamp,
+        ts: t,
+    };
+    Ok((
+        end(&o.from, from_commit, from_time),
+        end(to_spec, Some(to_rev), to_time),
+    ))
 }
 
 /// The report of one period of a loaded project.
