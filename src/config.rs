@@ -331,6 +331,8 @@ impl Config {
         }
     }
 
+    /// Every problem of the file at once, each at its key's line. Long on purpose: a flat
+    /// list of independent checks, one per key, in the order of the reference.
     fn validate(&self, text: &str, path: &Path) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         let at_key = |key: &str| key_line(text, key).unwrap_or(1);

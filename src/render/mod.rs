@@ -178,7 +178,8 @@ impl<'a> Lookup<'a> {
     }
 }
 
-/// The job of one route (`None` for data files, which are not templates).
+/// The job of one route (`None` for data files, which are not templates). Long on purpose:
+/// one arm per kind of page, read as a table next to [`Route`].
 fn job_for<'a>(
     route: &Route,
     data: &'a SiteData,
