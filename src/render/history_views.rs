@@ -11,6 +11,7 @@ use crate::content::Note;
 use crate::dates::{When, days_between};
 use crate::forge::Forge;
 use crate::format::month_label;
+use crate::insight::Span;
 use crate::insight::changelog::Release;
 use crate::insight::history::{ItemHistory, Transition, Update};
 use crate::insight::timeline::{Event, Target};
@@ -120,9 +121,22 @@ pub fn incident_view(
             added: u.added.clone(),
         })
         .collect();
-    let end = n.resolved.as_ref().unwrap_or(now);
-    let minutes = (end.timestamp().as_second() - n.date.timestamp().as_second()).max(0) / 60;
-    (updates, Some(duration_text(minutes, lang)))
+    let text = match crate::insight::incident_span(n, now) {
+        Some(Span::Minutes(m)) => span_text(Some(m), None, lang),
+        Some(Span::Days(d)) => span_text(None, Some(d), lang),
+        None => None,
+    };
+    (updates, text)
+}
+
+/// A span in minutes (`4 h 35 min`) or, when only days are known, in days (`3 d`).
+pub fn span_text(minutes: Option<i64>, days: Option<i64>, lang: &str) -> Option<String> {
+    match (minutes, days) {
+        (Some(m), _) => Some(duration_text(m, lang)),
+        (None, Some(d)) if lang.starts_with("zh") => Some(format!("{d}天")),
+        (None, Some(d)) => Some(format!("{d} d")),
+        (None, None) => None,
+    }
 }
 
 /// `2 d 4 h`, `4 h 35 min`, `12 min` (or Chinese units).
