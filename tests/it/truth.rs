@@ -83,3 +83,107 @@ fn a_resolved_incident_never_reads_off_track() {
     assert!(page.contains("Resolved"), "{page}");
     assert!(!page.contains("health-off-track"), "{page}");
 }
+
+/// A weekly site whose only note is from 2026-01-05 and whose last commit is months later,
+/// with a report for every week in between.
+fn stale_site(lang: &str) -> TestSite {
+    let site = TestSite::new();
+    site.write(
+        "vitrine.toml",
+        &format!("title = \"Test project\"\nclient = \"ACME\"\nlanguage = \"{lang}\"\ntimezone = \"Asia/Shanghai\"\n[communication]\ncadence = \"weekly\"\n"),
+    );
+    site.write(
+        "notes/week-1.md",
+        &note(
+            "title: Week 1\ndate: 2026-01-05\nhealth: on-track",
+            "All good.",
+        ),
+    );
+    site.commit_at("week 1", "2026-01-05T09:00:00+08:00");
+    site.write("pages/about.md", &note("title: About", "About us."));
+    site.commit_at("about", "2026-06-01T09:00:00+08:00");
+    site
+}
+
+#[test]
+fn every_page_says_when_it_was_updated_and_warns_once_the_next_update_is_overdue() {
+    let site = stale_site("en");
+    site.build_ok(&[]);
+    for page in ["index.html", "issues/index.html", "notes/week-1.html"] {
+        let html = site.page(page);
+        assert!(html.contains("Last update:"), "{page}: {html}");
+        let banner = html
+            .split("banner-stale")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{page} has no stale notice"));
+        let banner = &banner[..banner.find("</div>").unwrap()];
+        assert!(
+            !banner.contains(" hidden>"),
+            "overdue at build time: {banner}"
+        );
+        assert!(banner.contains("data-due="), "{banner}");
+        assert!(
+            banner.contains("2026-01-12"),
+            "the due date is readable: {banner}"
+        );
+    }
+    let js = site.page("assets/site.js");
+    assert!(
+        js.contains("banner-stale"),
+        "the reader's clock decides too"
+    );
+    let status: serde_json::Value = serde_json::from_str(&site.page("status.json")).unwrap();
+    assert!(
+        status["next_update_due"]
+            .as_str()
+            .unwrap()
+            .starts_with("2026-01-12"),
+        "{status}"
+    );
+}
+
+#[test]
+fn a_run_of_empty_periods_collapses_into_one_line_in_the_timeline() {
+    let site = stale_site("en");
+    site.build_ok(&[]);
+    let timeline = site.page("timeline/index.html");
+    assert_eq!(timeline.matches("event-quiet").count(), 1, "{timeline}");
+    assert!(timeline.contains("No updates"), "{timeline}");
+    assert!(timeline.matches("event-report").count() <= 2, "{timeline}");
+}
+
+#[test]
+fn chinese_pages_use_full_width_punctuation_and_one_term_per_thing() {
+    let site = stale_site("zh-CN");
+    site.write(
+        "glossary/uat.md",
+        &note(
+            "term: UAT\naliases: [验收测试, 用户验收]",
+            "User acceptance test.",
+        ),
+    );
+    site.commit_at("term", "2026-06-02T09:00:00+08:00");
+    site.build_ok(&[]);
+    let glossary = site.page("glossary/index.html");
+    assert!(glossary.contains("又称："), "{glossary}");
+    assert!(glossary.contains("验收测试、用户验收"), "{glossary}");
+    let index = site.page("index.html");
+    assert!(index.contains("客户：ACME"), "{index}");
+    assert!(!index.contains("服务对象"));
+    assert!(index.contains("状态更新"));
+    assert!(!index.contains("进展报告"));
+    let footer = &index[index.find("site-footer").unwrap()..];
+    assert_eq!(footer.matches("生成").count(), 0, "{footer}");
+    assert!(footer.contains("本站内容截至提交"), "{footer}");
+}
+
+#[test]
+fn the_footer_explains_which_commit_the_site_shows() {
+    let site = stale_site("en");
+    site.build_ok(&[]);
+    let index = site.page("index.html");
+    assert!(
+        index.contains("This site shows the project as of commit"),
+        "{index}"
+    );
+}

@@ -29,7 +29,10 @@ pub struct SiteView {
     pub logo: Option<String>,
     /// When the next status note is due (the latest note plus the cadence).
     pub next_update: Option<DateView>,
+    /// Overdue when the site was built; each page also checks the reader's clock.
     pub next_update_overdue: bool,
+    /// The latest status note's date: every page says how fresh it is.
+    pub last_update: Option<DateView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -63,22 +66,22 @@ pub(super) fn site_view(
 ) -> SiteView {
     let c = input.config;
     let days = insight::cadence_days(c);
-    let next_update = p
+    let last_update = p
         .notes
         .iter()
         .filter(|n| n.kind != NoteKind::Incident)
         .map(|n| &n.date)
-        .max()
-        .and_then(|d| {
-            let z = d
-                .zoned
-                .checked_add(jiff::SignedDuration::from_hours(24 * days))
-                .ok()?;
-            Some(When {
-                zoned: z,
-                date_only: true,
-            })
-        });
+        .max();
+    let next_update = last_update.and_then(|d| {
+        let z = d
+            .zoned
+            .checked_add(jiff::SignedDuration::from_hours(24 * days))
+            .ok()?;
+        Some(When {
+            zoned: z,
+            date_only: true,
+        })
+    });
     let mut nav = Vec::new();
     let mut add = |key: &str, url: &str| {
         nav.push(NavItem {
@@ -155,7 +158,13 @@ pub(super) fn site_view(
             .and_then(|l| l.strip_prefix("static/"))
             .map(str::to_string),
         next_update: next_update.as_ref().map(|w| w.view(&c.language)),
-        next_update_overdue: next_update.as_ref().is_some_and(|w| w < &input.now),
+        // Due *by* a day: late once that day is over.
+        next_update_overdue: next_update.as_ref().is_some_and(|w| {
+            w.zoned
+                .checked_add(jiff::SignedDuration::from_hours(24))
+                .is_ok_and(|end| end < input.now.zoned)
+        }),
+        last_update: last_update.map(|w| w.view(&c.language)),
     }
 }
 
