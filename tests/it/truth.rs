@@ -187,3 +187,18 @@ fn the_footer_explains_which_commit_the_site_shows() {
         "{index}"
     );
 }
+
+#[test]
+fn the_dashboard_lists_incidents_and_what_happens_next() {
+    let site =
+        incident_site("date: 2026-01-23T10:00:00+08:00\nresolved: 2026-01-23T10:40:00+08:00");
+    site.build_ok(&[]);
+    let index = site.page("index.html");
+    let panel = &index[index.find("h-incidents").unwrap()..];
+    assert!(
+        panel.contains("Booking slow") && panel.contains("40 min"),
+        "{panel}"
+    );
+    let next = &index[index.find("h-next-steps").unwrap()..];
+    assert!(next.contains("Ship the login page"), "{next}");
+}

@@ -123,7 +123,14 @@ pub fn build(p: &Project, input: &ViewInput<'_>) -> SiteData {
         .iter()
         .map(|s| metric_view(s, input.config, ctx.lang))
         .collect();
-    let dashboard = dashboard_view(p, &notes, &issues, &milestones, &metrics);
+    let dashboard = dashboard_view(
+        p,
+        &notes,
+        &issues,
+        &milestones,
+        &metrics,
+        input.now.timestamp().as_second(),
+    );
     let site = site_view(p, input, &pages, !metrics.is_empty());
     let charts = charts_view(p, input, &milestones);
     for (m, s) in metrics.iter_mut().zip(&p.metrics) {

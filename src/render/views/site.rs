@@ -196,6 +196,12 @@ pub struct DashboardView {
     pub feedback: Vec<StatusCount>,
     pub milestones_done: usize,
     pub milestones_total: usize,
+    /// Open incidents first, then those resolved in the last 90 days (with durations).
+    pub incidents: Vec<NoteView>,
+    /// "What happens next": the Next steps of the latest note that has them.
+    pub next_steps: Vec<String>,
+    /// The note they come from.
+    pub next_steps_note: Option<LinkView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -216,8 +222,23 @@ pub(super) fn dashboard_view(
     issues: &[IssueView],
     milestones: &[MilestoneView],
     metrics: &[MetricView],
+    now: i64,
 ) -> DashboardView {
     let dash = insight::dashboard(p);
+    let recent = now - 90 * 86_400;
+    let mut incidents: Vec<NoteView> = notes
+        .iter()
+        .filter(|n| n.kind == NoteKind::Incident)
+        .filter(|n| n.open_incident || n.resolved.as_ref().is_some_and(|r| r.ts >= recent))
+        .cloned()
+        .collect();
+    incidents.sort_by_key(|n| !n.open_incident);
+    let steps = p
+        .notes
+        .iter()
+        .filter(|n| n.kind != NoteKind::Incident)
+        .map(|n| (n, crate::content::text::next_steps(&n.meta.body)))
+        .find(|(_, s)| !s.is_empty());
     let link = |n: &Note| LinkView {
         title: n.title.clone(),
         url: Route::Note(n.meta.slug.clone()).path(),
@@ -237,6 +258,9 @@ pub(super) fn dashboard_view(
         .collect();
     open_risks.sort_by_key(|i| i.severity_rank);
     DashboardView {
+        incidents,
+        next_steps_note: steps.as_ref().map(|(n, _)| link(n)),
+        next_steps: steps.map(|(_, s)| s).unwrap_or_default(),
         health: dash.health.map(|h| h.0),
         health_note: dash.health.map(|h| link(h.1)),
         progress: dash.progress.map(|p| p.0),
