@@ -433,20 +433,24 @@ impl Item {
 fn read_kind(kind: &str, f: &mut Fields<'_>, meta: &mut Meta) -> Option<Item> {
     let created = meta.created.clone()?;
     Some(match kind {
-        "notes" => Item::Note(Note {
-            title: f.required_string("title"),
-            date: f.date("date").unwrap_or(created),
-            kind: f.choice("kind"),
-            health: f.opt_choice("health"),
-            progress: f.integer("progress", 0, 100).map(|p| p as u8),
-            summary: f.string("summary"),
-            tags: f.strings("tags"),
-            authors: f.strings("authors"),
-            metrics: f.number_map("metrics"),
-            resolved: f.date("resolved"),
-            version: f.string("version"),
-            meta: meta.clone(),
-        }),
+        "notes" => {
+            let date = f.date("date").unwrap_or(created);
+            Item::Note(Note {
+                title: f.required_string("title"),
+                started: f.date("started").unwrap_or_else(|| date.clone()),
+                date,
+                kind: f.choice("kind"),
+                health: f.opt_choice("health"),
+                progress: f.integer("progress", 0, 100).map(|p| p as u8),
+                summary: f.string("summary"),
+                tags: f.strings("tags"),
+                authors: f.strings("authors"),
+                metrics: f.number_map("metrics"),
+                resolved: f.date("resolved"),
+                version: f.string("version"),
+                meta: meta.clone(),
+            })
+        }
         "issues" => {
             let id = f.string("id").unwrap_or_else(|| stem_of(&meta.path));
             meta.slug = sanitize_slug(&id);

@@ -148,6 +148,8 @@ pub struct Note {
     pub tags: Vec<String>,
     pub authors: Vec<String>,
     pub metrics: BTreeMap<String, f64>,
+    /// Incidents: when it began (`started`, default the note's `date`).
+    pub started: When,
     pub resolved: Option<When>,
     /// For `kind: release`: the version it announces.
     pub version: Option<String>,

@@ -76,6 +76,33 @@ pub fn dashboard(p: &Project) -> Dashboard<'_> {
     }
 }
 
+/// How long an incident lasted, at the precision its dates allow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Span {
+    /// Both ends carry a time of day.
+    Minutes(i64),
+    /// An end gave a day only: whole calendar days, never hours.
+    Days(i64),
+}
+
+/// The span from `start` to `end`. When either is a day only (`resolved: 2026-01-24`),
+/// the time of day is unknown, so the span is counted in calendar days, and not stated at
+/// all under two days (a one-day gap may be ten minutes across midnight or 47 hours).
+pub fn span(start: &When, end: &When) -> Option<Span> {
+    if start.date_only || end.date_only {
+        let (a, b) = (start.zoned.date(), end.zoned.date());
+        let days = b.since(a).map_or(0, |s| i64::from(s.get_days()));
+        return (days >= 2).then_some(Span::Days(days));
+    }
+    let secs = end.timestamp().as_second() - start.timestamp().as_second();
+    Some(Span::Minutes(secs.max(0) / 60))
+}
+
+/// An incident's span: from `started` to `resolved`, or to `now` while open.
+pub fn incident_span(n: &Note, now: &When) -> Option<Span> {
+    span(&n.started, n.resolved.as_ref().unwrap_or(now))
+}
+
 /// Incidents still open, newest first.
 pub fn open_incidents(p: &Project) -> Vec<&Note> {
     p.notes

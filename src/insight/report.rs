@@ -77,8 +77,11 @@ pub struct IncidentRef {
     pub url: String,
     pub started: String,
     pub resolved: Option<String>,
-    /// Minutes from start to resolution (or to the end of the period, if still open).
-    pub minutes: i64,
+    /// Minutes from start to resolution (or to the end of the period, if still open), when
+    /// both ends carry a time of day.
+    pub minutes: Option<i64>,
+    /// Whole days instead, when an end is a day only and two days or more apart.
+    pub days: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -306,7 +309,7 @@ fn notes_and_incidents(input: &Input<'_>, a: i64, b: i64, r: &mut Report) {
     let rfc = |w: &When| w.view(&input.config.language).stamp;
     for n in &input.project.notes {
         if n.kind == NoteKind::Incident {
-            let started = n.date.timestamp().as_second();
+            let started = n.started.timestamp().as_second();
             let resolved = n
                 .resolved
                 .as_ref()
@@ -314,12 +317,28 @@ fn notes_and_incidents(input: &Input<'_>, a: i64, b: i64, r: &mut Report) {
                 .filter(|t| *t <= b);
             let overlaps = started <= b && resolved.is_none_or(|t| t > a);
             if overlaps {
+                let period_end = || {
+                    let ts = jiff::Timestamp::from_second(b).unwrap_or_default();
+                    When::from_commit(ts, n.started.zoned.time_zone())
+                };
+                let end = match n.resolved.as_ref().filter(|_| resolved.is_some()) {
+                    Some(r) => r.clone(),
+                    None => period_end(),
+                };
+                let span = crate::insight::span(&n.started, &end);
                 r.incidents.push(IncidentRef {
                     title: n.title.clone(),
                     url: Route::Note(n.meta.slug.clone()).path(),
-                    started: rfc(&n.date),
+                    started: rfc(&n.started),
                     resolved: n.resolved.as_ref().filter(|_| resolved.is_some()).map(rfc),
-                    minutes: (resolved.unwrap_or(b) - started).max(0) / 60,
+                    minutes: match span {
+                        Some(crate::insight::Span::Minutes(m)) => Some(m),
+                        _ => None,
+                    },
+                    days: match span {
+                        Some(crate::insight::Span::Days(d)) => Some(d),
+                        _ => None,
+                    },
                 });
             }
         } else if in_period(&n.date, a, b) {

@@ -103,7 +103,7 @@ fn note_events(n: &Note, out: &mut Vec<Event>) {
         return;
     }
     let opened = event(
-        n.date.clone(),
+        n.started.clone(),
         EventKind::IncidentOpened,
         &n.title,
         target.clone(),

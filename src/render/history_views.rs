@@ -11,6 +11,7 @@ use crate::content::Note;
 use crate::dates::{When, days_between};
 use crate::forge::Forge;
 use crate::format::month_label;
+use crate::insight::Span;
 use crate::insight::changelog::Release;
 use crate::insight::history::{ItemHistory, Transition, Update};
 use crate::insight::timeline::{Event, Target};
@@ -120,9 +121,22 @@ pub fn incident_view(
             added: u.added.clone(),
         })
         .collect();
-    let end = n.resolved.as_ref().unwrap_or(now);
-    let minutes = (end.timestamp().as_second() - n.date.timestamp().as_second()).max(0) / 60;
-    (updates, Some(duration_text(minutes, lang)))
+    let text = match crate::insight::incident_span(n, now) {
+        Some(Span::Minutes(m)) => span_text(Some(m), None, lang),
+        Some(Span::Days(d)) => span_text(None, Some(d), lang),
+        None => None,
+    };
+    (updates, text)
+}
+
+/// A span in minutes (`4 h 35 min`) or, when only days are known, in days (`3 d`).
+pub fn span_text(minutes: Option<i64>, days: Option<i64>, lang: &str) -> Option<String> {
+    match (minutes, days) {
+        (Some(m), _) => Some(duration_text(m, lang)),
+        (None, Some(d)) if lang.starts_with("zh") => Some(format!("{d}天")),
+        (None, Some(d)) => Some(format!("{d} d")),
+        (None, None) => None,
+    }
 }
 
 /// `2 d 4 h`, `4 h 35 min`, `12 min` (or Chinese units).
@@ -146,16 +160,36 @@ pub fn duration_text(minutes: i64, lang: &str) -> String {
     parts.join(if zh { "" } else { " " })
 }
 
-/// The timeline grouped by month, newest first.
+/// The timeline grouped by month, newest first. `quiet` holds the periods in which
+/// nothing happened, by report key, with the start of each: a run of two or more of them
+/// becomes one line ("No updates 6 Feb – 27 Nov") instead of a report link per period.
 pub fn timeline_view(
     events: &[Event],
     release_urls: &HashMap<String, String>,
+    quiet: &HashMap<String, When>,
     lang: &str,
     tz: &TimeZone,
 ) -> Vec<MonthView> {
-    let mut months: Vec<MonthView> = Vec::new();
+    let mut flat: Vec<(jiff::civil::Date, EventView)> = Vec::new();
+    // The newest quiet period of the current run, and the start of its oldest.
+    let mut run: Vec<(jiff::civil::Date, EventView, &When)> = Vec::new();
     for e in events {
-        let date = e.when.zoned.date();
+        if let Target::Report(key) = &e.target
+            && let Some(from) = quiet.get(key)
+        {
+            run.push((
+                e.when.zoned.date(),
+                event_view(e, release_urls, lang, tz),
+                from,
+            ));
+            continue;
+        }
+        flush_quiet(&mut run, &mut flat, lang);
+        flat.push((e.when.zoned.date(), event_view(e, release_urls, lang, tz)));
+    }
+    flush_quiet(&mut run, &mut flat, lang);
+    let mut months: Vec<MonthView> = Vec::new();
+    for (date, ev) in flat {
         let key = format!("{:04}-{:02}", date.year(), date.month());
         if months.last().is_none_or(|m| m.key != key) {
             months.push(MonthView {
@@ -164,36 +198,63 @@ pub fn timeline_view(
                 events: Vec::new(),
             });
         }
-        let url = match &e.target {
-            Target::Note(s) => Route::Note(s.clone()).path(),
-            Target::Issue(s) => Route::Issue(s.clone()).path(),
-            Target::Milestone(s) => Route::Milestone(s.clone()).path(),
-            Target::Release(tag) => release_urls
-                .get(tag)
-                .cloned()
-                .unwrap_or_else(|| Route::Changelog.path()),
-            Target::Report(key) => Route::Report(key.clone()).path(),
-        };
-        let change = e.change.as_ref().map(|(field, from, to)| {
-            let t = Transition {
-                field: leak_field(field),
-                from: from.clone(),
-                to: to.clone(),
-            };
-            change_view(&t, matches!(e.target, Target::Milestone(_)), lang, tz)
-        });
         if let Some(m) = months.last_mut() {
-            m.events.push(EventView {
-                date: e.when.view(lang),
-                kind: e.kind,
-                group: e.kind.group(),
-                title: e.title.clone(),
-                url,
-                change,
-            });
+            m.events.push(ev);
         }
     }
     months
+}
+
+/// Ends a run of quiet periods: one of them stays as it is, two or more become one line.
+fn flush_quiet(
+    run: &mut Vec<(jiff::civil::Date, EventView, &When)>,
+    flat: &mut Vec<(jiff::civil::Date, EventView)>,
+    lang: &str,
+) {
+    if run.len() >= 2 {
+        let from = run.last().map(|(_, _, f)| f.view(lang));
+        let (date, mut ev, _) = run.swap_remove(0);
+        ev.quiet_from = from;
+        flat.push((date, ev));
+    } else {
+        flat.extend(run.iter().map(|(d, e, _)| (*d, e.clone())));
+    }
+    run.clear();
+}
+
+fn event_view(
+    e: &Event,
+    release_urls: &HashMap<String, String>,
+    lang: &str,
+    tz: &TimeZone,
+) -> EventView {
+    let url = match &e.target {
+        Target::Note(s) => Route::Note(s.clone()).path(),
+        Target::Issue(s) => Route::Issue(s.clone()).path(),
+        Target::Milestone(s) => Route::Milestone(s.clone()).path(),
+        Target::Release(tag) => release_urls
+            .get(tag)
+            .cloned()
+            .unwrap_or_else(|| Route::Changelog.path()),
+        Target::Report(key) => Route::Report(key.clone()).path(),
+    };
+    let change = e.change.as_ref().map(|(field, from, to)| {
+        let t = Transition {
+            field: leak_field(field),
+            from: from.clone(),
+            to: to.clone(),
+        };
+        change_view(&t, matches!(e.target, Target::Milestone(_)), lang, tz)
+    });
+    EventView {
+        date: e.when.view(lang),
+        kind: e.kind,
+        group: e.kind.group(),
+        title: e.title.clone(),
+        url,
+        change,
+        quiet_from: None,
+    }
 }
 
 /// Field names are a closed set; map them back to their static names.

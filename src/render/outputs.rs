@@ -224,6 +224,8 @@ struct Status<'a> {
     open_issues: BTreeMap<&'static str, usize>,
     open_incidents: Vec<&'a str>,
     last_update: Option<&'a str>,
+    /// When the next status note is due (RFC 3339): past it, the status is stale.
+    next_update_due: Option<&'a str>,
     source_commit: Option<&'a str>,
     generated: &'a str,
 }
@@ -250,6 +252,7 @@ pub fn status_json(data: &SiteData) -> OutFile {
             .map(|i| i.title.as_str())
             .collect(),
         last_update: data.notes.first().map(|n| n.date.stamp.as_str()),
+        next_update_due: data.site.next_update.as_ref().map(|d| d.stamp.as_str()),
         source_commit: data.site.revision.as_ref().map(|r| r.id.as_str()),
         generated: &data.site.built.stamp,
     };

@@ -237,13 +237,15 @@ pub fn write(
                 .resolved
                 .as_deref()
                 .map_or_else(|| s("report.ongoing"), day);
+            let span = crate::render::history_views::span_text(i.minutes, i.days, lang)
+                .map(|s| format!(" ({s})"))
+                .unwrap_or_default();
             let _ = writeln!(
                 o,
-                "- {}: {} → {} ({})",
+                "- {}: {} → {}{span}",
                 link(&i.title, &i.url),
                 day(&i.started),
                 end,
-                crate::render::history_views::duration_text(i.minutes, lang)
             );
         }
     }

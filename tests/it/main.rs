@@ -22,6 +22,7 @@ mod report;
 mod routes;
 mod safety;
 mod theme;
+mod truth;
 mod visibility;
 
 #[test]

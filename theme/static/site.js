@@ -12,3 +12,14 @@
     }
   });
 })();
+
+// The "may be out of date" notice: the build decided by its own clock; the reader's clock
+// decides when the page is read. The text is in the page (and readable without script).
+(function () {
+  var now = Date.now() / 1000;
+  var notes = document.querySelectorAll(".banner-stale[data-due]");
+  for (var i = 0; i < notes.length; i++) {
+    var due = parseFloat(notes[i].getAttribute("data-due"));
+    if (!isNaN(due)) notes[i].hidden = now <= due + 86400;
+  }
+})();

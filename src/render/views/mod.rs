@@ -1,7 +1,7 @@
 //! Typed views: exactly what templates receive. Each is built once per build from the
 //! [`Project`] and serialised; `vitrine build --context` (via `SiteData`) dumps them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
@@ -123,7 +123,14 @@ pub fn build(p: &Project, input: &ViewInput<'_>) -> SiteData {
         .iter()
         .map(|s| metric_view(s, input.config, ctx.lang))
         .collect();
-    let dashboard = dashboard_view(p, &notes, &issues, &milestones, &metrics);
+    let dashboard = dashboard_view(
+        p,
+        &notes,
+        &issues,
+        &milestones,
+        &metrics,
+        input.now.timestamp().as_second(),
+    );
     let site = site_view(p, input, &pages, !metrics.is_empty());
     let charts = charts_view(p, input, &milestones);
     for (m, s) in metrics.iter_mut().zip(&p.metrics) {
@@ -131,7 +138,8 @@ pub fn build(p: &Project, input: &ViewInput<'_>) -> SiteData {
     }
     let how = how_view(input.config, &metrics, &milestones, &pages);
     let hist = input.history;
-    let timeline = timeline_view(&hist.timeline, &ctx.release_urls, ctx.lang, &ctx.tz);
+    let quiet = quiet_periods(input, &ctx.tz);
+    let timeline = timeline_view(&hist.timeline, &ctx.release_urls, &quiet, ctx.lang, &ctx.tz);
     let changelog = changelog_view(
         &hist.changelog,
         &notes,
@@ -199,6 +207,19 @@ fn render_bodies<'a>(
                 r
             });
             (m.path.as_str(), r)
+        })
+        .collect()
+}
+
+/// The periods in which nothing happened, by report key, with when each began.
+fn quiet_periods(input: &ViewInput<'_>, tz: &jiff::tz::TimeZone) -> HashMap<String, When> {
+    input
+        .reports
+        .iter()
+        .filter(|(_, r)| r.empty)
+        .map(|(p, _)| {
+            let ts = jiff::Timestamp::from_second(p.start).unwrap_or_default();
+            (p.key.clone(), When::from_commit(ts, tz))
         })
         .collect()
 }

@@ -18,6 +18,8 @@ pub struct NoteView {
     pub html: String,
     pub toc: Vec<TocEntry>,
     pub internal: bool,
+    /// Incidents: when it began (`started`, else the note's date).
+    pub started: Option<DateView>,
     pub resolved: Option<DateView>,
     pub open_incident: bool,
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -75,7 +77,12 @@ pub(super) fn note_view(n: &Note, r: Rendered, input: &ViewInput<'_>) -> NoteVie
             .filter(|u| *u > &n.date)
             .map(|u| u.view(lang)),
         kind: n.kind,
-        health: n.health,
+        // A resolved incident's health described the incident while it lasted; the page
+        // reads "Resolved", never a red "Off track" under it.
+        health: n
+            .health
+            .filter(|_| n.kind != NoteKind::Incident || n.resolved.is_none()),
+        started: (n.kind == NoteKind::Incident).then(|| n.started.view(lang)),
         progress: n.progress,
         summary: n
             .summary

@@ -29,7 +29,10 @@ pub struct SiteView {
     pub logo: Option<String>,
     /// When the next status note is due (the latest note plus the cadence).
     pub next_update: Option<DateView>,
+    /// Overdue when the site was built; each page also checks the reader's clock.
     pub next_update_overdue: bool,
+    /// The latest status note's date: every page says how fresh it is.
+    pub last_update: Option<DateView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -63,22 +66,22 @@ pub(super) fn site_view(
 ) -> SiteView {
     let c = input.config;
     let days = insight::cadence_days(c);
-    let next_update = p
+    let last_update = p
         .notes
         .iter()
         .filter(|n| n.kind != NoteKind::Incident)
         .map(|n| &n.date)
-        .max()
-        .and_then(|d| {
-            let z = d
-                .zoned
-                .checked_add(jiff::SignedDuration::from_hours(24 * days))
-                .ok()?;
-            Some(When {
-                zoned: z,
-                date_only: true,
-            })
-        });
+        .max();
+    let next_update = last_update.and_then(|d| {
+        let z = d
+            .zoned
+            .checked_add(jiff::SignedDuration::from_hours(24 * days))
+            .ok()?;
+        Some(When {
+            zoned: z,
+            date_only: true,
+        })
+    });
     let mut nav = Vec::new();
     let mut add = |key: &str, url: &str| {
         nav.push(NavItem {
@@ -155,7 +158,13 @@ pub(super) fn site_view(
             .and_then(|l| l.strip_prefix("static/"))
             .map(str::to_string),
         next_update: next_update.as_ref().map(|w| w.view(&c.language)),
-        next_update_overdue: next_update.as_ref().is_some_and(|w| w < &input.now),
+        // Due *by* a day: late once that day is over.
+        next_update_overdue: next_update.as_ref().is_some_and(|w| {
+            w.zoned
+                .checked_add(jiff::SignedDuration::from_hours(24))
+                .is_ok_and(|end| end < input.now.zoned)
+        }),
+        last_update: last_update.map(|w| w.view(&c.language)),
     }
 }
 
@@ -187,6 +196,12 @@ pub struct DashboardView {
     pub feedback: Vec<StatusCount>,
     pub milestones_done: usize,
     pub milestones_total: usize,
+    /// Open incidents first, then those resolved in the last 90 days (with durations).
+    pub incidents: Vec<NoteView>,
+    /// "What happens next": the Next steps of the latest note that has them.
+    pub next_steps: Vec<String>,
+    /// The note they come from.
+    pub next_steps_note: Option<LinkView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -207,8 +222,23 @@ pub(super) fn dashboard_view(
     issues: &[IssueView],
     milestones: &[MilestoneView],
     metrics: &[MetricView],
+    now: i64,
 ) -> DashboardView {
     let dash = insight::dashboard(p);
+    let recent = now - 90 * 86_400;
+    let mut incidents: Vec<NoteView> = notes
+        .iter()
+        .filter(|n| n.kind == NoteKind::Incident)
+        .filter(|n| n.open_incident || n.resolved.as_ref().is_some_and(|r| r.ts >= recent))
+        .cloned()
+        .collect();
+    incidents.sort_by_key(|n| !n.open_incident);
+    let steps = p
+        .notes
+        .iter()
+        .filter(|n| n.kind != NoteKind::Incident)
+        .map(|n| (n, crate::content::text::next_steps(&n.meta.body)))
+        .find(|(_, s)| !s.is_empty());
     let link = |n: &Note| LinkView {
         title: n.title.clone(),
         url: Route::Note(n.meta.slug.clone()).path(),
@@ -228,6 +258,9 @@ pub(super) fn dashboard_view(
         .collect();
     open_risks.sort_by_key(|i| i.severity_rank);
     DashboardView {
+        incidents,
+        next_steps_note: steps.as_ref().map(|(n, _)| link(n)),
+        next_steps: steps.map(|(_, s)| s).unwrap_or_default(),
         health: dash.health.map(|h| h.0),
         health_note: dash.health.map(|h| link(h.1)),
         progress: dash.progress.map(|p| p.0),

@@ -19,6 +19,9 @@ pub struct EventView {
     pub title: String,
     pub url: String,
     pub change: Option<ChangeView>,
+    /// A run of periods in which nothing happened, collapsed into this one line: the start
+    /// of the oldest (the line reads "No updates {quiet_from} – {date}").
+    pub quiet_from: Option<DateView>,
 }
 
 #[derive(Debug, Clone, Serialize)]

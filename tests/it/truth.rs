@@ -1,0 +1,204 @@
+//! What the site tells a client must be true and never contradict itself (#17): incident
+//! durations at the precision their dates allow, staleness, incidents and next steps on the
+//! dashboard, a navigation that fits, and Chinese that reads as written by a native editor.
+
+use crate::support::*;
+
+/// A weekly site with one note and one incident whose front matter is given.
+fn incident_site(incident_front: &str) -> TestSite {
+    let site = TestSite::new();
+    site.write(
+        "vitrine.toml",
+        "title = \"Test project\"\nclient = \"ACME\"\ntimezone = \"Asia/Shanghai\"\n[communication]\ncadence = \"weekly\"\n",
+    );
+    site.write(
+        "notes/week-1.md",
+        &note(
+            "title: Week 1\ndate: 2026-01-19\nhealth: on-track",
+            "## Next steps\n\n- Ship the login page\n",
+        ),
+    );
+    site.write(
+        "notes/outage.md",
+        &note(
+            &format!("title: Booking slow\nkind: incident\nhealth: off-track\n{incident_front}"),
+            "The booking page was slow for 40 minutes.",
+        ),
+    );
+    site.commit_at("notes", "2026-01-25T09:00:00+08:00");
+    site
+}
+
+#[test]
+fn a_date_only_resolution_never_produces_an_hour_precise_duration() {
+    let site = incident_site("date: 2026-01-23T10:00:00+08:00\nresolved: 2026-01-24");
+    site.build_ok(&[]);
+    let page = site.page("notes/outage.html");
+    assert!(
+        !page.contains("14 h"),
+        "hour-precise duration from a date: {page}"
+    );
+    assert!(!page.contains("840"), "{page}");
+    for report in ["reports/2026-W04.html", "reports/2026-01.html"] {
+        if site.out().join(report).exists() {
+            let r = site.page(report);
+            assert!(!r.contains("840") && !r.contains("14 h"), "{report}: {r}");
+        }
+    }
+}
+
+#[test]
+fn date_time_ends_give_minutes_and_started_is_a_known_key() {
+    let site = incident_site(
+        "date: 2026-01-23T12:00:00+08:00\nstarted: 2026-01-23T10:00:00+08:00\nresolved: 2026-01-23T10:40:00+08:00",
+    );
+    let out = site.build_ok(&[]);
+    assert!(
+        !stderr(&out).contains("unknown key `started`"),
+        "{}",
+        stderr(&out)
+    );
+    let page = site.page("notes/outage.html");
+    assert!(page.contains("40 min"), "{page}");
+    assert!(
+        page.contains("2026-01-23T10:00:00+08:00"),
+        "started is shown: {page}"
+    );
+}
+
+#[test]
+fn date_only_ends_days_apart_give_whole_days() {
+    let site = incident_site("date: 2026-01-20\nresolved: 2026-01-23");
+    site.build_ok(&[]);
+    let page = site.page("notes/outage.html");
+    assert!(page.contains(">3 d<"), "{page}");
+}
+
+#[test]
+fn a_resolved_incident_never_reads_off_track() {
+    let site =
+        incident_site("date: 2026-01-23T10:00:00+08:00\nresolved: 2026-01-23T10:40:00+08:00");
+    site.build_ok(&[]);
+    let page = site.page("notes/outage.html");
+    assert!(page.contains("Resolved"), "{page}");
+    assert!(!page.contains("health-off-track"), "{page}");
+}
+
+/// A weekly site whose only note is from 2026-01-05 and whose last commit is months later,
+/// with a report for every week in between.
+fn stale_site(lang: &str) -> TestSite {
+    let site = TestSite::new();
+    site.write(
+        "vitrine.toml",
+        &format!("title = \"Test project\"\nclient = \"ACME\"\nlanguage = \"{lang}\"\ntimezone = \"Asia/Shanghai\"\n[communication]\ncadence = \"weekly\"\n"),
+    );
+    site.write(
+        "notes/week-1.md",
+        &note(
+            "title: Week 1\ndate: 2026-01-05\nhealth: on-track",
+            "All good.",
+        ),
+    );
+    site.commit_at("week 1", "2026-01-05T09:00:00+08:00");
+    site.write("pages/about.md", &note("title: About", "About us."));
+    site.commit_at("about", "2026-06-01T09:00:00+08:00");
+    site
+}
+
+#[test]
+fn every_page_says_when_it_was_updated_and_warns_once_the_next_update_is_overdue() {
+    let site = stale_site("en");
+    site.build_ok(&[]);
+    for page in ["index.html", "issues/index.html", "notes/week-1.html"] {
+        let html = site.page(page);
+        assert!(html.contains("Last update:"), "{page}: {html}");
+        let banner = html
+            .split("banner-stale")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{page} has no stale notice"));
+        let banner = &banner[..banner.find("</div>").unwrap()];
+        assert!(
+            !banner.contains(" hidden>"),
+            "overdue at build time: {banner}"
+        );
+        assert!(banner.contains("data-due="), "{banner}");
+        assert!(
+            banner.contains("2026-01-12"),
+            "the due date is readable: {banner}"
+        );
+    }
+    let js = site.page("assets/site.js");
+    assert!(
+        js.contains("banner-stale"),
+        "the reader's clock decides too"
+    );
+    let status: serde_json::Value = serde_json::from_str(&site.page("status.json")).unwrap();
+    assert!(
+        status["next_update_due"]
+            .as_str()
+            .unwrap()
+            .starts_with("2026-01-12"),
+        "{status}"
+    );
+}
+
+#[test]
+fn a_run_of_empty_periods_collapses_into_one_line_in_the_timeline() {
+    let site = stale_site("en");
+    site.build_ok(&[]);
+    let timeline = site.page("timeline/index.html");
+    assert_eq!(timeline.matches("event-quiet").count(), 1, "{timeline}");
+    assert!(timeline.contains("No updates"), "{timeline}");
+    assert!(timeline.matches("event-report").count() <= 2, "{timeline}");
+}
+
+#[test]
+fn chinese_pages_use_full_width_punctuation_and_one_term_per_thing() {
+    let site = stale_site("zh-CN");
+    site.write(
+        "glossary/uat.md",
+        &note(
+            "term: UAT\naliases: [验收测试, 用户验收]",
+            "User acceptance test.",
+        ),
+    );
+    site.commit_at("term", "2026-06-02T09:00:00+08:00");
+    site.build_ok(&[]);
+    let glossary = site.page("glossary/index.html");
+    assert!(glossary.contains("又称："), "{glossary}");
+    assert!(glossary.contains("验收测试、用户验收"), "{glossary}");
+    let index = site.page("index.html");
+    assert!(index.contains("客户：ACME"), "{index}");
+    assert!(!index.contains("服务对象"));
+    assert!(index.contains("状态更新"));
+    assert!(!index.contains("进展报告"));
+    let footer = &index[index.find("site-footer").unwrap()..];
+    assert_eq!(footer.matches("生成").count(), 0, "{footer}");
+    assert!(footer.contains("本站内容截至提交"), "{footer}");
+}
+
+#[test]
+fn the_footer_explains_which_commit_the_site_shows() {
+    let site = stale_site("en");
+    site.build_ok(&[]);
+    let index = site.page("index.html");
+    assert!(
+        index.contains("This site shows the project as of commit"),
+        "{index}"
+    );
+}
+
+#[test]
+fn the_dashboard_lists_incidents_and_what_happens_next() {
+    let site =
+        incident_site("date: 2026-01-23T10:00:00+08:00\nresolved: 2026-01-23T10:40:00+08:00");
+    site.build_ok(&[]);
+    let index = site.page("index.html");
+    let panel = &index[index.find("h-incidents").unwrap()..];
+    assert!(
+        panel.contains("Booking slow") && panel.contains("40 min"),
+        "{panel}"
+    );
+    let next = &index[index.find("h-next-steps").unwrap()..];
+    assert!(next.contains("Ship the login page"), "{next}");
+}
