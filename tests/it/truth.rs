@@ -202,3 +202,59 @@ fn the_dashboard_lists_incidents_and_what_happens_next() {
     let next = &index[index.find("h-next-steps").unwrap()..];
     assert!(next.contains("Ship the login page"), "{next}");
 }
+
+#[test]
+fn the_menu_has_at_most_seven_entries_and_reaches_every_section() {
+    let site = TestSite::new();
+    site.write(
+        "vitrine.toml",
+        "title = \"T\"\n[metrics.coverage]\nlabel = \"Coverage\"\n[[nav]]\ntitle = \"Board\"\nurl = \"https://example.com/board\"\n",
+    );
+    site.write("notes/a.md", &note("title: A", "x"));
+    site.write("issues/ISS-1.md", &note("title: I", "x"));
+    site.write(
+        "glossary/uat.md",
+        &note("term: UAT", "Testing by the client."),
+    );
+    site.write("feedback/f.md", &note("date: 2026-01-04\nfrom: C", "x"));
+    site.write("pages/team.md", &note("title: Team", "x"));
+    site.write("metrics/q.csv", "date,coverage\n2026-01-01,80\n");
+    site.commit_at("feat: a", "2026-01-05T10:00:00+08:00");
+    site.tag("v1.0.0");
+    let out = site.vitrine(&["build", "--context"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let nav = json["site"]["nav"].as_array().unwrap();
+    assert!(nav.len() <= 7, "{} top-level entries", nav.len());
+    let mut urls: Vec<String> = Vec::new();
+    for item in nav {
+        urls.push(item["url"].as_str().unwrap().to_string());
+        for c in item["children"].as_array().unwrap() {
+            urls.push(c["url"].as_str().unwrap().to_string());
+        }
+    }
+    for section in [
+        "index.html",
+        "notes/index.html",
+        "reports/index.html",
+        "timeline/index.html",
+        "changelog/index.html",
+        "issues/index.html",
+        "milestones/index.html",
+        "metrics/index.html",
+        "glossary/index.html",
+        "how-we-work/index.html",
+        "feedback/index.html",
+        "pages/team.html",
+        "https://example.com/board",
+    ] {
+        assert!(
+            urls.iter().any(|u| u == section),
+            "{section} not in the menu: {urls:?}"
+        );
+    }
+    // The built page shows the groups as menus that need no script.
+    site.build_ok(&[]);
+    let page = site.page("index.html");
+    assert!(page.contains("<li class=\"group\"><details>"), "{page}");
+}

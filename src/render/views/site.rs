@@ -47,6 +47,10 @@ pub struct RevisionView {
 pub struct NavItem {
     pub key: String,
     pub title: String,
+    /// The entries of a group (a top-level entry with children opens as a menu).
+    pub children: Vec<NavItem>,
+    /// The sections of the group's children, to mark the group as current.
+    pub sections: Vec<String>,
     pub url: String,
     /// Absolute or external: not prefixed with the page's root.
     pub external: bool,
@@ -56,6 +60,79 @@ pub struct NavItem {
 pub struct LinkView {
     pub title: String,
     pub url: String,
+}
+
+/// The menu: at most seven top-level entries (Overview · Updates · Issues & risks ·
+/// Milestones · Quality · Glossary · About), a group holding what belongs together; a
+/// group of one is shown as its entry.
+fn nav_view(
+    p: &Project,
+    input: &ViewInput<'_>,
+    pages: &[PageView],
+    has_metrics: bool,
+) -> Vec<NavItem> {
+    let item = |key: &str, route: Route| NavItem {
+        key: key.into(),
+        title: String::new(),
+        children: Vec::new(),
+        sections: vec![key.into()],
+        url: route.path(),
+        external: false,
+    };
+    let group = |key: &str, children: Vec<NavItem>| -> Option<NavItem> {
+        match children.len() {
+            0 => None,
+            1 => children.into_iter().next(),
+            _ => Some(NavItem {
+                key: key.into(),
+                title: String::new(),
+                sections: children.iter().flat_map(|c| c.sections.clone()).collect(),
+                url: children[0].url.clone(),
+                children,
+                external: false,
+            }),
+        }
+    };
+    let mut updates = vec![item("notes", Route::Notes)];
+    if !input.reports.is_empty() {
+        updates.push(item("reports", Route::Reports));
+    }
+    updates.push(item("timeline", Route::Timeline));
+    if !input.history.changelog.is_empty() {
+        updates.push(item("changelog", Route::Changelog));
+    }
+    let mut about = vec![item("how", Route::How)];
+    about.extend(pages.iter().filter(|p| p.nav).map(|pg| NavItem {
+        key: format!("page-{}", pg.slug),
+        title: pg.title.clone(),
+        children: Vec::new(),
+        sections: vec![format!("page-{}", pg.slug)],
+        url: pg.url.clone(),
+        external: false,
+    }));
+    if !p.feedback.is_empty() {
+        about.push(item("feedback", Route::Feedback));
+    }
+    about.extend(input.config.nav.iter().map(|l| NavItem {
+        key: String::new(),
+        title: l.title.clone(),
+        children: Vec::new(),
+        sections: Vec::new(),
+        url: l.url.clone(),
+        external: l.url.contains("://") || l.url.starts_with('/') || l.url.starts_with("mailto:"),
+    }));
+    [
+        Some(item("dashboard", Route::Home)),
+        group("updates", updates),
+        Some(item("issues", Route::Issues)),
+        Some(item("milestones", Route::Milestones)),
+        has_metrics.then(|| item("metrics", Route::Metrics)),
+        (!p.terms.is_empty()).then(|| item("glossary", Route::Glossary)),
+        group("about", about),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 pub(super) fn site_view(
@@ -82,54 +159,7 @@ pub(super) fn site_view(
             date_only: true,
         })
     });
-    let mut nav = Vec::new();
-    let mut add = |key: &str, url: &str| {
-        nav.push(NavItem {
-            key: key.into(),
-            title: String::new(),
-            url: url.into(),
-            external: false,
-        });
-    };
-    add("dashboard", "index.html");
-    add("notes", "notes/index.html");
-    add("issues", "issues/index.html");
-    add("milestones", "milestones/index.html");
-    add("timeline", "timeline/index.html");
-    add("how", "how-we-work/index.html");
-    if !input.reports.is_empty() {
-        add("reports", "reports/index.html");
-    }
-    if !input.history.changelog.is_empty() {
-        add("changelog", "changelog/index.html");
-    }
-    if !p.terms.is_empty() {
-        add("glossary", "glossary/index.html");
-    }
-    if !p.feedback.is_empty() {
-        add("feedback", "feedback/index.html");
-    }
-    if has_metrics {
-        add("metrics", "metrics/index.html");
-    }
-    for pg in pages.iter().filter(|p| p.nav) {
-        nav.push(NavItem {
-            key: format!("page-{}", pg.slug),
-            title: pg.title.clone(),
-            url: pg.url.clone(),
-            external: false,
-        });
-    }
-    for l in &c.nav {
-        let external =
-            l.url.contains("://") || l.url.starts_with('/') || l.url.starts_with("mailto:");
-        nav.push(NavItem {
-            key: String::new(),
-            title: l.title.clone(),
-            url: l.url.clone(),
-            external,
-        });
-    }
+    let nav = nav_view(p, input, pages, has_metrics);
     SiteView {
         title: c.title.clone(),
         client: c.client.clone(),
