@@ -8,29 +8,6 @@ pub fn fmt_num(v: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
-/// A month as a heading: `November 2026`, `2026年11月`.
-pub fn month_label(d: jiff::civil::Date, lang: &str) -> String {
-    if lang.starts_with("zh") {
-        format!("{}年{}月", d.year(), d.month())
-    } else {
-        const M: [&str; 12] = [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ];
-        format!("{} {}", M[(d.month() - 1) as usize], d.year())
-    }
-}
-
 /// A language as data, read from its `i18n/<lang>.toml`: the UI strings, month and weekday
 /// names, date, time, month and week patterns, duration units, number format and plural
 /// rule. Templates reach it through `t(key=…)` and the date filters; nothing here knows a
@@ -164,6 +141,29 @@ impl Lang {
     pub fn day(&self, v: &crate::dates::DateView) -> String {
         let (y, m, d) = v.ymd();
         self.fill(self.data("date.day", "{d} {mon} {y}"), y, m, d, v.weekday())
+    }
+
+    /// A calendar day as the language writes it (`date.day`).
+    pub fn date(&self, d: jiff::civil::Date) -> String {
+        let (y, m, day) = (d.year().into(), d.month().into(), d.day().into());
+        let wd = d.weekday().to_monday_one_offset().into();
+        self.fill(self.data("date.day", "{d} {mon} {y}"), y, m, day, wd)
+    }
+
+    /// The month of `d` as a heading (`date.month_heading`: `November 2026`, `2026年11月`).
+    pub fn month_of(&self, d: jiff::civil::Date) -> String {
+        let p = self.data("date.month_heading", "{month} {y}");
+        self.fill(p, d.year().into(), d.month().into(), 1, 0)
+    }
+
+    /// The ISO week from `first` to `last` (`date.week`: `Week 2, 2026 (5 Jan 2026 – …)`).
+    pub fn week(&self, first: jiff::civil::Date, last: jiff::civil::Date) -> String {
+        let w = first.iso_week_date();
+        self.data("date.week", "Week {w}, {y} ({from} – {to})")
+            .replace("{w}", &w.week().to_string())
+            .replace("{y}", &w.year().to_string())
+            .replace("{from}", &self.date(first))
+            .replace("{to}", &self.date(last))
     }
 
     /// A day and, unless only the day is known, its time (`date.time`).

@@ -565,7 +565,8 @@ fn milestones(input: &Input<'_>, a: i64, b: i64, r: &mut Report) {
 pub struct Period {
     /// `2026-W45` or `2026-11`.
     pub key: String,
-    /// `Week 45, 2026 (2 Nov – 8 Nov)` or `November 2026`.
+    /// `Week 45, 2026 (2 Nov 2026 – 8 Nov 2026)` or `November 2026`: the language's
+    /// `date.week` or `date.month_heading`.
     pub label: String,
     pub start: i64,
     pub end: i64,
@@ -577,9 +578,9 @@ pub fn periods(
     last: i64,
     monthly: bool,
     tz: &jiff::tz::TimeZone,
-    lang: &str,
+    lang: &crate::format::Lang,
 ) -> Vec<Period> {
-    use jiff::civil::{Date, Weekday};
+    use jiff::civil::Date;
     let day = |t: i64| {
         jiff::Timestamp::from_second(t)
             .unwrap_or_default()
@@ -605,26 +606,13 @@ pub fn periods(
             d.saturating_add(jiff::ToSpan::days(7))
         };
         let (key, label) = if monthly {
-            (
-                format!("{:04}-{:02}", d.year(), d.month()),
-                crate::format::month_label(d, lang),
-            )
+            let key = format!("{:04}-{:02}", d.year(), d.month());
+            (key, lang.month_of(d))
         } else {
             let w = d.iso_week_date();
-            let last_day = next.yesterday().unwrap_or(d);
-            let range = format!(
-                "{} – {}",
-                crate::dates::format_day(d, lang),
-                crate::dates::format_day(last_day, lang)
-            );
-            let label = if lang.starts_with("zh") {
-                format!("{}年第{}周（{range}）", w.year(), w.week())
-            } else {
-                format!("Week {}, {} ({range})", w.week(), w.year())
-            };
-            (format!("{:04}-W{:02}", w.year(), w.week()), label)
+            let key = format!("{:04}-W{:02}", w.year(), w.week());
+            (key, lang.week(d, next.yesterday().unwrap_or(d)))
         };
-        let _ = Weekday::Monday;
         out.push(Period {
             key,
             label,

@@ -10,7 +10,7 @@ use super::views::*;
 use crate::content::Note;
 use crate::dates::{When, days_between};
 use crate::forge::Forge;
-use crate::format::month_label;
+use crate::format::Lang;
 use crate::insight::changelog::Release;
 use crate::insight::history::{ItemHistory, Transition, Update};
 use crate::insight::timeline::{Event, Target};
@@ -28,11 +28,11 @@ fn value_prefix(field: &str, milestone: bool) -> Option<&'static str> {
 }
 
 /// A field change, with dates shown as readers expect them.
-pub fn change_view(t: &Transition, milestone: bool, lang: &str, tz: &TimeZone) -> ChangeView {
+pub fn change_view(t: &Transition, milestone: bool, lang: &Lang, tz: &TimeZone) -> ChangeView {
     let show = |v: &Option<String>| {
         v.as_ref().map(|v| match t.field {
             "due" | "completed" => When::parse(v, tz)
-                .map(|w| w.view(lang).day)
+                .map(|w| lang.date(w.zoned.date()))
                 .unwrap_or_else(|_| v.clone()),
             _ => v.clone(),
         })
@@ -59,7 +59,7 @@ pub fn history_view(
     opened: &When,
     now: &When,
     milestone: bool,
-    lang: &str,
+    lang: &Lang,
     tz: &TimeZone,
     forge: Option<&Forge>,
 ) -> HistoryView {
@@ -71,7 +71,7 @@ pub fn history_view(
         .iter()
         .rev()
         .map(|e| HistoryEntryView {
-            date: e.when.view(lang),
+            date: e.when.view(&lang.tag),
             author: e.commit.as_ref().map(|c| c.author.clone()),
             commit: e.commit.as_ref().map(|c| c.short().to_string()),
             commit_id: e.commit.as_ref().map(|c| c.id.clone()),
@@ -96,7 +96,7 @@ pub fn history_view(
             .first_due
             .as_deref()
             .and_then(|d| When::parse(d, tz).ok())
-            .map(|w| w.view(lang)),
+            .map(|w| w.view(&lang.tag)),
         days_to_close: h.closed_at.as_ref().map(|c| days_between(opened, c).max(0)),
         days_open: h
             .closed_at
@@ -110,47 +110,26 @@ pub fn incident_view(
     n: &Note,
     updates: &[Update],
     now: &When,
-    lang: &str,
+    lang: &Lang,
 ) -> (Vec<UpdateView>, Option<String>) {
     let updates = updates
         .iter()
         .map(|u| UpdateView {
-            date: u.when.view(lang),
+            date: u.when.view(&lang.tag),
             first: u.first,
             added: u.added.clone(),
         })
         .collect();
     let end = n.resolved.as_ref().unwrap_or(now);
     let minutes = (end.timestamp().as_second() - n.date.timestamp().as_second()).max(0) / 60;
-    (updates, Some(duration_text(minutes, lang)))
-}
-
-/// `2 d 4 h`, `4 h 35 min`, `12 min` (or Chinese units).
-pub fn duration_text(minutes: i64, lang: &str) -> String {
-    let (d, h, m) = (minutes / 1440, minutes % 1440 / 60, minutes % 60);
-    let zh = lang.starts_with("zh");
-    let unit = |n: i64, en: &str, cn: &str| {
-        if zh {
-            format!("{n}{cn}")
-        } else {
-            format!("{n} {en}")
-        }
-    };
-    let parts = if d > 0 {
-        vec![unit(d, "d", "天"), unit(h, "h", "小时")]
-    } else if h > 0 {
-        vec![unit(h, "h", "小时"), unit(m, "min", "分钟")]
-    } else {
-        vec![unit(m, "min", "分钟")]
-    };
-    parts.join(if zh { "" } else { " " })
+    (updates, Some(lang.duration(minutes)))
 }
 
 /// The timeline grouped by month, newest first.
 pub fn timeline_view(
     events: &[Event],
     release_urls: &HashMap<String, String>,
-    lang: &str,
+    lang: &Lang,
     tz: &TimeZone,
 ) -> Vec<MonthView> {
     let mut months: Vec<MonthView> = Vec::new();
@@ -159,7 +138,7 @@ pub fn timeline_view(
         let key = format!("{:04}-{:02}", date.year(), date.month());
         if months.last().is_none_or(|m| m.key != key) {
             months.push(MonthView {
-                label: month_label(date, lang),
+                label: lang.month_of(date),
                 key,
                 events: Vec::new(),
             });
@@ -184,7 +163,7 @@ pub fn timeline_view(
         });
         if let Some(m) = months.last_mut() {
             m.events.push(EventView {
-                date: e.when.view(lang),
+                date: e.when.view(&lang.tag),
                 kind: e.kind,
                 group: e.kind.group(),
                 title: e.title.clone(),

@@ -11,7 +11,6 @@ use super::markdown::{Markdown, Rendered, excerpt};
 use crate::config::{Better, Config};
 use crate::content::*;
 use crate::dates::{DateView, When};
-use crate::format::fmt_num;
 use crate::insight;
 use crate::routes::{Route, Routes};
 
@@ -58,8 +57,9 @@ pub struct ViewInput<'a> {
     pub reports: &'a [(insight::report::Period, insight::report::Report)],
     /// Every page of the site and its address.
     pub routes: &'a Routes,
-    /// UI strings (chart titles and descriptions).
-    pub strings: &'a BTreeMap<String, String>,
+    /// The site's language: UI strings (chart titles and descriptions) and how it writes
+    /// dates, durations and numbers.
+    pub lang: &'a crate::format::Lang,
     /// Rendered Markdown kept between rebuilds (`serve`), by [`body_key`].
     pub md_cache: Option<&'a std::sync::Mutex<std::collections::HashMap<u64, Rendered>>>,
     pub internal: bool,
@@ -121,7 +121,7 @@ pub fn build(p: &Project, input: &ViewInput<'_>) -> SiteData {
     let mut metrics: Vec<MetricView> = p
         .metrics
         .iter()
-        .map(|s| metric_view(s, input.config, ctx.lang))
+        .map(|s| metric_view(s, input.config, input.lang))
         .collect();
     let dashboard = dashboard_view(p, &notes, &issues, &milestones, &metrics);
     let site = site_view(p, input, &pages, !metrics.is_empty());
@@ -131,7 +131,7 @@ pub fn build(p: &Project, input: &ViewInput<'_>) -> SiteData {
     }
     let how = how_view(input.config, &metrics, &milestones, &pages);
     let hist = input.history;
-    let timeline = timeline_view(&hist.timeline, &ctx.release_urls, ctx.lang, &ctx.tz);
+    let timeline = timeline_view(&hist.timeline, &ctx.release_urls, input.lang, &ctx.tz);
     let changelog = changelog_view(
         &hist.changelog,
         &notes,
@@ -253,11 +253,7 @@ fn body_key(body: &str, salt: u64, own: Option<usize>) -> u64 {
 }
 
 fn label(input: &ViewInput<'_>, key: &str) -> String {
-    input
-        .strings
-        .get(key)
-        .cloned()
-        .unwrap_or_else(|| key.to_string())
+    input.lang.get(key).unwrap_or(key).to_string()
 }
 
 /// The linker over every client-visible term, alias and issue id of the project.

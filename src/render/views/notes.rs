@@ -56,8 +56,8 @@ pub struct NoteLinkView {
 pub(super) fn note_view(n: &Note, r: Rendered, input: &ViewInput<'_>) -> NoteView {
     let lang = input.config.language.as_str();
     let (updates, duration) = match input.history.incidents.get(&n.meta.path) {
-        Some(updates) => incident_view(n, updates, &input.now, lang),
-        None if n.kind == NoteKind::Incident => incident_view(n, &[], &input.now, lang),
+        Some(updates) => incident_view(n, updates, &input.now, input.lang),
+        None if n.kind == NoteKind::Incident => incident_view(n, &[], &input.now, input.lang),
         None => (Vec::new(), None),
     };
     NoteView {
