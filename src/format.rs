@@ -137,12 +137,6 @@ impl Lang {
             .replace("{d}", &d.to_string())
     }
 
-    /// A day as the language writes it (`date.day`: `5 Jan 2026`, `5. Januar 2026`).
-    pub fn day(&self, v: &crate::dates::DateView) -> String {
-        let (y, m, d) = v.ymd();
-        self.fill(self.data("date.day", "{d} {mon} {y}"), y, m, d, v.weekday())
-    }
-
     /// A calendar day as the language writes it (`date.day`).
     pub fn date(&self, d: jiff::civil::Date) -> String {
         let (y, m, day) = (d.year().into(), d.month().into(), d.day().into());
@@ -166,25 +160,32 @@ impl Lang {
             .replace("{to}", &self.date(last))
     }
 
-    /// A day and, unless only the day is known, its time (`date.time`).
-    pub fn when(&self, v: &crate::dates::DateView) -> String {
-        let day = self.day(v);
-        if v.date_only() {
-            return day;
+    /// The day of an RFC 3339 time or a plain `YYYY-MM-DD` as the language writes it
+    /// (`date.day`: `5 Jan 2026`, `5. Januar 2026`); `None` if `stamp` starts with no date.
+    pub fn day(&self, stamp: &str) -> Option<String> {
+        let date: jiff::civil::Date = stamp.get(..10)?.parse().ok()?;
+        Some(self.date(date))
+    }
+
+    /// A day and, unless `iso` is only a day (`YYYY-MM-DD`), its time of day from `stamp`
+    /// (`date.time`).
+    pub fn when(&self, iso: &str, stamp: &str) -> Option<String> {
+        let day = self.day(stamp)?;
+        if iso.len() == 10 {
+            return Some(day);
         }
-        self.data("date.time", "{day} {hh}:{mi}")
+        let text = self
+            .data("date.time", "{day} {hh}:{mi}")
             .replace("{day}", &day)
-            .replace("{hh}", &v.stamp[11..13])
-            .replace("{mi}", &v.stamp[14..16])
+            .replace("{hh}", stamp.get(11..13)?)
+            .replace("{mi}", stamp.get(14..16)?);
+        Some(text)
     }
 
     /// `<time datetime="…">…</time>`.
-    pub fn time_html(&self, v: &crate::dates::DateView) -> String {
-        format!(
-            "<time datetime=\"{}\">{}</time>",
-            v.iso,
-            escape(&self.when(v))
-        )
+    pub fn time_html(&self, iso: &str, stamp: &str) -> Option<String> {
+        let text = self.when(iso, stamp)?;
+        Some(format!("<time datetime=\"{iso}\">{}</time>", escape(&text)))
     }
 
     /// A month heading from `YYYY-MM` (`date.month_heading`: `November 2026`).

@@ -571,7 +571,7 @@ fn period_reports(
     let end = |t: i64, shown: i64| {
         let commit = commit_at(index, t).map(|c| c.id.clone());
         let time = When::from_commit(jiff::Timestamp::from_second(shown).unwrap_or_default(), &tz)
-            .view("en")
+            .view()
             .stamp;
         crate::insight::report::End {
             spec: None,

@@ -106,7 +106,7 @@ pub fn report(o: &ReportOptions) -> Result<String, BuildError> {
         spec: Some(spec.to_string()),
         commit,
         time: When::from_commit(jiff::Timestamp::from_second(t).unwrap_or_default(), &tz)
-            .view("en")
+            .view()
             .stamp,
         ts: t,
     };

@@ -303,7 +303,7 @@ fn in_period(w: &When, a: i64, b: i64) -> bool {
 
 /// Incidents that overlap the period, and the other notes published in it.
 fn notes_and_incidents(input: &Input<'_>, a: i64, b: i64, r: &mut Report) {
-    let rfc = |w: &When| w.view(&input.config.language).stamp;
+    let rfc = |w: &When| w.view().stamp;
     for n in &input.project.notes {
         if n.kind == NoteKind::Incident {
             let started = n.date.timestamp().as_second();
@@ -355,9 +355,7 @@ fn releases(input: &Input<'_>, a: i64, b: i64, r: &mut Report) {
             .collect();
         r.releases.push(ReleaseRef {
             tag: tag.clone(),
-            date: When::from_commit(c.timestamp(), &tz)
-                .view(&input.config.language)
-                .stamp,
+            date: When::from_commit(c.timestamp(), &tz).view().stamp,
             changes,
             fixed: fixed_in(input, tag),
         });
@@ -423,7 +421,7 @@ fn metrics(input: &Input<'_>, a: i64, b: i64, r: &mut Report) {
 
 /// Feedback received in the period, and feedback addressed in it.
 fn feedback(input: &Input<'_>, a: i64, b: i64, r: &mut Report) {
-    let rfc = |w: &When| w.view(&input.config.language).stamp;
+    let rfc = |w: &When| w.view().stamp;
     for f in &input.project.feedback {
         let item = || FeedbackRef {
             from: f.from.clone(),
@@ -646,7 +644,7 @@ fn cadence(input: &Input<'_>, a: i64, b: i64, tz: &jiff::tz::TimeZone) -> Option
     let published = dates.iter().filter(|t| **t > a && **t <= b).count();
     let show = |t: i64| {
         When::from_commit(jiff::Timestamp::from_second(t).unwrap_or_default(), tz)
-            .view(&input.config.language)
+            .view()
             .stamp
     };
     // Walk the period: after each note (or the start), the next is due `days` (+1 grace) later.

@@ -71,7 +71,7 @@ pub fn history_view(
         .iter()
         .rev()
         .map(|e| HistoryEntryView {
-            date: e.when.view(&lang.tag),
+            date: e.when.view(),
             author: e.commit.as_ref().map(|c| c.author.clone()),
             commit: e.commit.as_ref().map(|c| c.short().to_string()),
             commit_id: e.commit.as_ref().map(|c| c.id.clone()),
@@ -96,7 +96,7 @@ pub fn history_view(
             .first_due
             .as_deref()
             .and_then(|d| When::parse(d, tz).ok())
-            .map(|w| w.view(&lang.tag)),
+            .map(|w| w.view()),
         days_to_close: h.closed_at.as_ref().map(|c| days_between(opened, c).max(0)),
         days_open: h
             .closed_at
@@ -115,7 +115,7 @@ pub fn incident_view(
     let updates = updates
         .iter()
         .map(|u| UpdateView {
-            date: u.when.view(&lang.tag),
+            date: u.when.view(),
             first: u.first,
             added: u.added.clone(),
         })
@@ -163,7 +163,7 @@ pub fn timeline_view(
         });
         if let Some(m) = months.last_mut() {
             m.events.push(EventView {
-                date: e.when.view(&lang.tag),
+                date: e.when.view(),
                 kind: e.kind,
                 group: e.kind.group(),
                 title: e.title.clone(),
@@ -191,12 +191,7 @@ fn leak_field(f: &str) -> &'static str {
 }
 
 /// The work done on an issue: the commits that name it, newest first.
-pub fn work_view(
-    trace: Option<&Trace>,
-    lang: &str,
-    tz: &TimeZone,
-    forge: Option<&Forge>,
-) -> Vec<WorkView> {
+pub fn work_view(trace: Option<&Trace>, tz: &TimeZone, forge: Option<&Forge>) -> Vec<WorkView> {
     let Some(trace) = trace else {
         return Vec::new();
     };
@@ -204,7 +199,7 @@ pub fn work_view(
         .work
         .iter()
         .map(|(c, resolves)| WorkView {
-            date: When::from_commit(c.timestamp(), tz).view(lang),
+            date: When::from_commit(c.timestamp(), tz).view(),
             author: c.author.clone(),
             subject: crate::insight::changelog::Conventional::parse(&c.message)
                 .map(|cc| cc.description)
@@ -220,13 +215,12 @@ pub fn work_view(
 pub fn fixed_in_view(
     trace: Option<&Trace>,
     release_urls: &HashMap<String, String>,
-    lang: &str,
     tz: &TimeZone,
 ) -> Option<FixedInView> {
     let (tag, commit) = trace?.fixed_in.as_ref()?;
     Some(FixedInView {
         tag: tag.clone(),
-        date: When::from_commit(commit.timestamp(), tz).view(lang),
+        date: When::from_commit(commit.timestamp(), tz).view(),
         url: release_urls.get(tag)?.clone(),
     })
 }
@@ -237,7 +231,6 @@ pub fn changelog_view(
     notes: &[NoteView],
     issues: &[IssueView],
     release_urls: &HashMap<String, String>,
-    lang: &str,
     tz: &TimeZone,
     forge: Option<&Forge>,
 ) -> Vec<ReleaseView> {
@@ -288,7 +281,7 @@ pub fn changelog_view(
                 date: r
                     .commit
                     .as_ref()
-                    .map(|c| When::from_commit(c.timestamp(), tz).view(lang)),
+                    .map(|c| When::from_commit(c.timestamp(), tz).view()),
                 commit: r.commit.as_ref().map(|c| c.short().to_string()),
                 commit_url: r.commit.as_ref().and_then(|c| Some(forge?.commit(&c.id))),
                 compare_url: forge.and_then(|f| {

@@ -197,13 +197,8 @@ pub(super) fn issue_views(ctx: &Ctx<'_>) -> Vec<IssueView> {
                 &ctx.tz,
                 ctx.forge.as_ref(),
             ),
-            work: work_view(
-                hist.traces.get(&i.id),
-                ctx.lang,
-                &ctx.tz,
-                ctx.forge.as_ref(),
-            ),
-            fixed_in: fixed_in_view(hist.traces.get(&i.id), &ctx.release_urls, ctx.lang, &ctx.tz),
+            work: work_view(hist.traces.get(&i.id), &ctx.tz, ctx.forge.as_ref()),
+            fixed_in: fixed_in_view(hist.traces.get(&i.id), &ctx.release_urls, &ctx.tz),
         })
         .collect()
 }

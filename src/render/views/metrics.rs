@@ -55,13 +55,13 @@ pub(super) fn metric_view(s: &MetricSeries, config: &Config, lang: &Lang) -> Met
         latest: latest.map(|p| p.1),
         latest_text: latest.map(|p| lang.number(p.1)),
         target_text: meta.target.map(|t| lang.number(t)),
-        latest_date: latest.map(|p| p.0.view(&lang.tag)),
+        latest_date: latest.map(|p| p.0.view()),
         met,
         points_total: s.points.len(),
         points: s.points[s.points.len().saturating_sub(METRIC_ROWS)..]
             .iter()
             .map(|(w, v)| PointView {
-                date: w.view(&lang.tag),
+                date: w.view(),
                 value: *v,
                 text: lang.number(*v),
             })

@@ -72,7 +72,6 @@ pub struct ViewInput<'a> {
 pub(super) struct Ctx<'a> {
     pub p: &'a Project,
     pub input: &'a ViewInput<'a>,
-    pub lang: &'a str,
     pub tz: jiff::tz::TimeZone,
     pub forge: Option<crate::forge::Forge>,
     /// Release tag → its address.
@@ -89,10 +88,10 @@ impl Ctx<'_> {
             .unwrap_or_default()
     }
     pub fn date(&self, w: &When) -> DateView {
-        w.view(self.lang)
+        w.view()
     }
     pub fn opt_date(&self, w: &Option<When>) -> Option<DateView> {
-        w.as_ref().map(|w| w.view(self.lang))
+        w.as_ref().map(|w| w.view())
     }
 }
 
@@ -102,7 +101,6 @@ pub fn build(p: &Project, input: &ViewInput<'_>) -> SiteData {
     let ctx = Ctx {
         p,
         input,
-        lang: input.config.language.as_str(),
         tz: input.config.tz(),
         forge: input.config.forge(),
         release_urls: input.routes.release_paths(),
@@ -137,7 +135,6 @@ pub fn build(p: &Project, input: &ViewInput<'_>) -> SiteData {
         &notes,
         &issues,
         &ctx.release_urls,
-        ctx.lang,
         &ctx.tz,
         ctx.forge.as_ref(),
     );

@@ -136,7 +136,7 @@ pub(super) fn site_view(
         internal: input.internal,
         preview: input.preview,
         revision: input.revision.clone(),
-        built: input.now.view(&c.language),
+        built: input.now.view(),
         nav,
         feedback_url: c.feedback.url.clone(),
         feedback_email: c.feedback.email.clone(),
@@ -154,7 +154,7 @@ pub(super) fn site_view(
             .as_ref()
             .and_then(|l| l.strip_prefix("static/"))
             .map(str::to_string),
-        next_update: next_update.as_ref().map(|w| w.view(&c.language)),
+        next_update: next_update.as_ref().map(|w| w.view()),
         next_update_overdue: next_update.as_ref().is_some_and(|w| w < &input.now),
     }
 }
