@@ -558,10 +558,10 @@ fn render_job(j: &Job, globals: &Globals, theme: &Theme) -> Result<OutFile, Diag
     let data = tera::Context::from_serialize(&j.data)
         .map_err(|e| theme.diagnostic(&e, Some(&format!("rendering {}", j.path))))?;
     ctx.extend(data);
-    let html = theme.render(j.template, &ctx, &format!("rendering {}", j.path))?;
+    let bytes = theme.render_bytes(j.template, &ctx, &format!("rendering {}", j.path))?;
     Ok(OutFile {
         path: j.path.clone(),
-        bytes: html.into_bytes(),
+        bytes,
     })
 }
 

@@ -148,6 +148,28 @@ impl Theme {
             .map_err(|e| self.diagnostic(&e, Some(what)))
     }
 
+    /// Renders template `name` into bytes, like [`Theme::render`], through a buffer this
+    /// thread keeps between pages: a page grows it once instead of growing a fresh
+    /// buffer of its own (and skips the check that the output is UTF-8, which it is).
+    pub fn render_bytes(
+        &self,
+        name: &str,
+        ctx: &tera::Context,
+        what: &str,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        thread_local! {
+            static OUT: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        reset_budget();
+        OUT.with_borrow_mut(|out| {
+            out.clear();
+            self.tera
+                .render_to(name, ctx, &mut *out)
+                .map_err(|e| self.diagnostic(&e, Some(what)))?;
+            Ok(out.to_vec())
+        })
+    }
+
     /// Where a template lives, as the site sees it: `theme/templates/partials/footer.html`
     /// for the site's override, `(built-in) theme/templates/…` for the embedded one.
     fn file_of(&self, name: &str) -> String {
