@@ -8,29 +8,6 @@ pub fn fmt_num(v: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
-/// A month as a heading: `November 2026`, `2026年11月`.
-pub fn month_label(d: jiff::civil::Date, lang: &str) -> String {
-    if lang.starts_with("zh") {
-        format!("{}年{}月", d.year(), d.month())
-    } else {
-        const M: [&str; 12] = [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ];
-        format!("{} {}", M[(d.month() - 1) as usize], d.year())
-    }
-}
-
 /// A language as data, read from its `i18n/<lang>.toml`: the UI strings, month and weekday
 /// names, date, time, month and week patterns, duration units, number format and plural
 /// rule. Templates reach it through `t(key=…)` and the date filters; nothing here knows a
@@ -160,31 +137,55 @@ impl Lang {
             .replace("{d}", &d.to_string())
     }
 
-    /// A day as the language writes it (`date.day`: `5 Jan 2026`, `5. Januar 2026`).
-    pub fn day(&self, v: &crate::dates::DateView) -> String {
-        let (y, m, d) = v.ymd();
-        self.fill(self.data("date.day", "{d} {mon} {y}"), y, m, d, v.weekday())
+    /// A calendar day as the language writes it (`date.day`).
+    pub fn date(&self, d: jiff::civil::Date) -> String {
+        let (y, m, day) = (d.year().into(), d.month().into(), d.day().into());
+        let wd = d.weekday().to_monday_one_offset().into();
+        self.fill(self.data("date.day", "{d} {mon} {y}"), y, m, day, wd)
     }
 
-    /// A day and, unless only the day is known, its time (`date.time`).
-    pub fn when(&self, v: &crate::dates::DateView) -> String {
-        let day = self.day(v);
-        if v.date_only() {
-            return day;
+    /// The month of `d` as a heading (`date.month_heading`: `November 2026`, `2026年11月`).
+    pub fn month_of(&self, d: jiff::civil::Date) -> String {
+        let p = self.data("date.month_heading", "{month} {y}");
+        self.fill(p, d.year().into(), d.month().into(), 1, 0)
+    }
+
+    /// The ISO week from `first` to `last` (`date.week`: `Week 2, 2026 (5 Jan 2026 – …)`).
+    pub fn week(&self, first: jiff::civil::Date, last: jiff::civil::Date) -> String {
+        let w = first.iso_week_date();
+        self.data("date.week", "Week {w}, {y} ({from} – {to})")
+            .replace("{w}", &w.week().to_string())
+            .replace("{y}", &w.year().to_string())
+            .replace("{from}", &self.date(first))
+            .replace("{to}", &self.date(last))
+    }
+
+    /// The day of an RFC 3339 time or a plain `YYYY-MM-DD` as the language writes it
+    /// (`date.day`: `5 Jan 2026`, `5. Januar 2026`); `None` if `stamp` starts with no date.
+    pub fn day(&self, stamp: &str) -> Option<String> {
+        let date: jiff::civil::Date = stamp.get(..10)?.parse().ok()?;
+        Some(self.date(date))
+    }
+
+    /// A day and, unless `iso` is only a day (`YYYY-MM-DD`), its time of day from `stamp`
+    /// (`date.time`).
+    pub fn when(&self, iso: &str, stamp: &str) -> Option<String> {
+        let day = self.day(stamp)?;
+        if iso.len() == 10 {
+            return Some(day);
         }
-        self.data("date.time", "{day} {hh}:{mi}")
+        let text = self
+            .data("date.time", "{day} {hh}:{mi}")
             .replace("{day}", &day)
-            .replace("{hh}", &v.stamp[11..13])
-            .replace("{mi}", &v.stamp[14..16])
+            .replace("{hh}", stamp.get(11..13)?)
+            .replace("{mi}", stamp.get(14..16)?);
+        Some(text)
     }
 
     /// `<time datetime="…">…</time>`.
-    pub fn time_html(&self, v: &crate::dates::DateView) -> String {
-        format!(
-            "<time datetime=\"{}\">{}</time>",
-            v.iso,
-            escape(&self.when(v))
-        )
+    pub fn time_html(&self, iso: &str, stamp: &str) -> Option<String> {
+        let text = self.when(iso, stamp)?;
+        Some(format!("<time datetime=\"{iso}\">{}</time>", escape(&text)))
     }
 
     /// A month heading from `YYYY-MM` (`date.month_heading`: `November 2026`).
@@ -199,6 +200,15 @@ impl Lang {
 
     /// A duration in minutes with the language's units (`duration.d`, `.h`, `.min`, each
     /// with plural forms `.one`/`.other`… if the language needs them).
+    /// A span known only to the day: `3 d` (`duration.d`, with its plural forms).
+    pub fn days(&self, n: i64) -> String {
+        let key = "duration.d";
+        self.get(&format!("{key}.{}", self.plural(n as f64)))
+            .or_else(|| self.get(key))
+            .unwrap_or("{n}")
+            .replace("{n}", &n.to_string())
+    }
+
     pub fn duration(&self, minutes: i64) -> String {
         let (d, h, m) = (minutes / 1440, minutes % 1440 / 60, minutes % 60);
         let unit = |n: i64, k: &str| {

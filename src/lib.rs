@@ -31,7 +31,7 @@
 //! - `guard`: content, diag, render
 //! - `output`: diag, render
 //! - `access`: config, content, diag, escape, guard, render
-//! - `pipeline`: access, config, content, dates, diag, git, guard, insight, lint, output, render, routes, urls
+//! - `pipeline`: access, config, content, dates, diag, format, git, guard, insight, lint, output, render, routes, urls
 //! - `commands`: config, escape, content, dates, diag, git, guard, insight, lint, output, pipeline, render, routes
 //! - `cli`: commands, config, diag, git, pipeline, render
 

@@ -442,7 +442,7 @@ pub(crate) fn read_config(files: &[SourceFile], source: &Source) -> Result<Confi
 pub fn site_data(
     loaded: &Loaded,
     memo: Option<&Memo>,
-    strings: &std::collections::BTreeMap<String, String>,
+    lang: &crate::format::Lang,
     internal: bool,
     preview: bool,
 ) -> SiteData {
@@ -459,7 +459,7 @@ pub fn site_data(
     let mut history = history;
     let t_hist = t0.elapsed();
     let reports = if loaded.config.reports.enabled {
-        period_reports(loaded, &history.changelog, &history.traces)
+        period_reports(loaded, lang, &history.changelog, &history.traces)
     } else {
         Vec::new()
     };
@@ -503,7 +503,7 @@ pub fn site_data(
         history: &history,
         reports: &reports,
         routes: &routes,
-        strings,
+        lang,
         md_cache: memo.map(|m| &m.markdown),
         internal,
         preview,
@@ -535,6 +535,7 @@ const MAX_PERIODS: usize = 260;
 /// computed from the history index, not from a tree.
 fn period_reports(
     loaded: &Loaded,
+    lang: &crate::format::Lang,
     releases: &[crate::insight::changelog::Release],
     traces: &std::collections::HashMap<String, crate::insight::trace::Trace>,
 ) -> Vec<(
@@ -555,13 +556,8 @@ fn period_reports(
         return Vec::new();
     };
     let monthly = loaded.config.communication.cadence.as_deref() == Some("monthly");
-    let mut periods = crate::insight::report::periods(
-        first,
-        last,
-        monthly,
-        &loaded.config.tz(),
-        &loaded.config.language,
-    );
+    let mut periods =
+        crate::insight::report::periods(first, last, monthly, &loaded.config.tz(), lang);
     periods.drain(..periods.len().saturating_sub(MAX_PERIODS));
     let input = crate::insight::report::Input {
         project: &loaded.project,
@@ -575,7 +571,7 @@ fn period_reports(
     let end = |t: i64, shown: i64| {
         let commit = commit_at(index, t).map(|c| c.id.clone());
         let time = When::from_commit(jiff::Timestamp::from_second(shown).unwrap_or_default(), &tz)
-            .view("en")
+            .view()
             .stamp;
         crate::insight::report::End {
             spec: None,
@@ -646,7 +642,7 @@ pub fn prepare(opts: &BuildOptions) -> Result<(Prepared, Loaded, Timings), Build
     let data = site_data(
         &loaded,
         opts.memo.as_deref(),
-        &theme.strings,
+        &theme.lang,
         opts.internal,
         opts.source == Source::Worktree,
     );

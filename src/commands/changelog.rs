@@ -92,7 +92,6 @@ pub fn changelog(root: &Path, opts: &ChangelogOptions) -> Result<String, BuildEr
                 .collect::<Vec<_>>(),
             usize::MAX,
         ),
-        &config.language,
         &config.tz(),
         config.forge().as_ref(),
     );

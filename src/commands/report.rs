@@ -75,20 +75,14 @@ pub fn report(o: &ReportOptions) -> Result<String, BuildError> {
     let lang = loaded.config.language.as_str();
     let text = match o.format {
         ReportFormat::Json => serde_json::to_string_pretty(&report).map_err(anyhow::Error::from)?,
-        ReportFormat::Md => render::report::write(
-            &report,
-            &theme.strings,
-            lang,
-            base.as_deref(),
-            render::report::Style::Markdown,
-        ),
-        ReportFormat::Text => render::report::write(
-            &report,
-            &theme.strings,
-            lang,
-            base.as_deref(),
-            render::report::Style::Text,
-        ),
+        ReportFormat::Md => {
+            let style = render::report::Style::Markdown;
+            render::report::write(&report, &theme, lang, base.as_deref(), style)?
+        }
+        ReportFormat::Text => {
+            let style = render::report::Style::Text;
+            render::report::write(&report, &theme, lang, base.as_deref(), style)?
+        }
         ReportFormat::Html => render::report_html(&report, &theme, base.as_deref(), lang)?,
     };
     if !o.internal {
@@ -166,7 +160,7 @@ fn period_ends(
         spec: Some(spec.to_string()),
         commit,
         time: When::from_commit(jiff::Timestamp::from_second(t).unwrap_or_default(), tz)
-            .view("en")
+            .view()
             .stamp,
         ts: t,
     };

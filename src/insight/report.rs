@@ -306,7 +306,7 @@ fn in_period(w: &When, a: i64, b: i64) -> bool {
 
 /// Incidents that overlap the period, and the other notes published in it.
 fn notes_and_incidents(input: &Input<'_>, a: i64, b: i64, r: &mut Report) {
-    let rfc = |w: &When| w.view(&input.config.language).stamp;
+    let rfc = |w: &When| w.view().stamp;
     for n in &input.project.notes {
         if n.kind == NoteKind::Incident {
             let started = n.started.timestamp().as_second();
@@ -374,9 +374,7 @@ fn releases(input: &Input<'_>, a: i64, b: i64, r: &mut Report) {
             .collect();
         r.releases.push(ReleaseRef {
             tag: tag.clone(),
-            date: When::from_commit(c.timestamp(), &tz)
-                .view(&input.config.language)
-                .stamp,
+            date: When::from_commit(c.timestamp(), &tz).view().stamp,
             changes,
             fixed: fixed_in(input, tag),
         });
@@ -442,7 +440,7 @@ fn metrics(input: &Input<'_>, a: i64, b: i64, r: &mut Report) {
 
 /// Feedback received in the period, and feedback addressed in it.
 fn feedback(input: &Input<'_>, a: i64, b: i64, r: &mut Report) {
-    let rfc = |w: &When| w.view(&input.config.language).stamp;
+    let rfc = |w: &When| w.view().stamp;
     for f in &input.project.feedback {
         let item = || FeedbackRef {
             from: f.from.clone(),
@@ -584,7 +582,8 @@ fn milestones(input: &Input<'_>, a: i64, b: i64, r: &mut Report) {
 pub struct Period {
     /// `2026-W45` or `2026-11`.
     pub key: String,
-    /// `Week 45, 2026 (2 Nov – 8 Nov)` or `November 2026`.
+    /// `Week 45, 2026 (2 Nov 2026 – 8 Nov 2026)` or `November 2026`: the language's
+    /// `date.week` or `date.month_heading`.
     pub label: String,
     pub start: i64,
     pub end: i64,
@@ -596,9 +595,9 @@ pub fn periods(
     last: i64,
     monthly: bool,
     tz: &jiff::tz::TimeZone,
-    lang: &str,
+    lang: &crate::format::Lang,
 ) -> Vec<Period> {
-    use jiff::civil::{Date, Weekday};
+    use jiff::civil::Date;
     let day = |t: i64| {
         jiff::Timestamp::from_second(t)
             .unwrap_or_default()
@@ -624,26 +623,13 @@ pub fn periods(
             d.saturating_add(jiff::ToSpan::days(7))
         };
         let (key, label) = if monthly {
-            (
-                format!("{:04}-{:02}", d.year(), d.month()),
-                crate::format::month_label(d, lang),
-            )
+            let key = format!("{:04}-{:02}", d.year(), d.month());
+            (key, lang.month_of(d))
         } else {
             let w = d.iso_week_date();
-            let last_day = next.yesterday().unwrap_or(d);
-            let range = format!(
-                "{} – {}",
-                crate::dates::format_day(d, lang),
-                crate::dates::format_day(last_day, lang)
-            );
-            let label = if lang.starts_with("zh") {
-                format!("{}年第{}周（{range}）", w.year(), w.week())
-            } else {
-                format!("Week {}, {} ({range})", w.week(), w.year())
-            };
-            (format!("{:04}-W{:02}", w.year(), w.week()), label)
+            let key = format!("{:04}-W{:02}", w.year(), w.week());
+            (key, lang.week(d, next.yesterday().unwrap_or(d)))
         };
-        let _ = Weekday::Monday;
         out.push(Period {
             key,
             label,
@@ -677,7 +663,7 @@ fn cadence(input: &Input<'_>, a: i64, b: i64, tz: &jiff::tz::TimeZone) -> Option
     let published = dates.iter().filter(|t| **t > a && **t <= b).count();
     let show = |t: i64| {
         When::from_commit(jiff::Timestamp::from_second(t).unwrap_or_default(), tz)
-            .view(&input.config.language)
+            .view()
             .stamp
     };
     // Walk the period: after each note (or the start), the next is due `days` (+1 grace) later.

@@ -9,6 +9,7 @@
 use std::fmt::Write;
 
 use crate::dates::When;
+use crate::format::Lang;
 
 /// The most points a line chart draws per series.
 pub const MAX_POINTS: usize = 500;
@@ -128,7 +129,7 @@ pub fn line_chart(
     series: &[Series<'_>],
     target: Option<(f64, &str)>,
     unit: &str,
-    lang: &str,
+    lang: &Lang,
     tz: &jiff::tz::TimeZone,
 ) -> String {
     let series: Vec<Series<'_>> = series
@@ -190,7 +191,7 @@ pub fn line_chart(
             "<text class=\"axis\" x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{}{}</text>",
             left - 6.0,
             y(v) + 4.0,
-            crate::format::fmt_num(v),
+            lang.number(v),
             crate::escape::html(unit)
         );
     }
@@ -231,7 +232,7 @@ pub fn line_chart(
                 x(*t),
                 y(*v),
                 crate::escape::html(s.label),
-                crate::format::fmt_num(*v),
+                lang.number(*v),
                 crate::escape::html(unit),
                 crate::escape::html(&day(*t))
             );
@@ -255,10 +256,13 @@ pub fn line_chart(
 }
 
 /// Milestones on a time axis: planned (hollow) and actual or current (filled) dates.
+/// `row` describes one milestone for screen readers (`{title}`, `{planned}`, `{actual}`:
+/// the UI string `chart.milestone_row`).
 pub fn milestone_chart(
     title: &str,
+    row: &str,
     rows: &[(String, i64, i64, bool, bool)],
-    lang: &str,
+    lang: &Lang,
     tz: &jiff::tz::TimeZone,
 ) -> String {
     if rows.is_empty() {
@@ -281,7 +285,11 @@ pub fn milestone_chart(
     let id = format!("m{:x}", fnv(title.as_bytes()));
     let desc: Vec<String> = rows
         .iter()
-        .map(|r| format!("{}: {} → {}", r.0, day(r.1), day(r.2)))
+        .map(|r| {
+            row.replace("{title}", &r.0)
+                .replace("{planned}", &day(r.1))
+                .replace("{actual}", &day(r.2))
+        })
         .collect();
     let mut svg = format!(
         "<svg class=\"chart milestones-chart\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\"><title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>",
@@ -329,12 +337,12 @@ pub fn milestone_chart(
 }
 
 /// A Unix time as a day in the site's time zone and language.
-fn day_label(t: i64, tz: &jiff::tz::TimeZone, lang: &str) -> String {
+pub(crate) fn day_label(t: i64, tz: &jiff::tz::TimeZone, lang: &Lang) -> String {
     let date = jiff::Timestamp::from_second(t)
         .unwrap_or_default()
         .to_zoned_datetime(tz.clone())
         .date();
-    crate::dates::format_day(date, lang)
+    lang.date(date)
 }
 
 /// The first and last dates under a time axis.

@@ -10,7 +10,7 @@ use super::views::*;
 use crate::content::Note;
 use crate::dates::{When, days_between};
 use crate::forge::Forge;
-use crate::format::month_label;
+use crate::format::Lang;
 use crate::insight::Span;
 use crate::insight::changelog::Release;
 use crate::insight::history::{ItemHistory, Transition, Update};
@@ -29,11 +29,11 @@ fn value_prefix(field: &str, milestone: bool) -> Option<&'static str> {
 }
 
 /// A field change, with dates shown as readers expect them.
-pub fn change_view(t: &Transition, milestone: bool, lang: &str, tz: &TimeZone) -> ChangeView {
+pub fn change_view(t: &Transition, milestone: bool, lang: &Lang, tz: &TimeZone) -> ChangeView {
     let show = |v: &Option<String>| {
         v.as_ref().map(|v| match t.field {
             "due" | "completed" => When::parse(v, tz)
-                .map(|w| w.view(lang).day)
+                .map(|w| lang.date(w.zoned.date()))
                 .unwrap_or_else(|_| v.clone()),
             _ => v.clone(),
         })
@@ -60,7 +60,7 @@ pub fn history_view(
     opened: &When,
     now: &When,
     milestone: bool,
-    lang: &str,
+    lang: &Lang,
     tz: &TimeZone,
     forge: Option<&Forge>,
 ) -> HistoryView {
@@ -72,7 +72,7 @@ pub fn history_view(
         .iter()
         .rev()
         .map(|e| HistoryEntryView {
-            date: e.when.view(lang),
+            date: e.when.view(),
             author: e.commit.as_ref().map(|c| c.author.clone()),
             commit: e.commit.as_ref().map(|c| c.short().to_string()),
             commit_id: e.commit.as_ref().map(|c| c.id.clone()),
@@ -97,7 +97,7 @@ pub fn history_view(
             .first_due
             .as_deref()
             .and_then(|d| When::parse(d, tz).ok())
-            .map(|w| w.view(lang)),
+            .map(|w| w.view()),
         days_to_close: h.closed_at.as_ref().map(|c| days_between(opened, c).max(0)),
         days_open: h
             .closed_at
@@ -111,53 +111,22 @@ pub fn incident_view(
     n: &Note,
     updates: &[Update],
     now: &When,
-    lang: &str,
+    lang: &Lang,
 ) -> (Vec<UpdateView>, Option<String>) {
     let updates = updates
         .iter()
         .map(|u| UpdateView {
-            date: u.when.view(lang),
+            date: u.when.view(),
             first: u.first,
             added: u.added.clone(),
         })
         .collect();
     let text = match crate::insight::incident_span(n, now) {
-        Some(Span::Minutes(m)) => span_text(Some(m), None, lang),
-        Some(Span::Days(d)) => span_text(None, Some(d), lang),
+        Some(Span::Minutes(m)) => Some(lang.duration(m)),
+        Some(Span::Days(d)) => Some(lang.days(d)),
         None => None,
     };
     (updates, text)
-}
-
-/// A span in minutes (`4 h 35 min`) or, when only days are known, in days (`3 d`).
-pub fn span_text(minutes: Option<i64>, days: Option<i64>, lang: &str) -> Option<String> {
-    match (minutes, days) {
-        (Some(m), _) => Some(duration_text(m, lang)),
-        (None, Some(d)) if lang.starts_with("zh") => Some(format!("{d}天")),
-        (None, Some(d)) => Some(format!("{d} d")),
-        (None, None) => None,
-    }
-}
-
-/// `2 d 4 h`, `4 h 35 min`, `12 min` (or Chinese units).
-pub fn duration_text(minutes: i64, lang: &str) -> String {
-    let (d, h, m) = (minutes / 1440, minutes % 1440 / 60, minutes % 60);
-    let zh = lang.starts_with("zh");
-    let unit = |n: i64, en: &str, cn: &str| {
-        if zh {
-            format!("{n}{cn}")
-        } else {
-            format!("{n} {en}")
-        }
-    };
-    let parts = if d > 0 {
-        vec![unit(d, "d", "天"), unit(h, "h", "小时")]
-    } else if h > 0 {
-        vec![unit(h, "h", "小时"), unit(m, "min", "分钟")]
-    } else {
-        vec![unit(m, "min", "分钟")]
-    };
-    parts.join(if zh { "" } else { " " })
 }
 
 /// The timeline grouped by month, newest first. `quiet` holds the periods in which
@@ -167,7 +136,7 @@ pub fn timeline_view(
     events: &[Event],
     release_urls: &HashMap<String, String>,
     quiet: &HashMap<String, When>,
-    lang: &str,
+    lang: &Lang,
     tz: &TimeZone,
 ) -> Vec<MonthView> {
     let mut flat: Vec<(jiff::civil::Date, EventView)> = Vec::new();
@@ -184,16 +153,16 @@ pub fn timeline_view(
             ));
             continue;
         }
-        flush_quiet(&mut run, &mut flat, lang);
+        flush_quiet(&mut run, &mut flat);
         flat.push((e.when.zoned.date(), event_view(e, release_urls, lang, tz)));
     }
-    flush_quiet(&mut run, &mut flat, lang);
+    flush_quiet(&mut run, &mut flat);
     let mut months: Vec<MonthView> = Vec::new();
     for (date, ev) in flat {
         let key = format!("{:04}-{:02}", date.year(), date.month());
         if months.last().is_none_or(|m| m.key != key) {
             months.push(MonthView {
-                label: month_label(date, lang),
+                label: lang.month_of(date),
                 key,
                 events: Vec::new(),
             });
@@ -209,10 +178,9 @@ pub fn timeline_view(
 fn flush_quiet(
     run: &mut Vec<(jiff::civil::Date, EventView, &When)>,
     flat: &mut Vec<(jiff::civil::Date, EventView)>,
-    lang: &str,
 ) {
     if run.len() >= 2 {
-        let from = run.last().map(|(_, _, f)| f.view(lang));
+        let from = run.last().map(|(_, _, f)| f.view());
         let (date, mut ev, _) = run.swap_remove(0);
         ev.quiet_from = from;
         flat.push((date, ev));
@@ -225,7 +193,7 @@ fn flush_quiet(
 fn event_view(
     e: &Event,
     release_urls: &HashMap<String, String>,
-    lang: &str,
+    lang: &Lang,
     tz: &TimeZone,
 ) -> EventView {
     let url = match &e.target {
@@ -247,7 +215,7 @@ fn event_view(
         change_view(&t, matches!(e.target, Target::Milestone(_)), lang, tz)
     });
     EventView {
-        date: e.when.view(lang),
+        date: e.when.view(),
         kind: e.kind,
         group: e.kind.group(),
         title: e.title.clone(),
@@ -273,12 +241,7 @@ fn leak_field(f: &str) -> &'static str {
 }
 
 /// The work done on an issue: the commits that name it, newest first.
-pub fn work_view(
-    trace: Option<&Trace>,
-    lang: &str,
-    tz: &TimeZone,
-    forge: Option<&Forge>,
-) -> Vec<WorkView> {
+pub fn work_view(trace: Option<&Trace>, tz: &TimeZone, forge: Option<&Forge>) -> Vec<WorkView> {
     let Some(trace) = trace else {
         return Vec::new();
     };
@@ -286,7 +249,7 @@ pub fn work_view(
         .work
         .iter()
         .map(|(c, resolves)| WorkView {
-            date: When::from_commit(c.timestamp(), tz).view(lang),
+            date: When::from_commit(c.timestamp(), tz).view(),
             author: c.author.clone(),
             subject: crate::insight::changelog::Conventional::parse(&c.message)
                 .map(|cc| cc.description)
@@ -302,13 +265,12 @@ pub fn work_view(
 pub fn fixed_in_view(
     trace: Option<&Trace>,
     release_urls: &HashMap<String, String>,
-    lang: &str,
     tz: &TimeZone,
 ) -> Option<FixedInView> {
     let (tag, commit) = trace?.fixed_in.as_ref()?;
     Some(FixedInView {
         tag: tag.clone(),
-        date: When::from_commit(commit.timestamp(), tz).view(lang),
+        date: When::from_commit(commit.timestamp(), tz).view(),
         url: release_urls.get(tag)?.clone(),
     })
 }
@@ -319,7 +281,6 @@ pub fn changelog_view(
     notes: &[NoteView],
     issues: &[IssueView],
     release_urls: &HashMap<String, String>,
-    lang: &str,
     tz: &TimeZone,
     forge: Option<&Forge>,
 ) -> Vec<ReleaseView> {
@@ -370,7 +331,7 @@ pub fn changelog_view(
                 date: r
                     .commit
                     .as_ref()
-                    .map(|c| When::from_commit(c.timestamp(), tz).view(lang)),
+                    .map(|c| When::from_commit(c.timestamp(), tz).view()),
                 commit: r.commit.as_ref().map(|c| c.short().to_string()),
                 commit_url: r.commit.as_ref().and_then(|c| Some(forge?.commit(&c.id))),
                 compare_url: forge.and_then(|f| {

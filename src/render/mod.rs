@@ -13,6 +13,7 @@ pub mod views;
 use anyhow::Result;
 use rayon::prelude::*;
 use serde::Serialize;
+use tera::Value;
 
 use crate::routes::Route;
 
@@ -53,80 +54,133 @@ struct PageInfo {
 }
 
 /// One page to render.
-struct Job<'a> {
+struct Job {
     template: &'static str,
     path: String,
     section: &'static str,
     title: String,
-    data: Data<'a>,
+    data: Data,
+}
+
+/// Every view a page template may receive, converted into template values once per build.
+/// A list page and the pages of its items share them: Tera passes a `Value` through
+/// serialisation as a reference-counted clone, so no page converts data of its own (the
+/// notes list and 500 note pages convert each note once, not twice).
+struct Shared {
+    dashboard: Value,
+    notes: Value,
+    issues: Value,
+    milestones: Value,
+    terms: Value,
+    feedback: Value,
+    metrics: Value,
+    pages: Value,
+    timeline: Value,
+    changelog: Value,
+    reports: Value,
+    how: Value,
+}
+
+/// A list of views as one template array of their values, converted in parallel.
+fn values<T: Serialize + Sync>(items: &[T]) -> Value {
+    Value::from(
+        items
+            .par_iter()
+            .map(Value::from_serializable)
+            .collect::<Vec<_>>(),
+    )
+}
+
+impl Shared {
+    fn of(data: &SiteData) -> Shared {
+        Shared {
+            dashboard: Value::from_serializable(&data.dashboard),
+            notes: values(&data.notes),
+            issues: values(&data.issues),
+            milestones: values(&data.milestones),
+            terms: values(&data.terms),
+            feedback: values(&data.feedback),
+            metrics: values(&data.metrics),
+            pages: values(&data.pages),
+            timeline: values(&data.timeline),
+            changelog: values(&data.changelog),
+            reports: values(&data.reports),
+            how: Value::from_serializable(&data.how),
+        }
+    }
+}
+
+/// The items of a list value (empty for anything else).
+fn items(v: &Value) -> &[Value] {
+    v.as_array().unwrap_or(&[])
 }
 
 /// The page-specific data of each kind of page.
 #[derive(Serialize, Clone)]
 #[serde(untagged)]
-enum Data<'a> {
+enum Data {
     Dashboard {
-        dashboard: &'a views::DashboardView,
+        dashboard: Value,
         notes_count: usize,
     },
     Notes {
-        notes: &'a [views::NoteView],
+        notes: Value,
     },
     Note {
-        note: &'a views::NoteView,
+        note: Value,
     },
     Issues {
-        issues: &'a [views::IssueView],
+        issues: Value,
     },
     Issue {
-        issue: &'a views::IssueView,
+        issue: Value,
     },
     Milestones {
-        milestones: &'a [views::MilestoneView],
+        milestones: Value,
     },
     Milestone {
-        milestone: &'a views::MilestoneView,
+        milestone: Value,
     },
     Glossary {
-        terms: &'a [views::TermView],
+        terms: Value,
     },
     Feedback {
-        feedback: &'a [views::FeedbackView],
+        feedback: Value,
     },
     Metrics {
-        metrics: &'a [views::MetricView],
+        metrics: Value,
     },
     Page {
-        page_view: &'a views::PageView,
+        page_view: Value,
     },
     Timeline {
-        timeline: &'a [views::MonthView],
+        timeline: Value,
     },
     /// The changelog page (`mode` = `index`), one archived release's page (`release`) or
     /// the archive's list of them (`archive`).
     Changelog {
-        changelog: &'a [views::ReleaseView],
-        archived: &'a [views::ReleaseView],
+        changelog: Value,
+        archived: Value,
         mode: &'static str,
     },
     Feed {
-        entries: Vec<&'a views::EventView>,
+        entries: Vec<Value>,
         updated: String,
     },
     Reports {
-        reports: &'a [views::ReportPageView],
+        reports: Value,
     },
     How {
-        how: &'a views::HowView,
+        how: Value,
     },
     Report {
-        report_page: &'a views::ReportPageView,
+        report_page: Value,
     },
     Empty {},
 }
 
 /// Every page of the site and what it shows: one job per page route of the table.
-fn plan<'a>(data: &'a SiteData, theme: &Theme) -> Vec<Job<'a>> {
+fn plan(data: &SiteData, theme: &Theme) -> Vec<Job> {
     let t = |k: &str| {
         theme
             .strings
@@ -134,45 +188,47 @@ fn plan<'a>(data: &'a SiteData, theme: &Theme) -> Vec<Job<'a>> {
             .cloned()
             .unwrap_or_else(|| k.to_string())
     };
-    let by_url = Lookup::of(data);
+    let shared = Shared::of(data);
+    let by_url = Lookup::of(data, &shared);
     data.routes
         .iter()
-        .filter_map(|r| job_for(r, data, &by_url, &t))
+        .filter_map(|r| job_for(r, data, &shared, &by_url, &t))
         .collect()
 }
 
 /// Item views by address, to find the view (and title) of an item route at once.
 struct Lookup<'a> {
-    views: std::collections::HashMap<&'a str, (Data<'a>, String)>,
+    views: std::collections::HashMap<&'a str, (Data, String)>,
 }
 
 impl<'a> Lookup<'a> {
-    fn of(data: &'a SiteData) -> Lookup<'a> {
+    fn of(data: &'a SiteData, shared: &Shared) -> Lookup<'a> {
         let mut views = std::collections::HashMap::new();
-        for n in &data.notes {
-            views.insert(n.url.as_str(), (Data::Note { note: n }, n.title.clone()));
+        for (n, v) in data.notes.iter().zip(items(&shared.notes)) {
+            let note = Data::Note { note: v.clone() };
+            views.insert(n.url.as_str(), (note, n.title.clone()));
         }
-        for i in &data.issues {
+        for (i, v) in data.issues.iter().zip(items(&shared.issues)) {
             let title = format!("{} {}", i.id, i.title);
-            views.insert(i.url.as_str(), (Data::Issue { issue: i }, title));
+            views.insert(i.url.as_str(), (Data::Issue { issue: v.clone() }, title));
         }
-        for m in &data.milestones {
-            views.insert(
-                m.url.as_str(),
-                (Data::Milestone { milestone: m }, m.title.clone()),
-            );
+        for (m, v) in data.milestones.iter().zip(items(&shared.milestones)) {
+            let milestone = Data::Milestone {
+                milestone: v.clone(),
+            };
+            views.insert(m.url.as_str(), (milestone, m.title.clone()));
         }
-        for p in &data.pages {
-            views.insert(
-                p.url.as_str(),
-                (Data::Page { page_view: p }, p.title.clone()),
-            );
+        for (p, v) in data.pages.iter().zip(items(&shared.pages)) {
+            let page = Data::Page {
+                page_view: v.clone(),
+            };
+            views.insert(p.url.as_str(), (page, p.title.clone()));
         }
-        for r in &data.reports {
-            views.insert(
-                r.url.as_str(),
-                (Data::Report { report_page: r }, r.label.clone()),
-            );
+        for (r, v) in data.reports.iter().zip(items(&shared.reports)) {
+            let report = Data::Report {
+                report_page: v.clone(),
+            };
+            views.insert(r.url.as_str(), (report, r.label.clone()));
         }
         Lookup { views }
     }
@@ -180,12 +236,13 @@ impl<'a> Lookup<'a> {
 
 /// The job of one route (`None` for data files, which are not templates). Long on purpose:
 /// one arm per kind of page, read as a table next to [`Route`].
-fn job_for<'a>(
+fn job_for(
     route: &Route,
-    data: &'a SiteData,
-    lookup: &Lookup<'a>,
+    data: &SiteData,
+    shared: &Shared,
+    lookup: &Lookup<'_>,
     t: &dyn Fn(&str) -> String,
-) -> Option<Job<'a>> {
+) -> Option<Job> {
     use Route::*;
     let path = route.path();
     let item = |template, section| {
@@ -197,11 +254,11 @@ fn job_for<'a>(
         .iter()
         .position(|r| r.archived)
         .unwrap_or(data.changelog.len());
-    let (shown, archived) = data.changelog.split_at(split);
-    let changelog = |title, changelog, archived, mode| {
+    let (shown, archived) = items(&shared.changelog).split_at(split);
+    let changelog = |title, changelog: &[Value], archived: &[Value], mode| {
         let data = Data::Changelog {
-            changelog,
-            archived,
+            changelog: Value::from(changelog),
+            archived: Value::from(archived),
             mode,
         };
         job("changelog.html", &path, "changelog", title, data)
@@ -213,7 +270,7 @@ fn job_for<'a>(
             "dashboard",
             t("nav.dashboard"),
             Data::Dashboard {
-                dashboard: &data.dashboard,
+                dashboard: shared.dashboard.clone(),
                 notes_count: data.notes.len(),
             },
         ),
@@ -222,7 +279,9 @@ fn job_for<'a>(
             &path,
             "notes",
             t("nav.notes"),
-            Data::Notes { notes: &data.notes },
+            Data::Notes {
+                notes: shared.notes.clone(),
+            },
         ),
         Issues => job(
             "issues.html",
@@ -230,7 +289,7 @@ fn job_for<'a>(
             "issues",
             t("nav.issues"),
             Data::Issues {
-                issues: &data.issues,
+                issues: shared.issues.clone(),
             },
         ),
         Milestones => job(
@@ -239,7 +298,7 @@ fn job_for<'a>(
             "milestones",
             t("nav.milestones"),
             Data::Milestones {
-                milestones: &data.milestones,
+                milestones: shared.milestones.clone(),
             },
         ),
         NotFound => job("404.html", &path, "", t("404.title"), Data::Empty {}),
@@ -249,15 +308,17 @@ fn job_for<'a>(
             "timeline",
             t("nav.timeline"),
             Data::Timeline {
-                timeline: &data.timeline,
+                timeline: shared.timeline.clone(),
             },
         ),
         Changelog => changelog(t("nav.changelog"), shown, archived, "index"),
         Archive => changelog(t("changelog.archive"), &[], archived, "archive"),
         Release { archived: true, .. } => {
-            let r = archived.iter().find(|r| r.url == path)?;
+            let i = data.changelog.iter().position(|r| r.url == path)?;
+            let r = &data.changelog[i];
             let title = format!("{} {}", t("nav.changelog"), r.tag.as_deref().unwrap_or(""));
-            changelog(title, std::slice::from_ref(r), &[], "release")
+            let one = std::slice::from_ref(&items(&shared.changelog)[i]);
+            changelog(title, one, &[], "release")
         }
         Search => job(
             "search.html",
@@ -271,7 +332,9 @@ fn job_for<'a>(
             &path,
             "how",
             t("nav.how"),
-            Data::How { how: &data.how },
+            Data::How {
+                how: shared.how.clone(),
+            },
         ),
         Reports => job(
             "reports.html",
@@ -279,17 +342,21 @@ fn job_for<'a>(
             "reports",
             t("nav.reports"),
             Data::Reports {
-                reports: &data.reports,
+                reports: shared.reports.clone(),
             },
         ),
         Report(_) => return item("report_page.html", "reports"),
         Feed | IncidentFeed => {
             let incidents = matches!(route, IncidentFeed);
-            let entries = data
-                .timeline
-                .iter()
-                .flat_map(|m| &m.events)
-                .filter(|e| !incidents || e.group == "incidents")
+            let events = data.timeline.iter().flat_map(|m| &m.events);
+            let values = items(&shared.timeline).iter().flat_map(|m| {
+                m.get_from_path("events")
+                    .map_or(&[][..], |e| e.as_array().unwrap_or(&[]))
+            });
+            let entries = events
+                .zip(values)
+                .filter(|(e, _)| !incidents || e.group == "incidents")
+                .map(|(_, v)| v.clone())
                 .take(50)
                 .collect();
             let title = t(if incidents {
@@ -311,7 +378,9 @@ fn job_for<'a>(
             &path,
             "glossary",
             t("nav.glossary"),
-            Data::Glossary { terms: &data.terms },
+            Data::Glossary {
+                terms: shared.terms.clone(),
+            },
         ),
         Feedback => job(
             "feedback.html",
@@ -319,7 +388,7 @@ fn job_for<'a>(
             "feedback",
             t("nav.feedback"),
             Data::Feedback {
-                feedback: &data.feedback,
+                feedback: shared.feedback.clone(),
             },
         ),
         Metrics => job(
@@ -328,7 +397,7 @@ fn job_for<'a>(
             "metrics",
             t("nav.metrics"),
             Data::Metrics {
-                metrics: &data.metrics,
+                metrics: shared.metrics.clone(),
             },
         ),
         Note(_) => return item("note.html", "notes"),
@@ -435,13 +504,13 @@ pub fn render_one(
         .map(|(p, b)| file(p, b)))
 }
 
-fn job<'a>(
+fn job(
     template: &'static str,
     path: &str,
     section: &'static str,
     title: String,
-    data: Data<'a>,
-) -> Job<'a> {
+    data: Data,
+) -> Job {
     Job {
         template,
         path: path.to_string(),
@@ -461,7 +530,7 @@ pub fn root_of(path: &str, base_url: Option<&str>) -> String {
     }
 }
 
-fn render_job(j: &Job<'_>, globals: &Globals, theme: &Theme) -> Result<OutFile, Diagnostic> {
+fn render_job(j: &Job, globals: &Globals, theme: &Theme) -> Result<OutFile, Diagnostic> {
     let section = if j.section == "page" {
         format!(
             "page-{}",
@@ -490,10 +559,10 @@ fn render_job(j: &Job<'_>, globals: &Globals, theme: &Theme) -> Result<OutFile, 
     let data = tera::Context::from_serialize(&j.data)
         .map_err(|e| theme.diagnostic(&e, Some(&format!("rendering {}", j.path))))?;
     ctx.extend(data);
-    let html = theme.render(j.template, &ctx, &format!("rendering {}", j.path))?;
+    let bytes = theme.render_bytes(j.template, &ctx, &format!("rendering {}", j.path))?;
     Ok(OutFile {
         path: j.path.clone(),
-        bytes: html.into_bytes(),
+        bytes,
     })
 }
 

@@ -18,7 +18,6 @@ use std::sync::Arc;
 use include_dir::{Dir, include_dir};
 use tera::{Kwargs, State, Tera, Value};
 
-use crate::dates::DateView;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::format::Lang;
 
@@ -147,6 +146,28 @@ impl Theme {
         self.tera
             .render(name, ctx)
             .map_err(|e| self.diagnostic(&e, Some(what)))
+    }
+
+    /// Renders template `name` into bytes, like [`Theme::render`], through a buffer this
+    /// thread keeps between pages: a page grows it once instead of growing a fresh
+    /// buffer of its own (and skips the check that the output is UTF-8, which it is).
+    pub fn render_bytes(
+        &self,
+        name: &str,
+        ctx: &tera::Context,
+        what: &str,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        thread_local! {
+            static OUT: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        reset_budget();
+        OUT.with_borrow_mut(|out| {
+            out.clear();
+            self.tera
+                .render_to(name, ctx, &mut *out)
+                .map_err(|e| self.diagnostic(&e, Some(what)))?;
+            Ok(out.to_vec())
+        })
     }
 
     /// Where a template lives, as the site sees it: `theme/templates/partials/footer.html`
@@ -332,13 +353,17 @@ fn register(tera: &mut Tera, lang: &Arc<Lang>) {
     tera.register_function("t", move |kwargs: Kwargs, _: &State| l.translate(&kwargs));
     let l = lang.clone();
     tera.register_filter("time", move |v: Value, _: Kwargs, _: &State| {
-        let d = date_view(&v, "time")?;
-        Ok::<_, tera::Error>(Value::safe_string(&l.time_html(&d)))
+        let (iso, stamp) = date_parts(&v, "time")?;
+        let html = l
+            .time_html(iso, stamp)
+            .ok_or_else(|| not_a_date(&v, "time"))?;
+        Ok::<_, tera::Error>(Value::safe_string(&html))
     });
     let l = lang.clone();
     tera.register_filter("day", move |v: Value, _: Kwargs, _: &State| {
-        let d = date_view(&v, "day")?;
-        Ok::<_, tera::Error>(Value::from(l.day(&d)))
+        let (_, stamp) = date_parts(&v, "day")?;
+        let day = l.day(stamp).ok_or_else(|| not_a_date(&v, "day"))?;
+        Ok::<_, tera::Error>(Value::from(day))
     });
     let l = lang.clone();
     tera.register_filter("month", move |v: &str, _: Kwargs, _: &State| l.month_key(v));
@@ -364,10 +389,24 @@ fn register(tera: &mut Tera, lang: &Arc<Lang>) {
     tera.register_function("range", |kwargs: Kwargs, _: &State| bounded_range(&kwargs));
 }
 
-fn date_view(v: &Value, filter: &str) -> Result<DateView, tera::Error> {
-    serde_json::to_value(v)
-        .and_then(serde_json::from_value)
-        .map_err(|e| tera::Error::message(format!("`{filter}` needs a date, got {v}: {e}")))
+/// The machine-readable parts of a date a filter gets: a date view's `iso` and `stamp`,
+/// read in place (no conversion of the whole view), or a string (`YYYY-MM-DD` or RFC 3339)
+/// as both.
+fn date_parts<'v>(v: &'v Value, filter: &str) -> Result<(&'v str, &'v str), tera::Error> {
+    if let Some(s) = v.as_str() {
+        return Ok((s, s));
+    }
+    let field = |k: &'static str| v.get_from_path(k)?.as_str();
+    match (field("iso"), field("stamp")) {
+        (Some(iso), Some(stamp)) => Ok((iso, stamp)),
+        _ => Err(not_a_date(v, filter)),
+    }
+}
+
+fn not_a_date(v: &Value, filter: &str) -> tera::Error {
+    tera::Error::message(format!(
+        "`{filter}` needs a date (a date view or YYYY-MM-DD), got {v}"
+    ))
 }
 
 /// `range(end=…)`, `range(start=…, end=…, step_by=…)`, counted against the page's budget.

@@ -124,7 +124,7 @@ fn overriding_the_changelog_template_changes_vitrine_changelog() {
     assert!(!text.contains("## v1.0.0"), "{text}");
 }
 
-/// German language data; every word key gets a marker, so that any English left on a page
+/// German language data; every word key gets a numbered marker, so that any English left on a page
 /// shows up against the English file's strings.
 fn german(en: &toml::Table) -> String {
     let months = [
@@ -142,10 +142,11 @@ fn german(en: &toml::Table) -> String {
         "Dezember",
     ];
     let mut out = String::new();
-    for (k, _) in en {
+    for (i, (k, _)) in en.iter().enumerate() {
         let data = ["date.", "duration.", "number.", "plural."];
         if !data.iter().any(|p| k.starts_with(p)) {
-            out.push_str(&format!("\"{k}\" = \"‹{k}›\"\n"));
+            // A numbered marker, not the key: keys are English words themselves.
+            out.push_str(&format!("\"{k}\" = \"‹de{i}›\"\n"));
         }
     }
     for (i, m) in months.iter().enumerate() {
@@ -178,62 +179,190 @@ fn german(en: &toml::Table) -> String {
     out
 }
 
+/// A German site with every kind of page: notes, an incident, issues, milestones (one
+/// moved), glossary, feedback, metrics, a release tag (changelog) and two weeks of reports.
+fn german_site(en: &toml::Table) -> TestSite {
+    let site = TestSite::new();
+    site.write(
+        "vitrine.toml",
+        "title = \"Portal\"\nlanguage = \"de\"\ntimezone = \"Europe/Berlin\"\n\
+         [feedback]\nemail = \"rueckmeldung@beispiel.test\"\n\
+         [metrics.abdeckung]\nlabel = \"Testabdeckung\"\nunit = \"%\"\ntarget = 80\nbetter = \"higher\"\n",
+    );
+    site.write("theme/i18n/de.toml", &german(en));
+    let anfang = "title: Anfang\ndate: 2026-01-05\nhealth: on-track\nprogress: 40";
+    site.write("notes/a.md", &note(anfang, "Los."));
+    site.write(
+        "issues/ISS-1.md",
+        &note("title: Anmeldung\nseverity: minor", "Kaputt."),
+    );
+    let m1 = "title: Abnahme\ndue: 2026-02-01\nstatus: in-progress";
+    site.write(
+        "milestones/m1.md",
+        &note(m1, "- [x] Schulung\n- [ ] Freigabe\n"),
+    );
+    site.write(
+        "glossary/abnahme.md",
+        &note("term: Abnahmetest", "Die Prüfung durch die Praxis."),
+    );
+    site.write(
+        "feedback/2026-01-06-praxis.md",
+        &note(
+            "date: 2026-01-06\nfrom: Frau Weber\nrating: 4\nstatus: addressed\nresponse: Erledigt.",
+            "Bitte früher melden.",
+        ),
+    );
+    site.write(
+        "metrics/qualitaet.csv",
+        "date,abdeckung\n2026-01-05,61.5\n2026-01-12,72.25\n",
+    );
+    site.commit_at("feat: Anmeldung", "2026-01-05T10:00:00+01:00");
+    site.tag("v1.0.0");
+    site.write(
+        "notes/ausfall.md",
+        &note(
+            "title: Ausfall der Anmeldung\nkind: incident\ndate: 2026-01-07T08:40:00+01:00\n\
+             resolved: 2026-01-07T13:15:00+01:00\nsummary: Die Anmeldung ging nicht.",
+            "Behoben.",
+        ),
+    );
+    site.write(
+        "milestones/m1.md",
+        &note(
+            &m1.replace("02-01", "02-15"),
+            "- [x] Schulung\n- [ ] Freigabe\n",
+        ),
+    );
+    site.write(
+        "issues/ISS-2.md",
+        &note("title: Langsam\nseverity: major\ndue: 2026-01-20", "Zäh."),
+    );
+    site.commit_at("Verschoben", "2026-01-08T10:00:00+01:00");
+    let weiter = "title: Weiter\ndate: 2026-01-13\nhealth: at-risk\nprogress: 60";
+    site.write("notes/b.md", &note(weiter, "Weiter so."));
+    site.commit_at("Zweite Woche", "2026-01-13T10:00:00+01:00");
+    site
+}
+
+/// The text a reader sees: no `<script>`/`<style>` blocks, no tags, entities decoded.
+fn visible_text(html: &str) -> String {
+    let mut rest = html.to_string();
+    for tag in ["script", "style"] {
+        while let Some(a) = rest.find(&format!("<{tag}")) {
+            let end = format!("</{tag}>");
+            let b = rest[a..]
+                .find(&end)
+                .map_or(rest.len(), |b| a + b + end.len());
+            rest.replace_range(a..b, " ");
+        }
+    }
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in rest.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    [
+        ("&#x27;", "'"),
+        ("&#39;", "'"),
+        ("&quot;", "\""),
+        ("&lt;", "<"),
+        ("&gt;", ">"),
+        ("&amp;", "&"),
+    ]
+    .iter()
+    .fold(out, |t, (e, c)| t.replace(e, c))
+}
+
+/// The English UI text that must not be left: each string's literal parts between its
+/// `{placeholders}` that hold a word (longer than four characters), and English dates.
+fn english_words(en: &toml::Table) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (k, v) in en {
+        let v = v.as_str().unwrap();
+        let literal = v.split(['{', '}']).step_by(2);
+        for part in literal.map(str::trim) {
+            if part.chars().count() > 4 && part.chars().filter(|c| c.is_alphabetic()).count() > 3 {
+                out.push((k.clone(), part.to_string()));
+            }
+        }
+    }
+    for m in ["Jan 2026", "January", "Week "] {
+        out.push(("(date)".into(), m.into()));
+    }
+    out
+}
+
+fn assert_no_english(what: &str, text: &str, words: &[(String, String)]) {
+    for (k, w) in words {
+        let at = text.find(w.as_str()).map(|i| {
+            let a = text.floor_char_boundary(i.saturating_sub(120));
+            let b = text.ceil_char_boundary((i + w.len() + 60).min(text.len()));
+            text[a..b].to_string()
+        });
+        assert!(
+            at.is_none(),
+            "{what}: English `{k}` = {w:?} is left in …{}…",
+            at.unwrap_or_default()
+        );
+    }
+}
+
 #[test]
 fn a_site_added_german_file_yields_german_dates_plurals_and_no_english_word() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("theme/i18n");
     let en: toml::Table =
         toml::from_str(&std::fs::read_to_string(root.join("en.toml")).unwrap()).unwrap();
-    let site = TestSite::new();
-    site.write(
-        "vitrine.toml",
-        "title = \"Portal\"\nlanguage = \"de\"\ntimezone = \"Europe/Berlin\"\n",
-    );
-    site.write("theme/i18n/de.toml", &german(&en));
-    site.write(
-        "notes/a.md",
-        &note(
-            "title: Anfang\ndate: 2026-01-05\nhealth: on-track\nprogress: 40",
-            "Los.",
-        ),
-    );
-    site.write(
-        "issues/ISS-1.md",
-        &note("title: Login\nseverity: minor", "Kaputt."),
-    );
-    site.commit_at("a", "2026-01-05T10:00:00+01:00");
+    let site = german_site(&en);
     site.build_ok(&[]);
     let dash = site.page("index.html");
-    assert!(dash.contains("1 offenes Thema insgesamt"), "one: {dash}");
+    assert!(dash.contains("2 offene Themen insgesamt"), "other: {dash}");
     assert!(site.page("notes/a.html").contains(">5. Januar 2026</time>"));
     assert!(
         site.page("timeline/index.html")
             .contains(">Januar 2026</h2>")
     );
-    let pages = [
-        "index.html",
-        "notes/index.html",
-        "notes/a.html",
-        "issues/index.html",
-        "issues/iss-1.html",
-        // Not yet: the timeline names report periods with labels the insight stage writes
-        // ("Week 2, 2026 (5 Jan 2026 – …)"); they need the language data passed to it.
-        // (search/index.html calls the script function `vitrineSearch`, not a UI word)
-    ];
-    for p in pages {
-        let html = site.page(p);
-        for (k, v) in &en {
-            let v = v.as_str().unwrap();
-            let word = v.len() > 4 && !v.contains('{') && v.chars().any(char::is_alphabetic);
-            assert!(
-                !(word && html.contains(v)),
-                "{p}: English `{k}` = {v:?} is left"
-            );
-        }
-        for m in ["Jan 2026", "January"] {
-            let at = html.find(m).map_or(String::new(), |i| {
-                html[i.saturating_sub(200)..i + 20].to_string()
-            });
-            assert!(!html.contains(m), "{p}: {m} in {at}");
-        }
+    assert!(site.page("notes/ausfall.html").contains("4 Std. 35 Min."));
+    assert!(site.page("milestones/m1.html").contains("15. Februar 2026"));
+    let words = english_words(&en);
+    let pages: Vec<(String, String)> = all_files(&site.out())
+        .into_iter()
+        .filter(|(p, _)| p.ends_with(".html"))
+        .collect();
+    for kind in [
+        "milestones/",
+        "glossary/",
+        "feedback/",
+        "changelog/",
+        "reports/",
+        "metrics/",
+    ] {
+        assert!(
+            pages.iter().any(|(p, _)| p.starts_with(kind)),
+            "no {kind} page"
+        );
     }
+    assert!(
+        pages
+            .iter()
+            .any(|(p, h)| p.starts_with("reports/") && h.contains("KW 2/2026"))
+    );
+    for (p, html) in &pages {
+        assert_no_english(p, &visible_text(html), &words);
+    }
+    let out = site.vitrine(&["report", "--from", "2026-01-01", "--format", "text"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("4 Std. 35 Min.") && text.contains("72,25%"),
+        "{text}"
+    );
+    assert_no_english("vitrine report --format text", &text, &words);
 }

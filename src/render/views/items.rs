@@ -193,17 +193,12 @@ pub(super) fn issue_views(ctx: &Ctx<'_>) -> Vec<IssueView> {
                 &i.opened,
                 &input.now,
                 false,
-                ctx.lang,
+                input.lang,
                 &ctx.tz,
                 ctx.forge.as_ref(),
             ),
-            work: work_view(
-                hist.traces.get(&i.id),
-                ctx.lang,
-                &ctx.tz,
-                ctx.forge.as_ref(),
-            ),
-            fixed_in: fixed_in_view(hist.traces.get(&i.id), &ctx.release_urls, ctx.lang, &ctx.tz),
+            work: work_view(hist.traces.get(&i.id), &ctx.tz, ctx.forge.as_ref()),
+            fixed_in: fixed_in_view(hist.traces.get(&i.id), &ctx.release_urls, &ctx.tz),
         })
         .collect()
 }
@@ -261,7 +256,7 @@ pub(super) fn milestone_views(ctx: &Ctx<'_>, issues: &[IssueView]) -> Vec<Milest
                     m.meta.created.as_ref().unwrap_or(&m.due),
                     &input.now,
                     true,
-                    ctx.lang,
+                    input.lang,
                     &ctx.tz,
                     ctx.forge.as_ref(),
                 ),

@@ -1,6 +1,7 @@
 //! Quality metrics: a series against its target, its table and its chart.
 
 use super::*;
+use crate::format::Lang;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct MetricView {
@@ -37,7 +38,7 @@ pub struct PointView {
 /// the whole series, downsampled.
 pub const METRIC_ROWS: usize = 100;
 
-pub(super) fn metric_view(s: &MetricSeries, config: &Config, lang: &str) -> MetricView {
+pub(super) fn metric_view(s: &MetricSeries, config: &Config, lang: &Lang) -> MetricView {
     let meta = config.metrics.get(&s.name).cloned().unwrap_or_default();
     let latest = s.points.last();
     let met = insight::metric_met(&meta, latest.map(|(_, v)| *v));
@@ -52,17 +53,17 @@ pub(super) fn metric_view(s: &MetricSeries, config: &Config, lang: &str) -> Metr
             "higher"
         },
         latest: latest.map(|p| p.1),
-        latest_text: latest.map(|p| fmt_num(p.1)),
-        target_text: meta.target.map(fmt_num),
-        latest_date: latest.map(|p| p.0.view(lang)),
+        latest_text: latest.map(|p| lang.number(p.1)),
+        target_text: meta.target.map(|t| lang.number(t)),
+        latest_date: latest.map(|p| p.0.view()),
         met,
         points_total: s.points.len(),
         points: s.points[s.points.len().saturating_sub(METRIC_ROWS)..]
             .iter()
             .map(|(w, v)| PointView {
-                date: w.view(lang),
+                date: w.view(),
                 value: *v,
-                text: fmt_num(*v),
+                text: lang.number(*v),
             })
             .collect(),
         sparkline: crate::render::chart::sparkline(&s.points, meta.target),
@@ -81,10 +82,17 @@ pub(super) fn metric_chart(m: &MetricView, s: &MetricSeries, input: &ViewInput<'
         .collect();
     let desc = label(input, "chart.metric_desc")
         .replace("{label}", &m.label)
-        .replace("{from}", &format!("{}{}", fmt_num(points[0].1), m.unit))
+        .replace(
+            "{from}",
+            &format!("{}{}", input.lang.number(points[0].1), m.unit),
+        )
         .replace(
             "{to}",
-            &format!("{}{}", fmt_num(points[points.len() - 1].1), m.unit),
+            &format!(
+                "{}{}",
+                input.lang.number(points[points.len() - 1].1),
+                m.unit
+            ),
         )
         .replace(
             "{target}",
@@ -106,7 +114,7 @@ pub(super) fn metric_chart(m: &MetricView, s: &MetricSeries, input: &ViewInput<'
         &series,
         target,
         &m.unit,
-        &input.config.language,
+        input.lang,
         &input.config.tz(),
     )
 }

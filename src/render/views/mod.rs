@@ -11,7 +11,6 @@ use super::markdown::{Markdown, Rendered, excerpt};
 use crate::config::{Better, Config};
 use crate::content::*;
 use crate::dates::{DateView, When};
-use crate::format::fmt_num;
 use crate::insight;
 use crate::routes::{Route, Routes};
 
@@ -58,8 +57,9 @@ pub struct ViewInput<'a> {
     pub reports: &'a [(insight::report::Period, insight::report::Report)],
     /// Every page of the site and its address.
     pub routes: &'a Routes,
-    /// UI strings (chart titles and descriptions).
-    pub strings: &'a BTreeMap<String, String>,
+    /// The site's language: UI strings (chart titles and descriptions) and how it writes
+    /// dates, durations and numbers.
+    pub lang: &'a crate::format::Lang,
     /// Rendered Markdown kept between rebuilds (`serve`), by [`body_key`].
     pub md_cache: Option<&'a std::sync::Mutex<std::collections::HashMap<u64, Rendered>>>,
     pub internal: bool,
@@ -72,7 +72,6 @@ pub struct ViewInput<'a> {
 pub(super) struct Ctx<'a> {
     pub p: &'a Project,
     pub input: &'a ViewInput<'a>,
-    pub lang: &'a str,
     pub tz: jiff::tz::TimeZone,
     pub forge: Option<crate::forge::Forge>,
     /// Release tag → its address.
@@ -89,10 +88,10 @@ impl Ctx<'_> {
             .unwrap_or_default()
     }
     pub fn date(&self, w: &When) -> DateView {
-        w.view(self.lang)
+        w.view()
     }
     pub fn opt_date(&self, w: &Option<When>) -> Option<DateView> {
-        w.as_ref().map(|w| w.view(self.lang))
+        w.as_ref().map(|w| w.view())
     }
 }
 
@@ -102,7 +101,6 @@ pub fn build(p: &Project, input: &ViewInput<'_>) -> SiteData {
     let ctx = Ctx {
         p,
         input,
-        lang: input.config.language.as_str(),
         tz: input.config.tz(),
         forge: input.config.forge(),
         release_urls: input.routes.release_paths(),
@@ -121,7 +119,7 @@ pub fn build(p: &Project, input: &ViewInput<'_>) -> SiteData {
     let mut metrics: Vec<MetricView> = p
         .metrics
         .iter()
-        .map(|s| metric_view(s, input.config, ctx.lang))
+        .map(|s| metric_view(s, input.config, input.lang))
         .collect();
     let dashboard = dashboard_view(
         p,
@@ -139,13 +137,18 @@ pub fn build(p: &Project, input: &ViewInput<'_>) -> SiteData {
     let how = how_view(input.config, &metrics, &milestones, &pages);
     let hist = input.history;
     let quiet = quiet_periods(input, &ctx.tz);
-    let timeline = timeline_view(&hist.timeline, &ctx.release_urls, &quiet, ctx.lang, &ctx.tz);
+    let timeline = timeline_view(
+        &hist.timeline,
+        &ctx.release_urls,
+        &quiet,
+        input.lang,
+        &ctx.tz,
+    );
     let changelog = changelog_view(
         &hist.changelog,
         &notes,
         &issues,
         &ctx.release_urls,
-        ctx.lang,
         &ctx.tz,
         ctx.forge.as_ref(),
     );
@@ -274,11 +277,7 @@ fn body_key(body: &str, salt: u64, own: Option<usize>) -> u64 {
 }
 
 fn label(input: &ViewInput<'_>, key: &str) -> String {
-    input
-        .strings
-        .get(key)
-        .cloned()
-        .unwrap_or_else(|| key.to_string())
+    input.lang.get(key).unwrap_or(key).to_string()
 }
 
 /// The linker over every client-visible term, alias and issue id of the project.

@@ -56,10 +56,9 @@ pub struct NoteLinkView {
 }
 
 pub(super) fn note_view(n: &Note, r: Rendered, input: &ViewInput<'_>) -> NoteView {
-    let lang = input.config.language.as_str();
     let (updates, duration) = match input.history.incidents.get(&n.meta.path) {
-        Some(updates) => incident_view(n, updates, &input.now, lang),
-        None if n.kind == NoteKind::Incident => incident_view(n, &[], &input.now, lang),
+        Some(updates) => incident_view(n, updates, &input.now, input.lang),
+        None if n.kind == NoteKind::Incident => incident_view(n, &[], &input.now, input.lang),
         None => (Vec::new(), None),
     };
     NoteView {
@@ -69,20 +68,20 @@ pub(super) fn note_view(n: &Note, r: Rendered, input: &ViewInput<'_>) -> NoteVie
         url: Route::Note(n.meta.slug.clone()).path(),
         slug: n.meta.slug.clone(),
         title: n.title.clone(),
-        date: n.date.view(lang),
+        date: n.date.view(),
         updated: n
             .meta
             .updated
             .as_ref()
             .filter(|u| *u > &n.date)
-            .map(|u| u.view(lang)),
+            .map(|u| u.view()),
         kind: n.kind,
         // A resolved incident's health described the incident while it lasted; the page
         // reads "Resolved", never a red "Off track" under it.
         health: n
             .health
             .filter(|_| n.kind != NoteKind::Incident || n.resolved.is_none()),
-        started: (n.kind == NoteKind::Incident).then(|| n.started.view(lang)),
+        started: (n.kind == NoteKind::Incident).then(|| n.started.view()),
         progress: n.progress,
         summary: n
             .summary
@@ -101,7 +100,7 @@ pub(super) fn note_view(n: &Note, r: Rendered, input: &ViewInput<'_>) -> NoteVie
             .map(|(level, id, text)| TocEntry { level, id, text })
             .collect(),
         internal: n.meta.internal || n.meta.draft,
-        resolved: n.resolved.as_ref().map(|w| w.view(lang)),
+        resolved: n.resolved.as_ref().map(|w| w.view()),
         open_incident: n.kind == NoteKind::Incident && n.resolved.is_none(),
         extra: n.meta.extra.clone(),
     }

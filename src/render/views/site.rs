@@ -169,7 +169,7 @@ pub(super) fn site_view(
         internal: input.internal,
         preview: input.preview,
         revision: input.revision.clone(),
-        built: input.now.view(&c.language),
+        built: input.now.view(),
         nav,
         feedback_url: c.feedback.url.clone(),
         feedback_email: c.feedback.email.clone(),
@@ -187,14 +187,14 @@ pub(super) fn site_view(
             .as_ref()
             .and_then(|l| l.strip_prefix("static/"))
             .map(str::to_string),
-        next_update: next_update.as_ref().map(|w| w.view(&c.language)),
+        next_update: next_update.as_ref().map(|w| w.view()),
         // Due *by* a day: late once that day is over.
         next_update_overdue: next_update.as_ref().is_some_and(|w| {
             w.zoned
                 .checked_add(jiff::SignedDuration::from_hours(24))
                 .is_ok_and(|end| end < input.now.zoned)
         }),
-        last_update: last_update.map(|w| w.view(&c.language)),
+        last_update: last_update.map(|w| w.view()),
     }
 }
 
@@ -342,7 +342,7 @@ pub(super) fn charts_view(
     milestones: &[MilestoneView],
 ) -> ChartsView {
     use crate::render::chart::{Series, line_chart, milestone_chart};
-    let lang = input.config.language.as_str();
+    let lang = input.lang;
     let mut progress: Vec<(i64, f64)> = p
         .notes
         .iter()
@@ -351,18 +351,10 @@ pub(super) fn charts_view(
     progress.sort_by_key(|x| x.0);
     let progress_chart = match (progress.first(), progress.last()) {
         (Some(a), Some(b)) if progress.len() > 1 => {
-            let day = |t: i64| {
-                crate::dates::format_day(
-                    jiff::Timestamp::from_second(t)
-                        .unwrap_or_default()
-                        .to_zoned_datetime(input.config.tz())
-                        .date(),
-                    lang,
-                )
-            };
+            let day = |t: i64| crate::render::chart::day_label(t, &input.config.tz(), lang);
             let desc = label(input, "chart.progress_desc")
-                .replace("{from}", &crate::format::fmt_num(a.1))
-                .replace("{to}", &crate::format::fmt_num(b.1))
+                .replace("{from}", &lang.number(a.1))
+                .replace("{to}", &lang.number(b.1))
                 .replace("{start}", &day(a.0))
                 .replace("{end}", &day(b.0));
             let s = Series {
@@ -468,6 +460,7 @@ pub(super) fn charts_view(
         burndown,
         milestones: milestone_chart(
             &label(input, "chart.milestones"),
+            &label(input, "chart.milestone_row"),
             &rows,
             lang,
             &input.config.tz(),
