@@ -11,7 +11,10 @@ notes=${1:-2000}; issues=${2:-500}; commits=${3:-10000}
 dir="bench-out/${notes}n-${commits}c"
 cargo build --release --quiet --bin vitrine --example genrepo
 [ -d "$dir/repo/.git" ] || ./target/release/examples/genrepo "$dir" --notes "$notes" --issues "$issues" --commits "$commits"
-v="$PWD/target/release/vitrine"; repo="$PWD/$dir/repo"; out=$(mktemp -d)
+v="$PWD/target/release/vitrine"; out=$(mktemp -d)
+# The warm row commits and every cached build writes .git/vitrine/: all on a throwaway
+# copy, so that the generated repository stays the same for every benchmark.
+git clone -q --no-local "$PWD/$dir/repo" "$out/repo"; repo="$out/repo"
 export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.com GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.com
 runs=${RUNS:-10}
 # The history step alone, cold: median of the `history` timing over the runs.

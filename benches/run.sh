@@ -1,39 +1,77 @@
 #!/usr/bin/env bash
-# Whole-build benchmark: vitrine next to Hugo (and `git log`) on the same generated
-# repository, in the same run. Needs hyperfine, hugo and GNU time (Debian packages:
+# Whole-build benchmark: vitrine next to Hugo (and `git log`) on the same repository, in
+# the same run. Needs hyperfine, hugo and GNU time (Debian packages:
 # `apt-get install hyperfine hugo time`).
 #
-#   benches/run.sh [NOTES ISSUES COMMITS]     default: 2000 500 10000
+#   benches/run.sh [NOTES ISSUES COMMITS]      a generated repository (default 2000 500 10000)
+#   benches/run.sh --repo DIR [--root status]  a real repository with a committed site root
 #
-# Prints the median wall time of each command and its peak memory (max RSS).
+# Rows, each a median over RUNS (default 10) runs:
+#   cold       `build --no-cache` into an empty folder: no history or build cache
+#   warm       one new commit that edits one note, on top of a build of the previous commit
+#              with its caches; the commit is made in a fresh copy of the repository for
+#              every run (untimed), one hour after the last commit
+#   no change  a second build of the same commit into the same folder, with its caches
+#   hugo       Hugo over the same Markdown, cold (a fresh output folder each run)
+#   git log    `git log --raw --no-renames -- <root>`: reading the site root's history
+# and the peak memory (max RSS) of a cold vitrine build and of Hugo.
+#
+# Nothing here writes into the generated or given repository: every build that keeps a
+# cache runs on a copy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-notes=${1:-2000}; issues=${2:-500}; commits=${3:-10000}
-dir="bench-out/${notes}n-${commits}c"
-cargo build --release --quiet --bin vitrine --example genrepo
-if [ ! -d "$dir/repo/.git" ]; then
-  ./target/release/examples/genrepo "$dir" --notes "$notes" --issues "$issues" --commits "$commits"
+root=status; repo=""
+if [ "${1:-}" = "--repo" ]; then
+  repo=$(cd "$2" && pwd); shift 2
+  [ "${1:-}" = "--root" ] && root=$2
 fi
-vitrine="$PWD/target/release/vitrine"
-repo="$PWD/$dir/repo"; hugo_site="$PWD/$dir/hugo"
-out=$(mktemp -d)
-hyperfine --style basic --warmup 1 --runs "${RUNS:-10}" --export-json "$dir/times.json" \
-  -n vitrine "$vitrine -C $repo/status build -o $out/vitrine" \
-  -n hugo "hugo -s $hugo_site -d $out/hugo --quiet" \
-  -n "git log" "git -C $repo log --raw --no-renames -- status > /dev/null" >/dev/null
-mem() { /usr/bin/time -f %M "$@" >/dev/null 2>"$out/mem" || true; tail -1 "$out/mem"; }
-m_v=$(mem "$vitrine" -C "$repo/status" build -o "$out/vitrine")
-m_h=$(mem hugo -s "$hugo_site" -d "$out/hugo" --quiet)
-python3 - "$dir/times.json" "$m_v" "$m_h" "$notes" "$issues" "$commits" <<'PY'
+notes=${1:-2000}; issues=${2:-500}; commits=${3:-10000}
+cargo build --release --quiet --bin vitrine --example genrepo
+bin="${CARGO_TARGET_DIR:-$PWD/target}/release"
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+if [ -z "$repo" ]; then
+  dir="bench-out/${notes}n-${commits}c"
+  [ -d "$dir/repo/.git" ] ||
+    "$bin/examples/genrepo" "$dir" --notes "$notes" --issues "$issues" --commits "$commits"
+  repo="$PWD/$dir/repo"; hugo_site="$PWD/$dir/hugo"; label="$notes notes, $issues issues, $commits commits"
+else
+  # Hugo gets the generated site's layouts and the repository's notes and issues.
+  "$bin/examples/genrepo" "$work/layouts" --notes 1 --issues 1 --commits 2 >/dev/null
+  hugo_site="$work/hugo"; cp -r "$work/layouts/hugo" "$hugo_site"; rm -rf "$hugo_site/content"/*/*
+  for kind in notes issues; do
+    [ -d "$repo/$root/$kind" ] && cp -r "$repo/$root/$kind/." "$hugo_site/content/$kind/"
+  done
+  label="$(basename "$repo") ($(git -C "$repo" rev-list --count HEAD) commits), site root $root"
+fi
+v="$bin/vitrine"
+# A copy of the repository with its caches filled by a build into w/out, kept as the start
+# of every warm and no-change run: each run gets it back at the same paths (w/), so the
+# caches, which name the output folder, apply.
+git clone -q --no-local "$repo" "$work/w/repo"
+"$v" -q -C "$work/w/repo/$root" build -o "$work/w/out"
+mv "$work/w" "$work/template"
+note=$(cd "$work/template/repo/$root" && git ls-files notes | sed -n 1p)
+next=$(( $(git -C "$repo" log -1 --format=%ct) + 3600 ))
+fresh="rm -rf $work/w && cp -a $work/template $work/w"
+edit="echo 'One more line.' >> $work/w/repo/$root/$note && GIT_AUTHOR_DATE=@$next GIT_COMMITTER_DATE=@$next git -C $work/w/repo -c user.name=bench -c user.email=bench@example.com commit -qam 'docs: edit one note'"
+hyperfine --style basic --runs "${RUNS:-10}" --export-json "$work/times.json" \
+  -n cold --prepare "rm -rf $work/cold" "$v -q -C $repo/$root build --no-cache -o $work/cold" \
+  -n warm --prepare "$fresh && $edit" "$v -q -C $work/w/repo/$root build -o $work/w/out" \
+  -n "no change" --prepare "$fresh" "$v -q -C $work/w/repo/$root build -o $work/w/out" \
+  -n hugo --prepare "rm -rf $work/hugo-out" "hugo -s $hugo_site -d $work/hugo-out --quiet" \
+  -n "git log" --prepare true "git -C $repo log --raw --no-renames -- $root > /dev/null" >/dev/null
+mem() { /usr/bin/time -f %M "$@" >/dev/null 2>"$work/mem" || true; tail -1 "$work/mem"; }
+rm -rf "$work/cold" "$work/hugo-out"
+m_v=$(mem "$v" -q -C "$repo/$root" build --no-cache -o "$work/cold")
+m_h=$(mem hugo -s "$hugo_site" -d "$work/hugo-out" --quiet)
+python3 - "$work/times.json" "$m_v" "$m_h" "$label" "$(nproc)" <<'PY'
 import json, sys
 t = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
 mv, mh = int(sys.argv[2]), int(sys.argv[3])
-print(f"repository: {sys.argv[4]} notes, {sys.argv[5]} issues, {sys.argv[6]} commits")
-for name in t:
-    r = t[name]
-    print(f"{name:>8}: median {r['median']:.3f} s  (min {r['min']:.3f}, max {r['max']:.3f}, {len(r['times'])} runs)")
-v, h = t["vitrine"]["median"], t["hugo"]["median"]
-print(f"vitrine / hugo wall time: {v / h:.2f}x")
-print(f"peak memory: vitrine {mv / 1024:.0f} MiB, hugo {mh / 1024:.0f} MiB")
+print(f"repository: {sys.argv[4]}; {sys.argv[5]} cores")
+h = t["hugo"]["median"]
+print(f"{'':>10}  {'median':>8}  {'min':>7}  {'max':>7}  {'/ hugo':>6}")
+for name, r in t.items():
+    print(f"{name:>10}  {r['median']:7.3f}s  {r['min']:6.3f}s  {r['max']:6.3f}s  {r['median'] / h:5.2f}x")
+print(f"peak memory: vitrine cold {mv / 1024:.0f} MiB, hugo {mh / 1024:.0f} MiB")
 PY
-rm -rf "$out"

@@ -9,9 +9,11 @@ notes=${1:-2000}; issues=${2:-500}; commits=${3:-10000}
 dir="bench-out/${notes}n-${commits}c"
 cargo build --release --quiet --bin vitrine --example genrepo
 [ -d "$dir/repo/.git" ] || ./target/release/examples/genrepo "$dir" --notes "$notes" --issues "$issues" --commits "$commits"
-root="$PWD/$dir/repo/status"; port=8799
+# Edits are made in a throwaway clone: the generated repository stays the same for every benchmark.
+work=$(mktemp -d); git clone -q --no-local "$PWD/$dir/repo" "$work/repo"
+root="$work/repo/status"; port=8799
 VITRINE_TIMINGS=1 ./target/release/vitrine -C "$root" serve --port $port 2>/tmp/vitrine-serve.log &
-pid=$!; trap 'kill $pid 2>/dev/null; git -C "$root" checkout -q -- notes/00001.md' EXIT
+pid=$!; trap 'kill $pid 2>/dev/null; rm -rf "$work"' EXIT
 until curl -sf "http://127.0.0.1:$port/" >/dev/null; do sleep 0.1; done
 python3 - "$root/notes/00001.md" "http://127.0.0.1:$port/notes/00001.html" <<'PY'
 import sys, time, urllib.request, statistics
