@@ -157,52 +157,26 @@ pub fn find_root(start: &Path) -> Option<PathBuf> {
 }
 
 /// Reads the site at a revision or the work tree: config, history and content.
+// Long on purpose: the stages of reading, in order, one call each, timed one by one.
 pub fn load(opts: &BuildOptions) -> Result<Loaded, BuildError> {
-    let (root, source, internal) = (opts.root.as_path(), &opts.source, opts.internal);
-    let exclude = std::slice::from_ref(&opts.out);
+    let (source, internal) = (&opts.source, opts.internal);
     let mut timings = Vec::new();
     let t = Instant::now();
-    let repo = Repo::discover(root);
-    let (files, skipped, revision, repo) = match source {
-        Source::Rev(spec) => {
-            let repo = repo?;
-            let rev = repo.resolve(spec)?;
-            let (files, skipped) = repo.read_tree(&rev)?;
-            (files, skipped, Some(rev), Some(repo))
-        }
-        Source::Worktree => {
-            let (files, skipped) = git::read_worktree(root, exclude)?;
-            let repo = repo.ok();
-            let head = repo.as_ref().and_then(Repo::head);
-            (files, skipped, head, repo)
-        }
-    };
     let mut diagnostics = Diagnostics::default();
-    for s in skipped {
-        diagnostics.push(Diagnostic::warning(format!("skipped: {}", s.reason)).at(&s.path));
-    }
+    let Read {
+        files,
+        revision,
+        repo,
+    } = read_source(opts, &mut diagnostics)?;
     let config = read_config(&files, source)?;
     let logo_line = files
         .iter()
         .find(|f| f.path == "vitrine.toml")
         .and_then(|f| crate::config::key_line(std::str::from_utf8(&f.bytes).ok()?, "logo"));
-    let history = match (&repo, &revision) {
-        (Some(repo), Some(rev)) => {
-            timings.push(("tree", t.elapsed().as_secs_f64()));
-            let t = Instant::now();
-            let memoised = opts.memo.as_ref().and_then(|m| m.history_at(&rev.id));
-            let h = match memoised {
-                Some(h) => h,
-                None => Arc::new(repo.history(rev, opts.use_cache)?.0),
-            };
-            timings.push(("history", t.elapsed().as_secs_f64()));
-            Some(h)
-        }
-        _ => None,
-    };
-    for w in history.iter().flat_map(|h| &h.warnings) {
-        diagnostics.push(Diagnostic::warning(w.clone()));
-    }
+    timings.push(("tree", t.elapsed().as_secs_f64()));
+    let t = Instant::now();
+    let history = read_history(opts, repo.as_ref(), revision.as_ref(), &mut diagnostics)?;
+    timings.push(("history", t.elapsed().as_secs_f64()));
     let tz = config.tz();
     let now = match (source, &revision, &history) {
         (Source::Rev(_), Some(rev), Some(h)) => {
@@ -214,25 +188,19 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded, BuildError> {
     // Every version of every content file, parsed once and filtered for the audience before
     // anything (dates included) is derived from history.
     let t = Instant::now();
-    let paths: Vec<String> = files
-        .iter()
-        .filter(|f| content::is_content_path(&f.path))
-        .map(|f| f.path.clone())
-        .collect();
-    let (versions, visible, states, tags) = match (&repo, &history) {
-        (Some(repo), Some(h)) => {
-            let known = opts.memo.as_ref().map(|m| m.versions());
-            let versions = read_versions(repo, h, &paths, known.as_ref(), &mut diagnostics);
-            if let Some(m) = &opts.memo {
-                m.remember(h.clone(), &versions);
-            }
-            let visible = Visible::build(h, &versions, paths.iter().map(String::as_str), internal);
-            let (states, warnings) = States::build(h, &versions, &visible, &tz);
-            diagnostics.extend(warnings);
-            (versions, visible, states, repo.tags())
-        }
-        _ => Default::default(),
-    };
+    let Past {
+        versions,
+        visible,
+        states,
+        tags,
+    } = read_past(
+        opts,
+        repo.as_ref(),
+        history.as_ref(),
+        &files,
+        &tz,
+        &mut diagnostics,
+    );
     timings.push(("versions", t.elapsed().as_secs_f64()));
     let dating = Dating {
         history: history.as_deref().map(|h| (h, &visible)),
@@ -287,6 +255,116 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded, BuildError> {
         diagnostics,
         timings,
     })
+}
+
+/// Every past version of the content files, and what the audience may see of them.
+struct Past {
+    versions: Versions,
+    visible: Visible,
+    states: States,
+    tags: Vec<(String, String)>,
+}
+
+/// Parses every version of every content file once (remembered by `serve`) and filters
+/// them for the build's audience.
+fn read_past(
+    opts: &BuildOptions,
+    repo: Option<&Repo>,
+    history: Option<&Arc<HistoryIndex>>,
+    files: &[SourceFile],
+    tz: &jiff::tz::TimeZone,
+    diagnostics: &mut Diagnostics,
+) -> Past {
+    let (Some(repo), Some(h)) = (repo, history) else {
+        return Past {
+            versions: Versions::default(),
+            visible: Visible::default(),
+            states: States::default(),
+            tags: Vec::new(),
+        };
+    };
+    let paths: Vec<String> = files
+        .iter()
+        .filter(|f| content::is_content_path(&f.path))
+        .map(|f| f.path.clone())
+        .collect();
+    let known = opts.memo.as_ref().map(|m| m.versions());
+    let versions = read_versions(repo, h, &paths, known.as_ref(), diagnostics);
+    if let Some(m) = &opts.memo {
+        m.remember(h.clone(), &versions);
+    }
+    let visible = Visible::build(
+        h,
+        &versions,
+        paths.iter().map(String::as_str),
+        opts.internal,
+    );
+    let (states, warnings) = States::build(h, &versions, &visible, tz);
+    diagnostics.extend(warnings);
+    Past {
+        versions,
+        visible,
+        states,
+        tags: repo.tags(),
+    }
+}
+
+/// What was read of the site root: its files, the revision they are from, the repository.
+struct Read {
+    files: Vec<SourceFile>,
+    revision: Option<Revision>,
+    repo: Option<Repo>,
+}
+
+/// The site root's files from the committed tree of a revision, or from the work tree;
+/// what was skipped is a warning.
+fn read_source(opts: &BuildOptions, diagnostics: &mut Diagnostics) -> Result<Read, BuildError> {
+    let root = opts.root.as_path();
+    let repo = Repo::discover(root);
+    let (files, skipped, revision, repo) = match &opts.source {
+        Source::Rev(spec) => {
+            let repo = repo?;
+            let rev = repo.resolve(spec)?;
+            let (files, skipped) = repo.read_tree(&rev)?;
+            (files, skipped, Some(rev), Some(repo))
+        }
+        Source::Worktree => {
+            let (files, skipped) = git::read_worktree(root, std::slice::from_ref(&opts.out))?;
+            let repo = repo.ok();
+            let head = repo.as_ref().and_then(Repo::head);
+            (files, skipped, head, repo)
+        }
+    };
+    for s in skipped {
+        diagnostics.push(Diagnostic::warning(format!("skipped: {}", s.reason)).at(&s.path));
+    }
+    Ok(Read {
+        files,
+        revision,
+        repo,
+    })
+}
+
+/// The history index of the revision (remembered by `serve`, else from the cache or a
+/// walk); its warnings become diagnostics.
+fn read_history(
+    opts: &BuildOptions,
+    repo: Option<&Repo>,
+    revision: Option<&Revision>,
+    diagnostics: &mut Diagnostics,
+) -> Result<Option<Arc<HistoryIndex>>, BuildError> {
+    let (Some(repo), Some(rev)) = (repo, revision) else {
+        return Ok(None);
+    };
+    let memoised = opts.memo.as_ref().and_then(|m| m.history_at(&rev.id));
+    let h = match memoised {
+        Some(h) => h,
+        None => Arc::new(repo.history(rev, opts.use_cache)?.0),
+    };
+    for w in &h.warnings {
+        diagnostics.push(Diagnostic::warning(w.clone()));
+    }
+    Ok(Some(h))
 }
 
 /// The text blocks of each visible version of each incident note, by blob id.
