@@ -12,6 +12,10 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
+    if text.contains(SECRET) {
+        // The input says the word itself (the fuzzer learns it): public text, not a leak.
+        return;
+    }
     let doc = format!("{text}\n\np <!-- internal --> {SECRET} <!-- /internal -->\n");
     let at = doc.rfind(SECRET).unwrap();
     let _ = strip(text, Keep::Marked);
