@@ -258,3 +258,20 @@ fn the_menu_has_at_most_seven_entries_and_reaches_every_section() {
     let page = site.page("index.html");
     assert!(page.contains("<li class=\"group\"><details>"), "{page}");
 }
+
+#[test]
+fn on_a_phone_each_issue_is_a_card_whose_fields_carry_their_labels() {
+    let site = TestSite::new();
+    site.write("vitrine.toml", "title = \"T\"\nlanguage = \"zh-CN\"\n");
+    site.write(
+        "issues/ISS-1.md",
+        &note("title: I\ntype: risk\nowner: Li", "x"),
+    );
+    site.commit_at("a", "2026-01-05T10:00:00+08:00");
+    site.build_ok(&[]);
+    let page = site.page("issues/index.html");
+    // Chinese labels end in a full-width colon; the stylesheet stacks the cells below 600 px.
+    assert!(page.contains("data-label=\"类型："), "{page}");
+    let css = site.page("assets/style.css");
+    assert!(css.contains("td[data-label]::before { content: attr(data-label)"));
+}
