@@ -24,6 +24,9 @@ struct Marker {
     source: String,
     /// An id: matched as a whole word only, whatever its length (`ISS-9` is not `ISS-90`).
     word: bool,
+    /// Never dropped because visible content says it: a hidden page's file name, which a
+    /// visible body can only say by linking to the page that is not there.
+    strict: bool,
 }
 
 /// Shortest candidate, in characters: shorter strings are too likely to be coincidences.
@@ -91,6 +94,21 @@ pub fn check<'a>(
     d
 }
 
+/// [`check`] for one text written outside the site (`vitrine report`, `vitrine changelog`):
+/// `what` names it in the diagnostic, `ui` is the theme's UI strings.
+pub fn check_text<'a>(
+    what: &str,
+    text: &str,
+    p: &Project,
+    ui: impl IntoIterator<Item = &'a str>,
+) -> Diagnostics {
+    let out = OutFile {
+        path: what.to_string(),
+        bytes: text.as_bytes().to_vec(),
+    };
+    check(std::slice::from_ref(&out), p, ui)
+}
+
 fn refusal(why: String) -> Diagnostic {
     Diagnostic::error(format!(
         "leak guard: the output could not be checked ({why}); nothing was written"
@@ -122,6 +140,7 @@ fn markers<'a>(p: &Project, ui: impl IntoIterator<Item = &'a str>) -> Result<Vec
                     text: t,
                     source: h.path.clone(),
                     word: false,
+                    strict: false,
                 });
             }
         };
@@ -134,6 +153,21 @@ fn markers<'a>(p: &Project, ui: impl IntoIterator<Item = &'a str>) -> Result<Vec
                 text: norm(id),
                 source: h.path.clone(),
                 word: true,
+                strict: false,
+            });
+        }
+        // An item addressed by its file name (a note, a page): the address of its page,
+        // which a link to it would spell. A removed block (no title) is part of a visible
+        // file, and an issue or milestone is addressed by its id (above).
+        if !h.title.is_empty() && h.id.is_none() {
+            let top = h.path.split('/').next().unwrap_or("");
+            let name = h.path.rsplit('/').next().unwrap_or(&h.path);
+            let stem = crate::content::sanitize_slug(name.strip_suffix(".md").unwrap_or(name));
+            candidates.push(Marker {
+                text: norm(&format!("{top}/{stem}.html")),
+                source: h.path.clone(),
+                word: true,
+                strict: true,
             });
         }
     }
@@ -152,7 +186,7 @@ fn markers<'a>(p: &Project, ui: impl IntoIterator<Item = &'a str>) -> Result<Vec
     let mut shared = vec![false; texts.len()];
     for m in ac.find_overlapping_iter(&visible) {
         let i = m.pattern().as_usize();
-        if !candidates[i].word || bounded(&visible, m.start(), m.end()) {
+        if !candidates[i].strict && (!candidates[i].word || bounded(&visible, m.start(), m.end())) {
             shared[i] = true;
         }
     }
@@ -323,6 +357,7 @@ pub fn check_sealed<'a>(
             text: norm(&squash(&text).chars().take(CUT_CHARS).collect::<String>()),
             source,
             word: true,
+            strict: false,
         })
         .filter(|m| m.text.chars().count() >= MIN_CHARS)
         .collect();

@@ -98,12 +98,8 @@ pub fn changelog(root: &Path, opts: &ChangelogOptions) -> Result<String, BuildEr
     let theme =
         Theme::load(&config.language, &loaded.project.theme).context("loading the theme")?;
     let text = render::changelog_markdown(&views, &theme)?;
-    let out = render::OutFile {
-        path: "(vitrine changelog)".into(),
-        bytes: text.clone().into_bytes(),
-    };
     let ui = theme.strings.values().map(String::as_str);
-    let leaks = crate::guard::check(std::slice::from_ref(&out), &loaded.project, ui);
+    let leaks = crate::guard::check_text("(vitrine changelog)", &text, &loaded.project, ui);
     if leaks.has_errors() {
         return Err(BuildError::Content(leaks));
     }

@@ -87,12 +87,9 @@ pub fn report(o: &ReportOptions) -> Result<String, BuildError> {
     };
     if !o.internal {
         // A client report goes through the same leak guard as the site.
-        let out = render::OutFile {
-            path: format!("(report, {:?})", o.format).to_lowercase(),
-            bytes: text.clone().into_bytes(),
-        };
+        let what = format!("(report, {:?})", o.format).to_lowercase();
         let ui = theme.strings.values().map(String::as_str);
-        let leaks = crate::guard::check(std::slice::from_ref(&out), &loaded.project, ui);
+        let leaks = crate::guard::check_text(&what, &text, &loaded.project, ui);
         if leaks.has_errors() {
             return Err(BuildError::Content(leaks));
         }

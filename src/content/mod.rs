@@ -175,12 +175,11 @@ fn load_file(
                     .metrics
                     .extend(metrics::parse(&file.path, &text, tz, diags));
             }
-        } else if KINDS.contains(&top)
-            && file.path.ends_with(".md")
-            && let Some(text) = text_of(&file, diags)
-        {
-            load_item(project, top, &file.path, &text, opts, tz, diags);
-        } else if KINDS.contains(&top) && !file.path.ends_with(".md") {
+        } else if is_content_path(&file.path) {
+            if let Some(text) = text_of(&file, diags) {
+                load_item(project, top, &file.path, &text, opts, tz, diags);
+            }
+        } else if KINDS.contains(&top) {
             let lower = file.path.to_lowercase();
             if lower.ends_with(".md") || lower.ends_with(".markdown") {
                 let (stem, _) = file.path.rsplit_once('.').unwrap_or((&file.path, ""));

@@ -657,3 +657,42 @@ fn an_internal_item_named_like_a_menu_entry_does_not_block_the_build() {
     site.commit_at("c", "2026-01-05T10:00:00+08:00");
     site.build_ok(&[]);
 }
+
+#[test]
+fn a_link_to_an_internal_page_never_publishes_its_file_name() {
+    let site = site();
+    site.write(
+        "notes/acquisition-of-harbor-labs.md",
+        &note("title: Team only\nvisibility: internal", "x"),
+    );
+    site.write(
+        "notes/b.md",
+        &note(
+            "title: B",
+            "See [the plan](../notes/acquisition-of-harbor-labs.html).",
+        ),
+    );
+    site.commit_at("link", "2026-01-05T10:00:00+08:00");
+    let out = site.vitrine(&["build"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("acquisition"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_public_page_named_like_an_internal_one_is_no_false_alarm() {
+    let site = site();
+    site.write(
+        "notes/2026-01-05-weekly.md",
+        &note("title: Team only\nvisibility: internal", "x"),
+    );
+    site.write(
+        "notes/2026-01-05-weekly-public.md",
+        &note("title: Week 1", "x"),
+    );
+    site.write(
+        "notes/b.md",
+        &note("title: B", "See [week 1](../notes/2026-01-05-weekly-public.html)."),
+    );
+    site.commit_at("names", "2026-01-05T10:00:00+08:00");
+    site.build_ok(&[]);
+}
