@@ -64,32 +64,43 @@ pub fn check<'a>(
             return d;
         }
     };
-    for f in files {
-        let raw = String::from_utf8_lossy(&f.bytes);
-        let hit = |text: &str| {
-            ac.find_iter(text).find_map(|m| {
-                let marker = &markers[m.pattern().as_usize()];
-                (!marker.word || bounded(text, m.start(), m.end())).then_some(marker)
-            })
-        };
-        // Once as written (attributes, JSON, text files), once as the text a reader sees.
-        let found = hit(&norm(&decode(&raw))).or_else(|| hit(&norm(&text_of(&raw))));
-        if let Some(marker) = found {
-            d.push(
-                Diagnostic::error(format!(
-                    "leak guard: the output file `{}` contains `{}`, which is internal in {}",
-                    f.path,
-                    excerpt(&marker.text),
-                    marker.source
-                ))
-                .hint(format!(
-                    "nothing was written. The text comes from {} and was found in {}: if it should be \
-                     client-visible, say it in client content too (or remove the internal marking); \
-                     otherwise find what put it there (a theme override, a static file, a bug)",
-                    marker.source, f.path
-                )),
-            );
-        }
+    // Files are searched in parallel; each once as written (attributes, JSON, text files)
+    // and, if it has markup, once as the text a reader sees.
+    use rayon::prelude::*;
+    let found: Vec<(&OutFile, &Marker)> = files
+        .par_iter()
+        .filter_map(|f| {
+            let raw = String::from_utf8_lossy(&f.bytes);
+            let hit = |text: &str| {
+                ac.find_iter(text).find_map(|m| {
+                    let marker = &markers[m.pattern().as_usize()];
+                    (!marker.word || bounded(text, m.start(), m.end())).then_some(marker)
+                })
+            };
+            hit(&norm(&decode(&raw)))
+                .or_else(|| {
+                    raw.contains('<')
+                        .then(|| hit(&norm(&text_of(&raw))))
+                        .flatten()
+                })
+                .map(|m| (f, m))
+        })
+        .collect();
+    for (f, marker) in found {
+        d.push(
+            Diagnostic::error(format!(
+                "leak guard: the output file `{}` contains `{}`, which is internal in {}",
+                f.path,
+                excerpt(&marker.text),
+                marker.source
+            ))
+            .hint(format!(
+                "nothing was written. The text comes from {} and was found in {}: if it should be \
+                 client-visible, say it in client content too (or remove the internal marking); \
+                 otherwise find what put it there (a theme override, a static file, a bug)",
+                marker.source, f.path
+            )),
+        );
     }
     d
 }
@@ -250,14 +261,23 @@ fn norm(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut gap = false;
     for c in s.chars() {
-        if c.is_alphanumeric() {
-            if gap && !out.is_empty() {
-                out.push(' ');
-            }
-            gap = false;
-            out.extend(c.to_lowercase());
+        let word = if c.is_ascii() {
+            c.is_ascii_alphanumeric()
         } else {
+            c.is_alphanumeric()
+        };
+        if !word {
             gap = true;
+            continue;
+        }
+        if gap && !out.is_empty() {
+            out.push(' ');
+        }
+        gap = false;
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.extend(c.to_lowercase());
         }
     }
     out

@@ -691,7 +691,10 @@ fn a_public_page_named_like_an_internal_one_is_no_false_alarm() {
     );
     site.write(
         "notes/b.md",
-        &note("title: B", "See [week 1](../notes/2026-01-05-weekly-public.html)."),
+        &note(
+            "title: B",
+            "See [week 1](../notes/2026-01-05-weekly-public.html).",
+        ),
     );
     site.commit_at("names", "2026-01-05T10:00:00+08:00");
     site.build_ok(&[]);
