@@ -45,8 +45,6 @@ pub struct ItemHistory {
     pub first_due: Option<String>,
     /// When the item reached a closing status (resolved/closed/wont-fix, or done).
     pub closed_at: Option<When>,
-    /// Versions whose front matter could not be read (skipped).
-    pub skipped: usize,
 }
 
 /// A field's name and its value as written (`None`: unset).
@@ -96,19 +94,13 @@ impl Tracked for MilestoneState {
     }
 }
 
-/// The history of the file at `path` from its readable visible versions (`states`, see
-/// [`States`]); `visible` tells how many were left out.
+/// The history of one file from its readable visible versions (`states`, see [`States`]).
 pub fn item_history<S: Tracked>(
     index: &HistoryIndex,
-    visible: &Visible,
-    path: &str,
     states: &[Stated<S>],
     tz: &TimeZone,
 ) -> ItemHistory {
-    let mut h = ItemHistory {
-        skipped: visible.of(path).len().saturating_sub(states.len()),
-        ..ItemHistory::default()
-    };
+    let mut h = ItemHistory::default();
     let mut prev: Option<(&S, Vec<Field>)> = None;
     for s in states {
         let values = s.state.fields();

@@ -177,7 +177,7 @@ pub fn history_data(p: &Project, input: &HistoryInput<'_>, config: &Config) -> H
             .map(|m| {
                 let path = &m.meta.path;
                 let states = input.states.milestone(path);
-                let h = history::item_history(index, input.visible, path, states, &tz);
+                let h = history::item_history(index, states, &tz);
                 (path.clone(), h)
             })
             .collect();
@@ -215,7 +215,7 @@ fn issue_histories(
         .map(|i| {
             let path = &i.meta.path;
             let states = input.states.issue(path);
-            let mut h = history::item_history(index, input.visible, path, states, tz);
+            let mut h = history::item_history(index, states, tz);
             history::forget_unknown(&mut h, "milestone", &milestones);
             (path.clone(), h)
         })
