@@ -275,3 +275,21 @@ fn on_a_phone_each_issue_is_a_card_whose_fields_carry_their_labels() {
     let css = site.page("assets/style.css");
     assert!(css.contains("td[data-label]::before { content: attr(data-label)"));
 }
+
+#[test]
+fn chinese_report_pages_list_with_the_enumeration_comma() {
+    let site = TestSite::new();
+    site.write("vitrine.toml", "title = \"T\"\nlanguage = \"zh-CN\"\n");
+    site.write("notes/a.md", &note("title: A", "x"));
+    site.commit_at("a", "2026-01-05T10:00:00+08:00");
+    site.write("issues/ISS-1.md", &note("title: I\ntype: risk", "x"));
+    site.commit_at("b", "2026-01-06T10:00:00+08:00");
+    site.build_ok(&[]);
+    let report = std::fs::read_dir(site.out().join("reports"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| std::fs::read_to_string(p).unwrap().contains("ISS-1 I</a>"))
+        .expect("a report naming ISS-1");
+    let page = read(&report);
+    assert!(page.contains("(风险、重要、待处理)"), "{page}");
+}
