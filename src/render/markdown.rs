@@ -23,6 +23,8 @@ use crate::urls::safe_url;
 /// A configured Markdown renderer, built once per build and shared across threads.
 pub struct Markdown {
     sanitizer: Option<ammonia::Builder<'static>>,
+    /// What a screen reader says for a ticked and an unticked task-list box.
+    task_labels: [String; 2],
 }
 
 /// What rendering one body gives.
@@ -37,7 +39,14 @@ impl Markdown {
     pub fn new(allow_html: bool) -> Markdown {
         Markdown {
             sanitizer: (!allow_html).then(sanitizer),
+            task_labels: ["done".into(), "not done".into()],
         }
+    }
+
+    /// The words a task list's boxes are read as (ticked, unticked), in the site's language.
+    pub fn with_task_labels(mut self, done: &str, open: &str) -> Markdown {
+        self.task_labels = [done.into(), open.into()];
+        self
     }
 
     /// Renders one body.
@@ -68,6 +77,7 @@ impl Markdown {
         }
         remote_images_to_links(&mut events);
         neutralise_urls(&mut events);
+        label_task_boxes(&mut events, &self.task_labels);
         let toc = anchor_headings(&mut events);
         let mut linked: Vec<usize> = exclude.into_iter().collect();
         if let Some(l) = linker.filter(|l| !l.is_empty()) {
@@ -90,6 +100,24 @@ impl Markdown {
 /// The same parser options as content reading, so code spans are the same everywhere.
 fn options() -> Options {
     crate::content::visibility::markdown_options()
+}
+
+/// A task list's box is a disabled checkbox; without a name, assistive technology reads
+/// "checkbox" and nothing more. Each box gets its state in words.
+fn label_task_boxes(events: &mut [Event<'_>], [done, open]: &[String; 2]) {
+    for e in events.iter_mut() {
+        if let Event::TaskListMarker(checked) = *e {
+            let (checked, label) = if checked {
+                (" checked=\"\"", done)
+            } else {
+                ("", open)
+            };
+            *e = Event::Html(CowStr::from(format!(
+                "<input disabled=\"\" type=\"checkbox\"{checked} aria-label=\"{}\"/>\n",
+                crate::escape::html(label)
+            )));
+        }
+    }
 }
 
 /// Link targets with a scheme other than http(s), mailto or tel (`javascript:`, `data:`,
@@ -203,7 +231,7 @@ fn sanitizer() -> ammonia::Builder<'static> {
     let mut b = ammonia::Builder::default();
     b.add_tags(["input", "section", "details", "summary", "mark"])
         .add_generic_attributes(["id", "class", "style", "role"])
-        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .add_tag_attributes("input", ["type", "checked", "disabled", "aria-label"])
         .add_tag_attributes("ol", ["start"])
         .add_tag_attributes("a", ["title"])
         .filter_style_properties(HashSet::from(["text-align"]))
@@ -310,6 +338,20 @@ mod tests {
         assert!(r.html.contains("<del>old</del>"));
         assert!(r.html.contains("footnote"));
         assert_eq!(r.toc.len(), 2);
+    }
+
+    #[test]
+    fn a_task_box_is_named_by_its_state_in_the_site_language() {
+        for allow_html in [false, true] {
+            let md = Markdown::new(allow_html).with_task_labels("已完成", "尚未完成 <b>");
+            let html = md.render("- [x] 上线\n- [ ] 培训\n").html;
+            assert!(html.contains(r#"checked="" aria-label="已完成""#), "{html}");
+            assert!(
+                html.contains(r#"aria-label="尚未完成 &lt;b&gt;""#),
+                "{html}"
+            );
+            assert_eq!(html.matches("aria-label").count(), 2, "{html}");
+        }
     }
 
     #[test]

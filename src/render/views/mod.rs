@@ -180,7 +180,12 @@ fn render_bodies<'a>(
     linker: &Linker,
 ) -> BTreeMap<&'a str, Rendered> {
     use rayon::prelude::*;
-    let md = Markdown::new(input.config.allow_html);
+    let lang = input.lang;
+    let (done, open) = (
+        lang.get("task.done").unwrap_or("done"),
+        lang.get("task.open").unwrap_or("not done yet"),
+    );
+    let md = Markdown::new(input.config.allow_html).with_task_labels(done, open);
     // A term's own definition does not link to itself (terms are the first targets).
     let own_term: BTreeMap<&str, usize> = p
         .terms
@@ -188,7 +193,12 @@ fn render_bodies<'a>(
         .enumerate()
         .map(|(i, t)| (t.meta.path.as_str(), i))
         .collect();
-    let salt = linker.fingerprint() ^ u64::from(input.config.allow_html);
+    let salt = linker.fingerprint() ^ u64::from(input.config.allow_html) ^ {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (done, open).hash(&mut h);
+        h.finish()
+    };
     p.metas()
         .par_iter()
         .map(|m| {
