@@ -90,6 +90,6 @@ status: received
 $url $han
 EOF
 git -C "$dir" add -A
-git -C "$dir" -c user.name=ci -c user.email=ci@example.invalid \
+GIT_COMMITTER_DATE=2026-11-26T10:00:00+08:00 git -C "$dir" -c user.name=ci -c user.email=ci@example.invalid \
   -c commit.gpgsign=false commit -qm "content that breaks layouts" --date=2026-11-26T10:00:00+08:00
-GIT_COMMITTER_DATE=2026-11-26T10:00:00+08:00 "$vitrine" -C "$site" build --quiet
+"$vitrine" -C "$site" build --quiet
