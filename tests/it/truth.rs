@@ -293,3 +293,53 @@ fn chinese_report_pages_list_with_the_enumeration_comma() {
     let page = read(&report);
     assert!(page.contains("(风险、重要、待处理)"), "{page}");
 }
+
+#[test]
+fn an_older_note_in_another_language_never_reads_as_the_current_status() {
+    for (lang, now, then) in [
+        ("en", "Current status", "At the time"),
+        ("zh-CN", "当前状态", "当时"),
+    ] {
+        let site = TestSite::new();
+        site.write(
+            "vitrine.toml",
+            &format!("title = \"T\"\nlanguage = \"{lang}\"\ntimezone = \"Asia/Shanghai\"\n"),
+        );
+        site.write(
+            "notes/zh-week-12.md",
+            &note(
+                "title: 第十二周\ndate: 2026-11-23\nhealth: on-track\nprogress: 84",
+                "进展顺利。",
+            ),
+        );
+        site.write(
+            "notes/week-13.md",
+            &note(
+                "title: Week 13\ndate: 2026-11-26\nhealth: at-risk\nprogress: 88",
+                "Training moved.",
+            ),
+        );
+        site.commit_at("notes", "2026-11-26T18:00:00+08:00");
+        site.build_ok(&[]);
+        let index = site.page("index.html");
+        let latest = &index[index.find("h-latest").unwrap()..];
+        let card = |title: &str| {
+            let at = latest
+                .find(title)
+                .unwrap_or_else(|| panic!("{title} in {latest}"));
+            let end = latest[at..].find("</article>").unwrap() + at;
+            latest[at..end].to_string()
+        };
+        let (newer, older) = (card("Week 13"), card("第十二周"));
+        assert!(
+            newer.contains(now) && !newer.contains(&format!(">{then}")),
+            "{newer}"
+        );
+        assert!(
+            older.contains("meta then") && older.contains(then) && !older.contains(now),
+            "{older}"
+        );
+        // The notes list is history: no card there claims to be current.
+        assert!(!site.page("notes/index.html").contains(now));
+    }
+}
