@@ -84,6 +84,8 @@ fn resolving_before(before: &str) -> bool {
 pub struct Trace {
     /// Commits naming the issue, newest first, and whether each says it resolves it.
     pub work: Vec<(CommitMeta, bool)>,
+    /// For each of `work`, the tag of the release that shipped it, if one did.
+    pub released: Vec<Option<String>>,
     /// The release containing the newest resolving commit, if one does: (tag, tag commit).
     pub fixed_in: Option<(String, CommitMeta)>,
 }
@@ -113,6 +115,11 @@ pub fn trace(
         .flat_map(|r| r.commit_ids.iter().map(move |c| (c.as_str(), r)))
         .collect();
     for t in out.values_mut() {
+        t.released = t
+            .work
+            .iter()
+            .map(|(c, _)| release_of.get(c.id.as_str()).and_then(|r| r.tag.clone()))
+            .collect();
         let fix = t.work.iter().find(|(_, resolves)| *resolves);
         t.fixed_in = fix
             .and_then(|(c, _)| release_of.get(c.id.as_str()))

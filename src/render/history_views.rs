@@ -241,19 +241,28 @@ fn leak_field(f: &str) -> &'static str {
 }
 
 /// The work done on an issue: the commits that name it, newest first.
-pub fn work_view(trace: Option<&Trace>, tz: &TimeZone, forge: Option<&Forge>) -> Vec<WorkView> {
+pub fn work_view(
+    trace: Option<&Trace>,
+    release_urls: &HashMap<String, String>,
+    tz: &TimeZone,
+    forge: Option<&Forge>,
+) -> Vec<WorkView> {
     let Some(trace) = trace else {
         return Vec::new();
     };
     trace
         .work
         .iter()
-        .map(|(c, resolves)| WorkView {
+        .zip(&trace.released)
+        .map(|((c, resolves), tag)| WorkView {
             date: When::from_commit(c.timestamp(), tz).view(),
             author: c.author.clone(),
-            subject: crate::insight::changelog::Conventional::parse(&c.message)
-                .map(|cc| cc.description)
-                .unwrap_or_else(|| crate::insight::changelog::subject(&c.message)),
+            release: tag.as_ref().and_then(|tag| {
+                Some(LinkView {
+                    title: tag.clone(),
+                    url: release_urls.get(tag)?.clone(),
+                })
+            }),
             commit: c.short().to_string(),
             commit_url: forge.map(|f| f.commit(&c.id)),
             resolves: *resolves,

@@ -400,10 +400,19 @@ fn an_issue_shows_the_work_done_on_it_and_the_release_that_shipped_its_fix() {
     site.build_ok(&[]);
     let page = site.page("issues/iss-7.html");
     assert!(page.contains("Work done"), "{page}");
-    assert!(page.contains("stream exports") && page.contains("export of large files"));
+    // Commit messages are developer text: the changelog shows them, the issue page says
+    // when, who, whether it was the fix and which release shipped it.
+    assert!(!page.contains("stream exports") && !page.contains("export of large files"));
+    let work = &page[page.find("h-work").unwrap()..];
+    let work = &work[..work.find("</section>").unwrap()];
     assert!(
-        page.find("export of large files") < page.find("stream exports"),
-        "newest first"
+        work.find("The fix") < work.find("Work on it"),
+        "newest first: {work}"
+    );
+    assert!(
+        work.contains("shipped in <a href=\"../changelog/index.html#v0-1-0\">v0.1.0</a>")
+            && work.contains("not released yet"),
+        "{work}"
     );
     assert!(page.contains(&format!("https://github.com/acme/portal/commit/{fixes}")));
     assert!(page.contains(&format!("https://github.com/acme/portal/commit/{refs}")));
@@ -422,6 +431,17 @@ fn an_issue_shows_the_work_done_on_it_and_the_release_that_shipped_its_fix() {
         page.contains("Fixed in <a href=\"../changelog/index.html#v0-2-0\">v0.2.0</a></strong>, released <time datetime=\"2026-01-30"),
         "{page}"
     );
+
+    // Re-opened: the fix did not hold, so the page no longer says it is fixed.
+    site.write(
+        "issues/ISS-7.md",
+        &note("title: Export fails\nstatus: open", "Big files fail again."),
+    );
+    site.commit_at("docs: reopen ISS-7", "2026-02-02T09:00:00Z");
+    site.build_ok(&[]);
+    let page = site.page("issues/iss-7.html");
+    assert!(!page.contains("Fixed in"), "{page}");
+    assert!(page.contains("shipped in <a href=\"../changelog/index.html#v0-2-0\">v0.2.0</a>"));
     let changelog = site.page("changelog/index.html");
     let entry = &changelog[changelog.find("export of large files").unwrap()..];
     assert!(

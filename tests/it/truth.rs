@@ -343,3 +343,114 @@ fn an_older_note_in_another_language_never_reads_as_the_current_status() {
         assert!(!site.page("notes/index.html").contains(now));
     }
 }
+
+/// Commit messages are developer text: the changelog is the one client page that shows them
+/// (shaped into entries); no other page, feed or data file carries a word of one.
+#[test]
+fn commit_messages_reach_no_client_file_but_the_changelog() {
+    let site = TestSite::new();
+    site.write(
+        "vitrine.toml",
+        "title = \"T\"\ntimezone = \"Asia/Shanghai\"\n[communication]\ncadence = \"weekly\"\n",
+    );
+    site.write(
+        "issues/ISS-1.md",
+        &note(
+            "title: Export fails\ntype: defect\nstatus: open",
+            "Big files.",
+        ),
+    );
+    site.write(
+        "milestones/M1.md",
+        &note(
+            "title: Beta\ndue: 2026-02-20\nstatus: planned",
+            "- [ ] Exports work",
+        ),
+    );
+    site.write(
+        "notes/week-1.md",
+        &note(
+            "title: Week 1\ndate: 2026-01-05\nhealth: on-track\nprogress: 10",
+            "Started.",
+        ),
+    );
+    site.commit_at("docs: platypus scaffolding", "2026-01-05T09:00:00+08:00");
+    site.write_repo("src/a.txt", "1");
+    site.commit_at(
+        "feat: zebra exporter\n\nRefs: ISS-1",
+        "2026-01-06T09:00:00+08:00",
+    );
+    site.write_repo("src/a.txt", "2");
+    site.commit_at(
+        "fix(api): narwhal timeout\n\nFixes: ISS-1",
+        "2026-01-07T09:00:00+08:00",
+    );
+    site.write(
+        "issues/ISS-1.md",
+        &note(
+            "title: Export fails\ntype: defect\nstatus: resolved",
+            "Big files.",
+        ),
+    );
+    site.write(
+        "notes/outage.md",
+        &note(
+            "title: Exports down\nkind: incident\ndate: 2026-01-08T10:00:00+08:00\nresolved: 2026-01-08T11:00:00+08:00",
+            "Exports failed for an hour.",
+        ),
+    );
+    site.commit_at(
+        "chore: quokka cleanup, close ISS-1",
+        "2026-01-08T12:00:00+08:00",
+    );
+    site.tag("v0.1.0");
+    site.write(
+        "notes/outage.md",
+        &note(
+            "title: Exports down\nkind: incident\ndate: 2026-01-08T10:00:00+08:00\nresolved: 2026-01-08T11:00:00+08:00",
+            "Exports failed for an hour.\n\nThe cause was a full disk.",
+        ),
+    );
+    site.write(
+        "issues/ISS-1.md",
+        &note(
+            "title: Export fails\ntype: defect\nstatus: open",
+            "Big files fail again.",
+        ),
+    );
+    site.commit_at("wip: walrus reopen ISS-1", "2026-01-12T09:00:00+08:00");
+    site.build_ok(&[]);
+    // Entries of the client changelog (a feature, a fix) may be quoted where a release is
+    // reported (period reports); other commit messages (docs, chore, wip) reach no file but
+    // the changelog, whose `[changelog]` settings decide what it lists.
+    let entries = ["zebra", "narwhal"];
+    let hidden = ["platypus", "quokka", "walrus"];
+    let mut leaks = Vec::new();
+    for (path, text) in all_files(&site.out()) {
+        if path == "changelog/index.html" {
+            continue; // its own policy: `[changelog]` in vitrine.toml
+        }
+        let lower = text.to_lowercase();
+        let may_quote = path.starts_with("reports/2026-");
+        for w in hidden
+            .iter()
+            .chain(if may_quote { &[][..] } else { &entries[..] })
+        {
+            if lower.contains(w) {
+                leaks.push(format!("{w} in {path}"));
+            }
+        }
+    }
+    assert!(leaks.is_empty(), "{leaks:#?}");
+    // The changelog does show the entries (so the check above is not vacuous).
+    let changelog = site.page("changelog/index.html");
+    assert!(changelog.contains("zebra exporter") && changelog.contains("narwhal timeout"));
+    // And the text reports: `vitrine report` in every format.
+    for format in ["md", "txt", "html", "json"] {
+        let out = site.vitrine(&["report", "--from", "2026-01-01", "--format", format]);
+        let text = String::from_utf8_lossy(&out.stdout).to_lowercase();
+        for w in ["platypus", "quokka", "walrus"] {
+            assert!(!text.contains(w), "{w} in the {format} report: {text}");
+        }
+    }
+}

@@ -31,13 +31,15 @@ pub struct IssueView {
     pub fixed_in: Option<FixedInView>,
 }
 
-/// A commit traced to an issue: the work done on it.
+/// A commit traced to an issue: the work done on it. Its message is developer text and never
+/// shown here (the changelog is the one place commit messages reach a client): the page says
+/// when, who, whether it was the fix, and which release shipped it.
 #[derive(Debug, Clone, Serialize)]
 pub struct WorkView {
     pub date: DateView,
     pub author: String,
-    /// The commit's subject (its description, for a Conventional Commit).
-    pub subject: String,
+    /// The release that shipped this commit, if one has.
+    pub release: Option<LinkView>,
     pub commit: String,
     pub commit_url: Option<String>,
     /// The commit says it resolves the issue (`Fixes: ISS-7`).
@@ -197,8 +199,17 @@ pub(super) fn issue_views(ctx: &Ctx<'_>) -> Vec<IssueView> {
                 &ctx.tz,
                 ctx.forge.as_ref(),
             ),
-            work: work_view(hist.traces.get(&i.id), &ctx.tz, ctx.forge.as_ref()),
-            fixed_in: fixed_in_view(hist.traces.get(&i.id), &ctx.release_urls, &ctx.tz),
+            work: work_view(
+                hist.traces.get(&i.id),
+                &ctx.release_urls,
+                &ctx.tz,
+                ctx.forge.as_ref(),
+            ),
+            // A fix that shipped and did not hold is no longer "fixed in" anything: the
+            // work list still shows the release that carried it.
+            fixed_in: (!i.status.is_open())
+                .then(|| fixed_in_view(hist.traces.get(&i.id), &ctx.release_urls, &ctx.tz))
+                .flatten(),
         })
         .collect()
 }
