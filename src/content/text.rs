@@ -58,55 +58,169 @@ pub fn task_list(body: &str) -> Vec<(String, bool)> {
     done.into_iter().map(|(_, t, c)| (t, c)).collect()
 }
 
-/// Whether a heading's text names the *Next steps* section (English or Chinese).
+/// Whether a heading's or a label's text names the *Next steps* section (English or
+/// Chinese, in the words teams use for it).
 fn is_next_steps(title: &str) -> bool {
     let t = squash(title)
-        .trim_end_matches([':', '：'])
+        .trim_end_matches([':', '：', '.', '。'])
         .trim()
         .to_lowercase();
+    let t = t.strip_prefix("our ").unwrap_or(&t);
     matches!(
-        t.as_str(),
-        "next steps" | "next step" | "下一步" | "下一步计划"
+        t,
+        "next steps"
+            | "next step"
+            | "next"
+            | "next up"
+            | "next week"
+            | "next week's plan"
+            | "plan for next week"
+            | "coming up"
+            | "upcoming"
+            | "what's next"
+            | "what’s next"
+            | "what happens next"
+            | "what we do next"
+            | "what we will do next"
+            | "下一步"
+            | "下一步计划"
+            | "下一步工作"
+            | "下周"
+            | "下周计划"
+            | "下周工作"
+            | "下周工作计划"
+            | "接下来"
+            | "后续"
+            | "后续计划"
+            | "后续工作"
+            | "下一阶段"
+            | "下阶段计划"
     )
 }
 
-/// The items (or paragraphs) of the section headed *Next steps* / *下一步*, as plain text.
-pub fn next_steps(body: &str) -> Vec<String> {
+/// One block of a body, as [`next_steps`] reads it.
+enum Block {
+    Heading(HeadingLevel, String),
+    /// A short paragraph that is only a label: all bold or italic (`**Next**`), or ending
+    /// in a colon (`Next steps:`). Teams write these instead of headings.
+    Label(String),
+    /// A paragraph.
+    Text(String),
+    /// A top-level list item.
+    Item(String),
+}
+
+fn read_blocks(body: &str) -> Vec<Block> {
     let mut out = Vec::new();
-    let mut section: Option<HeadingLevel> = None;
     let mut heading: Option<(HeadingLevel, String)> = None;
-    // Depth of lists inside the section, and the text of the block being read.
     let mut lists = 0usize;
-    let mut current: Option<String> = None;
+    // The block being read, and whether all its text so far was bold or italic.
+    let mut current: Option<(String, bool)> = None;
+    let mut styled = 0usize;
     for e in Parser::new_ext(body, markdown_options()) {
-        if heading.is_some() {
-            if let Event::End(TagEnd::Heading(_)) = &e {
-                if let Some((level, text)) = heading.take() {
-                    section = is_next_steps(&text).then_some(level);
+        if let Some((_, text)) = heading.as_mut() {
+            match e {
+                Event::End(TagEnd::Heading(_)) => {
+                    let (level, text) = heading.take().expect("a heading is being read");
+                    out.push(Block::Heading(level, squash(&text)));
                 }
-            } else if let Some((_, text)) = heading.as_mut() {
-                push_text(&e, text);
+                e => push_text(&e, text),
             }
             continue;
         }
         match &e {
-            Event::Start(Tag::Heading { level, .. }) => {
-                if section.is_some_and(|s| *level <= s) || section.is_none() {
-                    heading = Some((*level, String::new()));
-                }
-            }
-            _ if section.is_none() => {}
+            Event::Start(Tag::Heading { level, .. }) => heading = Some((*level, String::new())),
             Event::Start(Tag::List(_)) => lists += 1,
             Event::End(TagEnd::List(_)) => lists = lists.saturating_sub(1),
-            Event::Start(Tag::Item) if lists == 1 => current = Some(String::new()),
-            Event::Start(Tag::Paragraph) if lists == 0 => current = Some(String::new()),
-            Event::End(TagEnd::Item) if lists == 1 => flush(&mut current, &mut out),
-            Event::End(TagEnd::Paragraph) if lists == 0 => flush(&mut current, &mut out),
-            _ => {
-                if let Some(c) = current.as_mut() {
-                    push_text(&e, c);
+            Event::Start(Tag::Item) if lists == 1 => current = Some((String::new(), false)),
+            Event::End(TagEnd::Item) if lists == 1 => {
+                if let Some((text, _)) = current.take().map(|(t, s)| (squash(&t), s))
+                    && !text.is_empty()
+                {
+                    out.push(Block::Item(text));
                 }
             }
+            Event::Start(Tag::Paragraph) if lists == 0 => current = Some((String::new(), true)),
+            Event::End(TagEnd::Paragraph) if lists == 0 => {
+                if let Some((text, all_styled)) = current.take().map(|(t, s)| (squash(&t), s))
+                    && !text.is_empty()
+                {
+                    let short = text.chars().count() <= 40;
+                    let colon = text.ends_with(':') || text.ends_with('：');
+                    out.push(if short && (all_styled || colon) {
+                        Block::Label(text)
+                    } else {
+                        Block::Text(text)
+                    });
+                }
+            }
+            Event::Start(Tag::Strong | Tag::Emphasis) => styled += 1,
+            Event::End(TagEnd::Strong | TagEnd::Emphasis) => styled = styled.saturating_sub(1),
+            _ => {
+                if let Some((text, all_styled)) = current.as_mut() {
+                    if styled == 0
+                        && matches!(&e, Event::Text(t) | Event::Code(t) if !t.trim().is_empty())
+                    {
+                        *all_styled = false;
+                    }
+                    push_text(&e, text);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The items (or paragraphs) of the section headed *Next steps* / *下一步* (or *Next*,
+/// *Coming up*, *下周计划*…), as plain text. The section is a heading's (to the next heading
+/// of its level or above) or a label paragraph's such as `**Next**` (to the next label or
+/// heading, or a paragraph after its list).
+pub fn next_steps(body: &str) -> Vec<String> {
+    // Inside the section: Some(Some(level)) under a heading, Some(None) under a label.
+    let mut section: Option<Option<HeadingLevel>> = None;
+    let mut out = Vec::new();
+    let mut items = false;
+    for block in read_blocks(body) {
+        match block {
+            Block::Heading(level, text) => {
+                let ends = match section {
+                    Some(Some(own)) => level <= own,
+                    Some(None) => true,
+                    None => false,
+                };
+                if ends {
+                    section = None;
+                }
+                if section.is_none() && is_next_steps(&text) {
+                    section = Some(Some(level));
+                }
+            }
+            Block::Label(text) => {
+                if is_next_steps(&text) {
+                    if section.is_none() || section == Some(None) {
+                        section = Some(None);
+                    }
+                } else if section == Some(None) {
+                    section = None;
+                }
+            }
+            Block::Text(text) => {
+                if section == Some(None) && items {
+                    section = None; // the sign-off after a label's list
+                }
+                if section.is_some() {
+                    out.push(text);
+                }
+            }
+            Block::Item(text) => {
+                if section.is_some() {
+                    out.push(text);
+                    items = true;
+                }
+            }
+        }
+        if section.is_none() {
+            items = false;
         }
     }
     out
@@ -341,6 +455,33 @@ mod tests {
         let zh = "### 下一步：\n\n1. 上线\n2. 验收\n";
         assert_eq!(next_steps(zh), ["上线", "验收"]);
         assert!(next_steps("<!-- ## Next steps\n- hidden -->\n").is_empty());
+    }
+
+    #[test]
+    fn next_steps_under_a_label_or_in_the_words_teams_use() {
+        let bold = "**Done**\n\n- v0.8 installed\n\n**Next**\n\n- Freezer test\n- Training plan\n\n**Risks**\n\n- none\n";
+        assert_eq!(next_steps(bold), ["Freezer test", "Training plan"]);
+        let colon = "Status is fine.\n\nNext steps:\n\n1. Ship\n\nThanks.\n";
+        assert_eq!(next_steps(colon), ["Ship"]);
+        assert_eq!(
+            next_steps("**Next**\n\nWe test.\n\nThen we train.\n"),
+            ["We test.", "Then we train."]
+        );
+        let zh = "**本周完成**\n\n- 上线\n\n**下周**：\n\n- 培训\n- 验收\n";
+        assert_eq!(next_steps(zh), ["培训", "验收"]);
+        assert_eq!(
+            next_steps("## 下周计划\n\n- 培训\n\n## 风险\n\n- 无\n"),
+            ["培训"]
+        );
+        assert_eq!(next_steps("## Coming up\n\n- Demo\n"), ["Demo"]);
+        // A bold sentence inside the section is an item, not a label ending it.
+        let long = "## Next steps\n\n**Please approve the designs by Friday, 4 December, so we can start.**\n\n- Demo\n";
+        assert_eq!(next_steps(long).len(), 2);
+        // Sub-labels under a heading section do not end it.
+        let sub = "## Next steps\n\n**This week**\n\n- A\n\n**Later**\n\n- B\n\n## Risks\n\n- C\n";
+        assert_eq!(next_steps(sub), ["A", "B"]);
+        // A paragraph merely mentioning the words is not a section.
+        assert!(next_steps("The next steps are unclear.\n\n- x\n").is_empty());
     }
 
     #[test]

@@ -454,3 +454,34 @@ fn commit_messages_reach_no_client_file_but_the_changelog() {
         }
     }
 }
+
+#[test]
+fn what_happens_next_is_found_under_the_labels_teams_write() {
+    for (lang, body, expected) in [
+        (
+            "en",
+            "**Done**\n\n- v0.8 installed\n\n**Next**\n\n- Freezer-zone test until 24 November\n",
+            "Freezer-zone test until 24 November",
+        ),
+        (
+            "zh-CN",
+            "**本周完成**\n\n- 安装 0.8\n\n**下周**：\n\n- 冷库区测试到 11 月 24 日\n",
+            "冷库区测试到 11 月 24 日",
+        ),
+    ] {
+        let site = TestSite::new();
+        site.write(
+            "vitrine.toml",
+            &format!("title = \"T\"\nlanguage = \"{lang}\"\n"),
+        );
+        site.write(
+            "notes/week-10.md",
+            &note("title: Week 10\ndate: 2026-11-20\nhealth: at-risk", body),
+        );
+        site.commit_at("notes", "2026-11-20T18:00:00+08:00");
+        site.build_ok(&[]);
+        let index = site.page("index.html");
+        let next = &index[index.find("h-next-steps").unwrap()..];
+        assert!(next.contains(expected), "{next}");
+    }
+}
