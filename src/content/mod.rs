@@ -530,12 +530,8 @@ fn finish(p: &mut Project, diags: &mut Diagnostics) {
         .sort_by(|a, b| b.date.cmp(&a.date).then(a.meta.slug.cmp(&b.meta.slug)));
     p.issues.sort_by_cached_key(|i| natural_key(&i.id));
     p.milestones.sort_by(|a, b| a.due.cmp(&b.due));
-    p.terms.sort_by_cached_key(|t| {
-        (
-            index_letter(&t.term),
-            deunicode::deunicode(&t.term).to_lowercase(),
-        )
-    });
+    p.terms
+        .sort_by_cached_key(|t| (index_letter(&t.term), romanised(&t.term)));
     p.feedback.sort_by(|a, b| b.date.cmp(&a.date));
     p.pages
         .sort_by(|a, b| a.order.cmp(&b.order).then(a.title.cmp(&b.title)));
@@ -565,13 +561,31 @@ fn finish(p: &mut Project, diags: &mut Diagnostics) {
 }
 
 /// The A–Z letter a term is filed under: its first Latin letter, Chinese by pinyin
-/// (`验收` → `Y`), anything else `#`.
+/// (`验收` → `Y`, `离线模式` → `L`), anything else `#`.
 pub fn index_letter(term: &str) -> String {
-    let latin = deunicode::deunicode(term.trim());
+    let latin = romanised(term.trim());
     match latin.chars().next() {
         Some(c) if c.is_ascii_alphabetic() => c.to_ascii_uppercase().to_string(),
         _ => "#".to_string(),
     }
+}
+
+/// A term in Latin letters, lower case, for filing and sorting: Chinese characters by their
+/// most common pinyin reading (from the pinyin crate's Unihan data: deunicode's table gives
+/// rare readings for some, 离 as "chi"), everything else transliterated by deunicode.
+fn romanised(term: &str) -> String {
+    use pinyin::ToPinyin;
+    let mut out = String::with_capacity(term.len());
+    for c in term.chars() {
+        match c.to_pinyin() {
+            Some(p) => {
+                out.push_str(p.plain());
+                out.push(' ');
+            }
+            None => out.push_str(&deunicode::deunicode_char(c).unwrap_or("").to_lowercase()),
+        }
+    }
+    out.to_lowercase()
 }
 
 /// `ISS-9` before `ISS-10`.
@@ -626,6 +640,16 @@ pub fn sanitize_slug(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chinese_terms_are_filed_by_their_common_pinyin() {
+        assert_eq!(index_letter("离线模式"), "L");
+        assert_eq!(index_letter("验收"), "Y");
+        assert_eq!(index_letter("UAT"), "U");
+        assert_eq!(index_letter("Éclair"), "E");
+        assert_eq!(index_letter("42"), "#");
+        assert!(romanised("离线") < romanised("验收"));
+    }
 
     #[test]
     fn slugs_are_never_paths() {
