@@ -20,6 +20,8 @@ pub enum EventKind {
     IssueOpened,
     IssueChanged,
     IssueResolved,
+    /// A resolved or closed issue opened again.
+    IssueReopened,
     MilestoneDone,
     MilestoneSlipped,
     IncidentOpened,
@@ -33,7 +35,10 @@ impl EventKind {
     pub fn group(self) -> &'static str {
         match self {
             EventKind::Note => "notes",
-            EventKind::IssueOpened | EventKind::IssueChanged | EventKind::IssueResolved => "issues",
+            EventKind::IssueOpened
+            | EventKind::IssueChanged
+            | EventKind::IssueResolved
+            | EventKind::IssueReopened => "issues",
             EventKind::MilestoneDone | EventKind::MilestoneSlipped => "milestones",
             EventKind::IncidentOpened | EventKind::IncidentResolved => "incidents",
             EventKind::Release => "releases",
@@ -135,13 +140,16 @@ fn issue_events(i: &Issue, hist: Option<&ItemHistory>, out: &mut Vec<Event>) {
             .iter()
             .filter(|t| t.field == "status" || t.field == "severity")
         {
-            let closing = t.field == "status"
-                && t.to
-                    .as_deref()
+            let closed = |v: &Option<String>| {
+                v.as_deref()
                     .and_then(IssueStatus::parse)
-                    .is_some_and(IssueStatus::is_closed);
-            let kind = if closing {
+                    .is_some_and(IssueStatus::is_closed)
+            };
+            let status = t.field == "status";
+            let kind = if status && closed(&t.to) {
                 EventKind::IssueResolved
+            } else if status && closed(&t.from) {
+                EventKind::IssueReopened
             } else {
                 EventKind::IssueChanged
             };

@@ -485,3 +485,48 @@ fn what_happens_next_is_found_under_the_labels_teams_write() {
         assert!(next.contains(expected), "{next}");
     }
 }
+
+#[test]
+fn counts_in_english_take_the_singular_for_one() {
+    let site = TestSite::new();
+    site.write("vitrine.toml", "title = \"T\"\n");
+    site.write(
+        "issues/ISS-1.md",
+        &note("title: Login fails\ntype: defect", "x"),
+    );
+    site.commit_at("issues", "2026-01-05T09:00:00Z");
+    site.build_ok(&[]);
+    let index = site.page("index.html");
+    assert!(index.contains("1 open issue in total"), "{index}");
+    assert!(!index.contains("1 open issues"));
+}
+
+#[test]
+fn the_timeline_says_an_issue_was_reopened() {
+    for (lang, word) in [("en", "Reopened"), ("zh-CN", "重新打开")] {
+        let site = TestSite::new();
+        site.write(
+            "vitrine.toml",
+            &format!("title = \"T\"\nlanguage = \"{lang}\"\n"),
+        );
+        site.write(
+            "issues/ISS-1.md",
+            &note("title: Labels fail\nstatus: open", "x"),
+        );
+        site.commit_at("open", "2026-01-05T09:00:00Z");
+        site.write(
+            "issues/ISS-1.md",
+            &note("title: Labels fail\nstatus: resolved", "x"),
+        );
+        site.commit_at("fix", "2026-01-12T09:00:00Z");
+        site.write(
+            "issues/ISS-1.md",
+            &note("title: Labels fail\nstatus: open", "x"),
+        );
+        site.commit_at("again", "2026-01-19T09:00:00Z");
+        site.build_ok(&[]);
+        let timeline = site.page("timeline/index.html");
+        assert!(timeline.contains(word), "{timeline}");
+        assert!(!timeline.contains("变更"), "{timeline}");
+    }
+}
