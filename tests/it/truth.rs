@@ -530,3 +530,89 @@ fn the_timeline_says_an_issue_was_reopened() {
         assert!(!timeline.contains("变更"), "{timeline}");
     }
 }
+
+/// What a reader sees of a page, tags removed without adding space (inline markup does not
+/// separate words), code left out (it is quoted as written).
+fn reading_text(html: &str) -> String {
+    let mut rest = html.to_string();
+    for (tag, instead) in [
+        ("script", "\n"),
+        ("style", "\n"),
+        ("pre", "\n"),
+        ("svg", "\n"),
+        ("title", "\n"),
+        ("code", "0"),
+    ] {
+        while let Some(a) = rest.find(&format!("<{tag}")) {
+            let end = format!("</{tag}>");
+            let b = rest[a..]
+                .find(&end)
+                .map_or(rest.len(), |b| a + b + end.len());
+            rest.replace_range(a..b, instead);
+        }
+    }
+    let block = regex::Regex::new(r"(?i)</?(p|li|div|h[1-6]|dt|dd|tr|td|th|section|article|header|footer|nav|ul|ol|table|figure|figcaption|br)\b[^>]*>").unwrap();
+    let rest = block.replace_all(&rest, "\n");
+    let tags = regex::Regex::new(r"<[^>]*>").unwrap();
+    tags.replace_all(&rest, "")
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&")
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"")
+}
+
+/// Chinese typesetting on every page of the example site built in Chinese: no half-width
+/// comma, colon, semicolon or parentheses against Chinese text, no space after a
+/// full-width mark or before a closing one.
+#[test]
+fn every_chinese_page_of_the_example_uses_full_width_punctuation() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = dir.path().join("demo");
+    let out = run(&["demo", demo.to_str().unwrap()], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let config = demo.join("status/vitrine.toml");
+    let toml = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        toml.replace("language = \"en\"", "language = \"zh-CN\""),
+    )
+    .unwrap();
+    let out = run(&["-C", "status", "build", "--worktree"], &demo);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let rules = [
+        (r"\p{Han}[ ]?[,;:!?]", "a half-width mark after Chinese"),
+        (r"[,;:][ ]?\p{Han}", "a half-width mark before Chinese"),
+        (
+            r"\([^()\n]*\p{Han}[^()\n]*\)",
+            "half-width parentheses around Chinese",
+        ),
+        (r"[：，、；。（][ ]+\S", "a space after a full-width mark"),
+        (r"\S[ ]+[，、；。）]", "a space before a full-width mark"),
+    ]
+    .map(|(r, what)| (regex::Regex::new(r).unwrap(), what));
+    let mut found = Vec::new();
+    for (path, html) in all_files(&demo.join("status/public")) {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let text = reading_text(&html);
+        for (re, what) in &rules {
+            for m in re.find_iter(&text) {
+                let a = text.floor_char_boundary(m.start().saturating_sub(20));
+                let b = text.ceil_char_boundary((m.end() + 20).min(text.len()));
+                found.push(format!(
+                    "{path}: {what}: …{}…",
+                    text[a..b].replace('\n', "⏎")
+                ));
+            }
+        }
+    }
+    found.sort();
+    found.dedup();
+    assert!(
+        found.is_empty(),
+        "{} places:\n{}",
+        found.len(),
+        found.join("\n")
+    );
+}
