@@ -616,3 +616,23 @@ fn every_chinese_page_of_the_example_uses_full_width_punctuation() {
         found.join("\n")
     );
 }
+
+#[test]
+fn a_lower_is_better_metric_over_its_target_is_not_called_below_it() {
+    let site = TestSite::new();
+    site.write(
+        "vitrine.toml",
+        "title = \"T\"\n[metrics.sync_delay]\nlabel = \"Sync delay\"\nunit = \" s\"\ntarget = 5\nbetter = \"lower\"\n",
+    );
+    site.write(
+        "metrics/quality.csv",
+        "date,sync_delay\n2026-01-05,12\n2026-01-12,9\n",
+    );
+    site.commit_at("metrics", "2026-01-12T09:00:00Z");
+    site.build_ok(&[]);
+    for page in ["index.html", "metrics/index.html"] {
+        let html = site.page(page);
+        assert!(html.contains("Target not met"), "{page}: {html}");
+        assert!(!html.contains("Below target"), "{page}");
+    }
+}
