@@ -150,10 +150,48 @@ impl Lang {
         self.fill(p, d.year().into(), d.month().into(), 1, 0)
     }
 
-    /// The ISO week from `first` to `last` (`date.week`: `Week 2, 2026 (5 Jan 2026 – …)`).
+    /// The days from `first` to `last` as a title, written as briefly as the calendar
+    /// allows (`date.range_month`: `23–29 Nov 2026`, `2026年11月23日至29日`; across months
+    /// `date.range_year`; across years `date.range`). Placeholders: those of `date.day`
+    /// with `1` or `2` appended (`{d1}`, `{mon2}`), and `{from}`/`{to}` (whole days).
+    pub fn range(&self, first: jiff::civil::Date, last: jiff::civil::Date) -> String {
+        if first == last {
+            return self.date(first);
+        }
+        let (key, fallback) = if first.year() != last.year() {
+            ("date.range", "{from} – {to}")
+        } else if first.month() != last.month() {
+            ("date.range_year", "{d1} {mon1} – {d2} {mon2} {y2}")
+        } else {
+            ("date.range_month", "{d1}–{d2} {mon2} {y2}")
+        };
+        let mut out = self
+            .data(key, fallback)
+            .replace("{from}", &self.date(first))
+            .replace("{to}", &self.date(last));
+        for (n, d) in [("1", first), ("2", last)] {
+            let (y, m, day) = (d.year(), d.month(), d.day());
+            let name = |k: &str| self.get(&format!("{k}.{m}")).unwrap_or("").to_string();
+            for (k, v) in [
+                ("y", y.to_string()),
+                ("mm", format!("{m:02}")),
+                ("dd", format!("{day:02}")),
+                ("month", name("date.month")),
+                ("mon", name("date.mon")),
+                ("m", m.to_string()),
+                ("d", day.to_string()),
+            ] {
+                out = out.replace(&format!("{{{k}{n}}}"), &v);
+            }
+        }
+        out
+    }
+
+    /// The ISO week from `first` to `last`, for small print beside a date-range title
+    /// (`date.week`: `ISO week 48, 2026`; `{from}` and `{to}` are its first and last day).
     pub fn week(&self, first: jiff::civil::Date, last: jiff::civil::Date) -> String {
         let w = first.iso_week_date();
-        self.data("date.week", "Week {w}, {y} ({from} – {to})")
+        self.data("date.week", "ISO week {w}, {y}")
             .replace("{w}", &w.week().to_string())
             .replace("{y}", &w.year().to_string())
             .replace("{from}", &self.date(first))

@@ -291,5 +291,241 @@ fn chinese_report_pages_list_with_the_enumeration_comma() {
         .find(|p| std::fs::read_to_string(p).unwrap().contains("ISS-1 I</a>"))
         .expect("a report naming ISS-1");
     let page = read(&report);
-    assert!(page.contains("(风险、重要、待处理)"), "{page}");
+    assert!(page.contains("（风险、重要、待处理）"), "{page}");
+}
+
+/// A weekly project (notes due every Monday) whose week of 23–29 Nov 2026 has everything a
+/// weekly e-mail reports: a health change explained by a note, a late update, feedback with
+/// a response, an issue reported and resolved, a new risk, and a milestone that slipped and
+/// moved.
+fn week_site(lang: &str) -> TestSite {
+    let site = TestSite::new();
+    site.write(
+        "vitrine.toml",
+        &format!("title = \"Clinic portal\"\nlanguage = \"{lang}\"\ntimezone = \"Asia/Shanghai\"\n[communication]\ncadence = \"weekly\"\nday = \"monday\"\n"),
+    );
+    site.write(
+        "notes/week-12.md",
+        &note(
+            "title: \"Week 12: UAT started\"\ndate: 2026-11-16\nhealth: on-track\nprogress: 70",
+            "Testing began.",
+        ),
+    );
+    site.write(
+        "milestones/M1.md",
+        &note(
+            "title: Training done\ndue: 2026-11-25",
+            "- [ ] Staff trained",
+        ),
+    );
+    site.write(
+        "issues/ISS-1.md",
+        &note("title: Vendor late\ntype: risk\nseverity: minor", "x"),
+    );
+    site.commit_at("week 12", "2026-11-16T10:00:00+08:00");
+    site.write(
+        "issues/ISS-2.md",
+        &note(
+            "title: Wrong address in SMS\ntype: defect\nseverity: minor",
+            "x",
+        ),
+    );
+    site.write(
+        "issues/ISS-3.md",
+        &note("title: Old desk browsers\ntype: risk\nseverity: major", "x"),
+    );
+    site.write(
+        "feedback/it.md",
+        &note(
+            "date: 2026-11-24\nfrom: Clinic IT\nstatus: declined\nresponse: The desk computers are being replaced.",
+            "Can the portal support the old browser on the desk computers?",
+        ),
+    );
+    site.commit_at("reported", "2026-11-24T10:00:00+08:00");
+    site.write(
+        "issues/ISS-2.md",
+        &note(
+            "title: Wrong address in SMS\ntype: defect\nseverity: minor\nstatus: resolved",
+            "x",
+        ),
+    );
+    site.write(
+        "milestones/M1.md",
+        &note(
+            "title: Training done\ndue: 2026-12-02\nstatus: slipped",
+            "- [ ] Staff trained",
+        ),
+    );
+    site.commit_at("resolved, moved", "2026-11-25T10:00:00+08:00");
+    site.write(
+        "notes/week-13.md",
+        &note(
+            "title: \"Week 13: UAT passed\"\ndate: 2026-11-26\nhealth: at-risk\nprogress: 88",
+            "Training moved.",
+        ),
+    );
+    site.commit_at("week 13", "2026-11-26T10:00:00+08:00");
+    site.write("pages/about.md", &note("title: About", "Us."));
+    site.commit_at("about", "2026-11-30T09:00:00+08:00");
+    site
+}
+
+/// `vitrine report` for the week in `format`, tags stripped from HTML.
+fn week_report(site: &TestSite, format: &str) -> String {
+    let out = site.vitrine(&[
+        "report",
+        "--from",
+        "2026-11-22",
+        "--to",
+        "2026-11-29",
+        "--format",
+        format,
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    crate::report::without_tags(&String::from_utf8(out.stdout).unwrap())
+}
+
+/// Whether `text` holds an ISO date (`2026-11-24`).
+fn has_iso_date(text: &str) -> Option<&str> {
+    let b = text.as_bytes();
+    (0..b.len().saturating_sub(9))
+        .find(|&i| {
+            let d = |k: usize| b[i + k].is_ascii_digit();
+            d(0) && d(1)
+                && d(2)
+                && d(3)
+                && b[i + 4] == b'-'
+                && d(5)
+                && d(6)
+                && b[i + 7] == b'-'
+                && d(8)
+                && d(9)
+        })
+        .map(|i| &text[i..i + 10])
+}
+
+#[test]
+fn a_report_reads_like_a_weekly_email_in_every_format() {
+    let site = week_site("en");
+    for format in ["md", "text", "html"] {
+        let r = week_report(&site, format);
+        for fact in [
+            "1 update published; the plan calls for 1 (weekly, every Monday).",
+            "Health went from On track to At risk on 26 Nov 2026 — see “Week 13: UAT passed”.",
+            "The update due on 23 Nov 2026 was published on 26 Nov 2026.",
+            "Can the portal support the old browser on the desk computers?",
+            "The desk computers are being replaced.",
+            "Reported and resolved",
+            "later than planned; the due date moved from 25 Nov 2026 to 2 Dec 2026",
+            "23–29 Nov 2026",
+        ] {
+            assert!(r.contains(fact), "{format} lacks `{fact}`:\n{r}");
+        }
+        for wrong in [
+            "1 updates",
+            "of 0",
+            "has not come",
+            "Slipped",
+            "Risks added",
+        ] {
+            assert!(!r.contains(wrong), "{format} says `{wrong}`:\n{r}");
+        }
+        // Each item once: ISS-2 reported and resolved, ISS-3 a new risk.
+        for id in ["ISS-2", "ISS-3"] {
+            assert_eq!(r.matches(id).count(), 1, "{format}: {id} twice:\n{r}");
+        }
+        assert_eq!(has_iso_date(&r), None, "{format}:\n{r}");
+    }
+    let json: serde_json::Value = serde_json::from_str(&week_report(&site, "json")).unwrap();
+    assert_eq!(json["cadence"]["expected"], 1);
+    assert_eq!(json["cadence"]["day"], 1);
+    assert_eq!(
+        json["health_change"]["note"]["title"],
+        "Week 13: UAT passed"
+    );
+    assert_eq!(json["issues_reported_and_resolved"][0]["id"], "ISS-2");
+    assert_eq!(json["issues_closed"], serde_json::json!([]));
+    assert_eq!(json["milestones_slipped"], serde_json::json!([]));
+    assert_eq!(json["milestones_moved"][0]["slipped"], true);
+    assert_eq!(json["risks"], serde_json::json!([]));
+}
+
+#[test]
+fn a_chinese_report_uses_chinese_dates_words_and_punctuation_in_every_format() {
+    let site = week_site("zh-CN");
+    for format in ["md", "text", "html"] {
+        let r = week_report(&site, format);
+        for fact in [
+            "发布了 1 份状态更新；按约定应发布 1 份（每星期一）。",
+            "项目状态于2026年11月26日从“进展正常”变为“存在风险”，详见“Week 13: UAT passed”。",
+            "原定2026年11月23日发布的状态更新于2026年11月26日发布。",
+            "Can the portal support the old browser on the desk computers?",
+            "新增并已解决",
+            "已延期，截止日期从2026年11月25日改为2026年12月2日",
+            "2026年11月23日至29日",
+        ] {
+            assert!(r.contains(fact), "{format} lacks `{fact}`:\n{r}");
+        }
+        for wrong in ["已发布的进展报告", "新报告", "进展报告"] {
+            assert!(!r.contains(wrong), "{format} says `{wrong}`:\n{r}");
+        }
+        assert_eq!(has_iso_date(&r), None, "{format}:\n{r}");
+    }
+}
+
+#[test]
+fn report_pages_are_titled_by_their_dates_with_the_iso_week_in_small_print() {
+    for (lang, title, week, count) in [
+        ("en", "23–29 Nov 2026", "ISO week 48, 2026", "1 update"),
+        (
+            "zh-CN",
+            "2026年11月23日至29日",
+            "ISO 周次：2026年第48周",
+            "1 份状态更新",
+        ),
+    ] {
+        let site = week_site(lang);
+        site.build_ok(&[]);
+        let page = site.page("reports/2026-W48.html");
+        assert!(page.contains(&format!("<h1>{title}</h1>")), "{page}");
+        assert!(page.contains(&format!("<small>{week}</small>")), "{page}");
+        let index = site.page("reports/index.html");
+        assert!(index.contains(&format!("{title}</a>")), "{index}");
+        assert!(
+            index.contains(count) && !index.contains("1 updates"),
+            "{index}"
+        );
+        let timeline = site.page("timeline/index.html");
+        assert!(
+            timeline.contains(title),
+            "the timeline names it alike: {timeline}"
+        );
+        assert!(!timeline.contains("Week 48"), "{timeline}");
+    }
+}
+
+#[test]
+fn the_next_update_is_due_on_the_weekday_the_plan_names() {
+    let site = week_site("en");
+    site.build_ok(&[]);
+    // The latest note came on Thursday 26 Nov; notes are due on Mondays.
+    let how = site.page("how-we-work/index.html");
+    assert!(how.contains("weekly, every Monday"), "{how}");
+    assert!(how.contains("datetime=\"2026-11-30\""), "due Monday: {how}");
+    let status: serde_json::Value = serde_json::from_str(&site.page("status.json")).unwrap();
+    assert!(
+        status["next_update_due"]
+            .as_str()
+            .unwrap()
+            .starts_with("2026-11-30"),
+        "{status}"
+    );
+    site.write(
+        "vitrine.toml",
+        "title = \"Clinic portal\"\n[communication]\nday = \"mondy\"\n",
+    );
+    site.commit_at("typo", "2026-11-30T10:00:00+08:00");
+    let out = site.vitrine(&["build"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("not a weekday"), "{}", stderr(&out));
 }

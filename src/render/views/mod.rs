@@ -235,6 +235,7 @@ fn report_views(input: &ViewInput<'_>) -> Vec<ReportPageView> {
         .map(|(p, r)| ReportPageView {
             key: p.key.clone(),
             label: p.label.clone(),
+            week: p.week.clone(),
             url: Route::Report(p.key.clone()).path(),
             report: r.clone(),
         })
@@ -251,6 +252,7 @@ fn how_view(
     let c = &config.communication;
     HowView {
         cadence: c.cadence.clone(),
+        day: crate::insight::cadence_weekday(config).map(|w| w.to_monday_one_offset()),
         channels: c.channels.clone(),
         owners: c
             .owners
