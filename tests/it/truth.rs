@@ -529,3 +529,83 @@ fn the_next_update_is_due_on_the_weekday_the_plan_names() {
     assert!(!out.status.success());
     assert!(stderr(&out).contains("not a weekday"), "{}", stderr(&out));
 }
+
+/// A milestone whose acceptance criteria are a task list in its text, moved `moves` times
+/// and then (if `done`) completed on 2026-03-10.
+fn milestone_site(lang: &str, moves: usize, done: bool) -> TestSite {
+    let site = TestSite::new();
+    site.write(
+        "vitrine.toml",
+        &format!("title = \"T\"\nlanguage = \"{lang}\"\ntimezone = \"Asia/Shanghai\"\n"),
+    );
+    let body = "Training for every receptionist.\n\n- [x] Material in Chinese and English\n- [ ] Session for the morning shift\n";
+    site.write(
+        "milestones/M1.md",
+        &note("title: Reception trained\ndue: 2026-03-01", body),
+    );
+    site.commit_at("plan", "2026-02-01T10:00:00+08:00");
+    for k in 0..moves {
+        site.write(
+            "milestones/M1.md",
+            &note(
+                &format!("title: Reception trained\ndue: 2026-03-0{}", k + 2),
+                body,
+            ),
+        );
+        site.commit_at("move", &format!("2026-02-0{}T10:00:00+08:00", k + 2));
+    }
+    if done {
+        site.write(
+            "milestones/M1.md",
+            &note(
+                &format!("title: Reception trained\ndue: 2026-03-0{}\nstatus: done\ncompleted: 2026-03-10", moves + 1),
+                &body.replace("- [ ]", "- [x]"),
+            ),
+        );
+        site.commit_at("done", "2026-03-10T10:00:00+08:00");
+    }
+    site
+}
+
+#[test]
+fn a_milestone_page_shows_its_criteria_once_and_speaks_of_moves_and_completion_in_client_words() {
+    let site = milestone_site("en", 1, false);
+    site.build_ok(&[]);
+    let page = site.page("milestones/m1.html");
+    assert_eq!(
+        page.matches("Session for the morning shift").count(),
+        1,
+        "criteria once: {page}"
+    );
+    assert!(page.contains("Training for every receptionist."), "{page}");
+    assert!(page.contains("Due date moved once"), "{page}");
+    assert!(
+        !page.contains("time(s)") && !page.contains("Reported"),
+        "{page}"
+    );
+    assert!(page.contains("Added to the plan"), "{page}");
+
+    let site = milestone_site("en", 3, true);
+    site.build_ok(&[]);
+    let page = site.page("milestones/m1.html");
+    assert!(page.contains("Due date moved 3 times"), "{page}");
+    assert!(
+        !page.contains("after it was reported"),
+        "issue wording: {page}"
+    );
+    assert!(
+        page.contains("Completed on <time datetime=\"2026-03-10\">10 Mar 2026</time>, 9 days after the date first planned"),
+        "{page}"
+    );
+
+    let site = milestone_site("zh-CN", 1, true);
+    site.build_ok(&[]);
+    let page = site.page("milestones/m1.html");
+    assert!(page.contains("截止日期推迟过 1 次"), "{page}");
+    assert!(page.contains("，比最初计划晚 9 天"), "{page}");
+    assert!(
+        !page.contains("报告后") && !page.contains("已报告"),
+        "{page}"
+    );
+    assert_eq!(page.matches("Session for the morning shift").count(), 1);
+}

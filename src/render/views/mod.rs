@@ -189,16 +189,24 @@ fn render_bodies<'a>(
         .map(|(i, t)| (t.meta.path.as_str(), i))
         .collect();
     let salt = linker.fingerprint() ^ u64::from(input.config.allow_html);
+    // A milestone's criteria are shown as its checklist, so not again in its text.
+    let milestones: std::collections::HashSet<&str> =
+        p.milestones.iter().map(|m| m.meta.path.as_str()).collect();
     p.metas()
         .par_iter()
         .map(|m| {
             let own = own_term.get(m.path.as_str()).copied();
-            let key = body_key(&m.body, salt, own);
+            let body: std::borrow::Cow<'_, str> = if milestones.contains(m.path.as_str()) {
+                crate::content::text::without_task_items(&m.body).into()
+            } else {
+                m.body.as_str().into()
+            };
+            let key = body_key(&body, salt, own);
             let cached = input
                 .md_cache
                 .and_then(|c| c.lock().ok()?.get(&key).cloned());
             let r = cached.unwrap_or_else(|| {
-                let r = md.render_linked(&m.body, Some(linker), "../", own);
+                let r = md.render_linked(&body, Some(linker), "../", own);
                 if let Some(c) = input.md_cache
                     && let Ok(mut c) = c.lock()
                 {
