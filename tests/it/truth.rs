@@ -609,3 +609,73 @@ fn a_milestone_page_shows_its_criteria_once_and_speaks_of_moves_and_completion_i
     );
     assert_eq!(page.matches("Session for the morning shift").count(), 1);
 }
+
+/// The labels of a line chart's value axis (the HTML beside its SVG), in order.
+fn y_labels(chart: &str) -> Vec<String> {
+    let axis = &chart[chart.find("chart-y").expect("a value axis")..];
+    let axis = &axis[..axis.find("</div>").unwrap()];
+    axis.split("<span")
+        .skip(1)
+        .map(|s| s[s.find('>').unwrap() + 1..s.find("</span>").unwrap()].to_string())
+        .collect()
+}
+
+#[test]
+fn chart_axes_count_whole_issues_and_round_percentages_in_text_that_stays_readable_on_a_phone() {
+    let site = TestSite::new();
+    site.write(
+        "vitrine.toml",
+        "title = \"T\"\ntimezone = \"Asia/Shanghai\"\n",
+    );
+    site.write(
+        "notes/a.md",
+        &note("title: A\ndate: 2026-01-05\nprogress: 10", "x"),
+    );
+    site.write("issues/ISS-1.md", &note("title: One\nseverity: minor", "x"));
+    site.commit_at("a", "2026-01-05T10:00:00+08:00");
+    site.write(
+        "notes/b.md",
+        &note("title: B\ndate: 2026-01-12\nprogress: 40", "x"),
+    );
+    site.write("issues/ISS-2.md", &note("title: Two\nseverity: minor", "x"));
+    site.write(
+        "issues/ISS-3.md",
+        &note("title: Three\nseverity: major", "x"),
+    );
+    site.commit_at("b", "2026-01-12T10:00:00+08:00");
+    site.build_ok(&[]);
+    let issues = site.page("issues/index.html");
+    let burndown = &issues[issues.find("chart-figure").expect("a burn-down chart")..];
+    assert_eq!(y_labels(burndown), ["0", "1", "2", "3"], "whole issues");
+    let dash = site.page("index.html");
+    let progress = &dash[dash.find("chart-figure").expect("a progress chart")..];
+    assert_eq!(
+        y_labels(progress),
+        ["0%", "25%", "50%", "75%", "100%"],
+        "round percentages"
+    );
+    // No text inside a line chart's SVG, where a viewBox would shrink it on a phone.
+    for chart in [burndown, progress] {
+        let svg = &chart[..chart.find("</svg>").unwrap()];
+        assert!(!svg.contains("<text"), "{svg}");
+    }
+    // The labels' size is the page's, at least 11 px; the milestone chart, whose names
+    // are SVG text at 11 units of a 640-unit viewBox, never renders narrower than 640 px.
+    let css = site.page("assets/style.css");
+    let rule = |sel: &str| {
+        let at = css
+            .find(&format!("{sel} {{"))
+            .unwrap_or_else(|| panic!("no `{sel}` rule"));
+        css[at..at + css[at..].find('}').unwrap()].to_string()
+    };
+    let px = |rule: &str, prop: &str| -> f64 {
+        let v = &rule[rule.find(&format!("{prop}:")).unwrap() + prop.len() + 1..];
+        v.trim_start()[..v.trim_start().find("px").unwrap()]
+            .parse()
+            .unwrap()
+    };
+    assert!(px(&rule(".chart-axis"), "font-size") >= 11.0);
+    assert!(px(&rule("svg.chart .axis"), "font-size") >= 11.0);
+    assert!(px(&rule(".chart-scroll svg.chart"), "min-width") >= 640.0);
+    assert!(rule(".chart-scroll").contains("overflow-x: auto"));
+}

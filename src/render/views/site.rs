@@ -339,7 +339,7 @@ pub(super) fn charts_view(
     input: &ViewInput<'_>,
     milestones: &[MilestoneView],
 ) -> ChartsView {
-    use crate::render::chart::{Series, line_chart, milestone_chart};
+    use crate::render::chart::{Axis, Series, line_chart, milestone_chart};
     let lang = input.lang;
     let mut progress: Vec<(i64, f64)> = p
         .notes
@@ -367,6 +367,7 @@ pub(super) fn charts_view(
                 &[s],
                 None,
                 "%",
+                Axis::Percent,
                 lang,
                 &input.config.tz(),
             )
@@ -424,6 +425,7 @@ pub(super) fn charts_view(
             &series,
             None,
             "",
+            Axis::Count,
             lang,
             &input.config.tz(),
         )
