@@ -679,3 +679,21 @@ fn chart_axes_count_whole_issues_and_round_percentages_in_text_that_stays_readab
     assert!(px(&rule(".chart-scroll svg.chart"), "min-width") >= 640.0);
     assert!(rule(".chart-scroll").contains("overflow-x: auto"));
 }
+
+#[test]
+fn printed_the_footer_never_takes_a_page_of_its_own() {
+    // Checked by printing the example's reports with Chromium (`--print-to-pdf`, then
+    // `pdftotext` on the last page); here, the rules that make it so.
+    let site = week_site("en");
+    site.build_ok(&[]);
+    let css = site.page("assets/style.css");
+    let at = css
+        .find(".site-footer { break-before: avoid")
+        .expect("the footer is kept with what comes before it");
+    let print = &css[css[..at].rfind("@media").unwrap()..];
+    assert!(print.starts_with("@media print"), "{print}");
+    let footer = &print[print.find(".site-footer {").unwrap()..];
+    let footer = &footer[..footer.find('}').unwrap()];
+    assert!(footer.contains("break-inside: avoid"), "{footer}");
+    assert!(print.contains("main > :last-child") && print.contains("break-after: avoid"));
+}
