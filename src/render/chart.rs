@@ -269,6 +269,13 @@ pub fn line_chart(
             crate::escape::html(label)
         );
     }
+    // The language's punctuation (full-width in Chinese) for each point's tooltip.
+    let punct = |k: &str, d: &'static str| crate::escape::html(lang.get(k).unwrap_or(d));
+    let (colon, open, close) = (
+        punct("punct.colon", ": "),
+        punct("punct.paren_open", " ("),
+        punct("punct.paren_close", ")"),
+    );
     for s in &series {
         let d: Vec<String> = s
             .points
@@ -289,7 +296,7 @@ pub fn line_chart(
         for (t, v) in &s.points {
             let _ = write!(
                 svg,
-                "<circle class=\"dot {}\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"3\"><title>{}: {}{} ({})</title></circle>",
+                "<circle class=\"dot {}\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"3\"><title>{}{colon}{}{}{open}{}{close}</title></circle>",
                 s.class,
                 x(*t),
                 y(*v),
