@@ -277,3 +277,60 @@ fn escape(s: &str) -> String {
         .replace('>', "&gt;")
         .replace('"', "&quot;")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Lang;
+    use jiff::civil::date;
+
+    /// A language from the built-in file of `tag` (English under it, as in a build).
+    fn lang(tag: &str) -> Lang {
+        let mut strings = std::collections::BTreeMap::new();
+        for file in ["en", tag] {
+            let path = format!("{}/theme/i18n/{file}.toml", env!("CARGO_MANIFEST_DIR"));
+            let text = std::fs::read_to_string(path).unwrap();
+            let table: std::collections::BTreeMap<String, String> = toml::from_str(&text).unwrap();
+            strings.extend(table);
+        }
+        Lang::new(tag, &strings)
+    }
+
+    #[test]
+    fn a_period_title_names_its_days_as_briefly_as_the_calendar_allows() {
+        let (en, zh) = (lang("en"), lang("zh-CN"));
+        let cases = [
+            (
+                date(2026, 11, 23),
+                date(2026, 11, 29),
+                "23–29 Nov 2026",
+                "2026年11月23日至29日",
+            ),
+            (
+                date(2026, 11, 30),
+                date(2026, 12, 6),
+                "30 Nov – 6 Dec 2026",
+                "2026年11月30日至12月6日",
+            ),
+            (
+                date(2026, 12, 28),
+                date(2027, 1, 3),
+                "28 Dec 2026 – 3 Jan 2027",
+                "2026年12月28日至2027年1月3日",
+            ),
+            (
+                date(2026, 11, 23),
+                date(2026, 11, 23),
+                "23 Nov 2026",
+                "2026年11月23日",
+            ),
+        ];
+        for (a, b, e, z) in cases {
+            assert_eq!(en.range(a, b), e);
+            assert_eq!(zh.range(a, b), z);
+        }
+        assert_eq!(
+            en.week(date(2026, 11, 23), date(2026, 11, 29)),
+            "ISO week 48, 2026"
+        );
+    }
+}
