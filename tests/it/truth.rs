@@ -697,3 +697,34 @@ fn printed_the_footer_never_takes_a_page_of_its_own() {
     assert!(footer.contains("break-inside: avoid"), "{footer}");
     assert!(print.contains("main > :last-child") && print.contains("break-after: avoid"));
 }
+
+#[test]
+fn a_monthly_report_expects_one_update_per_month_and_never_more_than_the_period_holds() {
+    let site = TestSite::new();
+    site.write(
+        "vitrine.toml",
+        "title = \"T\"\ntimezone = \"Asia/Shanghai\"\n[communication]\ncadence = \"monthly\"\n",
+    );
+    site.write("notes/jan.md", &note("title: January\ndate: 2026-01-05", "x"));
+    site.commit_at("jan", "2026-01-05T10:00:00+08:00");
+    site.write("notes/feb.md", &note("title: February\ndate: 2026-02-20", "x"));
+    site.commit_at("feb", "2026-02-20T10:00:00+08:00");
+    let report = |from: &str, to: &str| {
+        let out = site.vitrine(&["report", "--from", from, "--to", to, "--format", "text"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let feb = report("2026-01-31", "2026-02-28");
+    assert!(
+        feb.contains("1 update published; the plan calls for 1 (monthly)."),
+        "{feb}"
+    );
+    assert!(
+        feb.contains("The update due on 5 Feb 2026 was published on 20 Feb 2026."),
+        "{feb}"
+    );
+    // Ten days of a month promise no monthly update: no "of 0", no count at all.
+    let part = report("2026-02-10", "2026-02-20");
+    assert!(part.contains("1 update published."), "{part}");
+    assert!(!part.contains("the plan calls for"), "{part}");
+}
