@@ -705,9 +705,15 @@ fn a_monthly_report_expects_one_update_per_month_and_never_more_than_the_period_
         "vitrine.toml",
         "title = \"T\"\ntimezone = \"Asia/Shanghai\"\n[communication]\ncadence = \"monthly\"\n",
     );
-    site.write("notes/jan.md", &note("title: January\ndate: 2026-01-05", "x"));
+    site.write(
+        "notes/jan.md",
+        &note("title: January\ndate: 2026-01-05", "x"),
+    );
     site.commit_at("jan", "2026-01-05T10:00:00+08:00");
-    site.write("notes/feb.md", &note("title: February\ndate: 2026-02-20", "x"));
+    site.write(
+        "notes/feb.md",
+        &note("title: February\ndate: 2026-02-20", "x"),
+    );
     site.commit_at("feb", "2026-02-20T10:00:00+08:00");
     let report = |from: &str, to: &str| {
         let out = site.vitrine(&["report", "--from", from, "--to", to, "--format", "text"]);
