@@ -118,6 +118,11 @@ pub struct Communication {
     /// `weekly` (default) or `monthly`.
     #[serde(default)]
     pub cadence: Option<String>,
+    /// The weekday a weekly status note is due (`monday` … `sunday`): the day "How we
+    /// work" names and the day the next update's due date falls on. Without it a note is
+    /// due a whole cadence after the previous one.
+    #[serde(default)]
+    pub day: Option<String>,
     /// Channels the client can use, e.g. `["weekly call, Tuesday 10:00", "e-mail"]`.
     #[serde(default)]
     pub channels: Vec<String>,
@@ -127,6 +132,41 @@ pub struct Communication {
     /// Whom to contact when something goes wrong, in order.
     #[serde(default)]
     pub escalation: Vec<String>,
+}
+
+impl Communication {
+    /// The weekday of `day` (English, any case, `mon` or `monday`), if it names one.
+    pub fn weekday(&self) -> Option<jiff::civil::Weekday> {
+        use jiff::civil::Weekday::*;
+        let d = self.day.as_deref()?.trim().to_ascii_lowercase();
+        let days = [
+            ("mon", Monday),
+            ("tue", Tuesday),
+            ("wed", Wednesday),
+            ("thu", Thursday),
+            ("fri", Friday),
+            ("sat", Saturday),
+            ("sun", Sunday),
+        ];
+        let names = [
+            "monday",
+            "tuesday",
+            "wednesday",
+            "thursday",
+            "friday",
+            "saturday",
+            "sunday",
+        ];
+        days.iter()
+            .zip(names)
+            .find(|((short, _), long)| d == *short || d == *long)
+            .map(|((_, w), _)| *w)
+    }
+
+    /// Whether notes come once a month (otherwise once a week).
+    pub fn monthly(&self) -> bool {
+        self.cadence.as_deref() == Some("monthly")
+    }
 }
 
 /// `[reports]`: one report page per period of the communication cadence.
@@ -407,6 +447,16 @@ impl Config {
                     .at(path)
                     .line_col(at_key("jargon"), 1)
                     .hint("use `warn`, `error` or `off`"),
+            );
+        }
+        if let Some(d) = &self.communication.day
+            && self.communication.weekday().is_none()
+        {
+            out.push(
+                Diagnostic::error(format!("`day = \"{d}\"` is not a weekday"))
+                    .at(path)
+                    .line_col(at_key("day"), 1)
+                    .hint("write the weekday in English, e.g. day = \"monday\""),
             );
         }
         if let Some(Err(e)) = self.repository.as_deref().map(crate::forge::Forge::parse) {

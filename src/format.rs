@@ -150,10 +150,48 @@ impl Lang {
         self.fill(p, d.year().into(), d.month().into(), 1, 0)
     }
 
-    /// The ISO week from `first` to `last` (`date.week`: `Week 2, 2026 (5 Jan 2026 – …)`).
+    /// The days from `first` to `last` as a title, written as briefly as the calendar
+    /// allows (`date.range_month`: `23–29 Nov 2026`, `2026年11月23日至29日`; across months
+    /// `date.range_year`; across years `date.range`). Placeholders: those of `date.day`
+    /// with `1` or `2` appended (`{d1}`, `{mon2}`), and `{from}`/`{to}` (whole days).
+    pub fn range(&self, first: jiff::civil::Date, last: jiff::civil::Date) -> String {
+        if first == last {
+            return self.date(first);
+        }
+        let (key, fallback) = if first.year() != last.year() {
+            ("date.range", "{from} – {to}")
+        } else if first.month() != last.month() {
+            ("date.range_year", "{d1} {mon1} – {d2} {mon2} {y2}")
+        } else {
+            ("date.range_month", "{d1}–{d2} {mon2} {y2}")
+        };
+        let mut out = self
+            .data(key, fallback)
+            .replace("{from}", &self.date(first))
+            .replace("{to}", &self.date(last));
+        for (n, d) in [("1", first), ("2", last)] {
+            let (y, m, day) = (d.year(), d.month(), d.day());
+            let name = |k: &str| self.get(&format!("{k}.{m}")).unwrap_or("").to_string();
+            for (k, v) in [
+                ("y", y.to_string()),
+                ("mm", format!("{m:02}")),
+                ("dd", format!("{day:02}")),
+                ("month", name("date.month")),
+                ("mon", name("date.mon")),
+                ("m", m.to_string()),
+                ("d", day.to_string()),
+            ] {
+                out = out.replace(&format!("{{{k}{n}}}"), &v);
+            }
+        }
+        out
+    }
+
+    /// The ISO week from `first` to `last`, for small print beside a date-range title
+    /// (`date.week`: `ISO week 48, 2026`; `{from}` and `{to}` are its first and last day).
     pub fn week(&self, first: jiff::civil::Date, last: jiff::civil::Date) -> String {
         let w = first.iso_week_date();
-        self.data("date.week", "Week {w}, {y} ({from} – {to})")
+        self.data("date.week", "ISO week {w}, {y}")
             .replace("{w}", &w.week().to_string())
             .replace("{y}", &w.year().to_string())
             .replace("{from}", &self.date(first))
@@ -238,4 +276,61 @@ fn escape(s: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Lang;
+    use jiff::civil::date;
+
+    /// A language from the built-in file of `tag` (English under it, as in a build).
+    fn lang(tag: &str) -> Lang {
+        let mut strings = std::collections::BTreeMap::new();
+        for file in ["en", tag] {
+            let path = format!("{}/theme/i18n/{file}.toml", env!("CARGO_MANIFEST_DIR"));
+            let text = std::fs::read_to_string(path).unwrap();
+            let table: std::collections::BTreeMap<String, String> = toml::from_str(&text).unwrap();
+            strings.extend(table);
+        }
+        Lang::new(tag, &strings)
+    }
+
+    #[test]
+    fn a_period_title_names_its_days_as_briefly_as_the_calendar_allows() {
+        let (en, zh) = (lang("en"), lang("zh-CN"));
+        let cases = [
+            (
+                date(2026, 11, 23),
+                date(2026, 11, 29),
+                "23–29 Nov 2026",
+                "2026年11月23日至29日",
+            ),
+            (
+                date(2026, 11, 30),
+                date(2026, 12, 6),
+                "30 Nov – 6 Dec 2026",
+                "2026年11月30日至12月6日",
+            ),
+            (
+                date(2026, 12, 28),
+                date(2027, 1, 3),
+                "28 Dec 2026 – 3 Jan 2027",
+                "2026年12月28日至2027年1月3日",
+            ),
+            (
+                date(2026, 11, 23),
+                date(2026, 11, 23),
+                "23 Nov 2026",
+                "2026年11月23日",
+            ),
+        ];
+        for (a, b, e, z) in cases {
+            assert_eq!(en.range(a, b), e);
+            assert_eq!(zh.range(a, b), z);
+        }
+        assert_eq!(
+            en.week(date(2026, 11, 23), date(2026, 11, 29)),
+            "ISO week 48, 2026"
+        );
+    }
 }

@@ -58,6 +58,44 @@ pub fn task_list(body: &str) -> Vec<(String, bool)> {
     done.into_iter().map(|(_, t, c)| (t, c)).collect()
 }
 
+/// A body without its task-list items (`- [ ]` / `- [x]`, with anything nested in them):
+/// a milestone page shows its acceptance criteria once, as the checklist built from
+/// [`task_list`], not a second time in the text. Other items and blocks are kept as written.
+pub fn without_task_items(body: &str) -> String {
+    let mut cut: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut items: Vec<std::ops::Range<usize>> = Vec::new();
+    for (e, r) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
+        match e {
+            Event::Start(Tag::Item) => items.push(r),
+            Event::End(TagEnd::Item) => {
+                items.pop();
+            }
+            Event::TaskListMarker(_) => {
+                // The outermost task item takes its nested ones with it.
+                if let Some(item) = items.last()
+                    && !cut
+                        .iter()
+                        .any(|c| c.start <= item.start && item.end <= c.end)
+                {
+                    cut.push(item.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+    if cut.is_empty() {
+        return body.to_string();
+    }
+    let mut out = String::with_capacity(body.len());
+    let mut at = 0;
+    for c in cut {
+        out.push_str(&body[at..c.start.max(at)]);
+        at = at.max(c.end);
+    }
+    out.push_str(&body[at..]);
+    out
+}
+
 /// Whether a heading's or a label's text names the *Next steps* section (English or
 /// Chinese, in the words teams use for it).
 fn is_next_steps(title: &str) -> bool {

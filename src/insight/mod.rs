@@ -225,11 +225,46 @@ fn issue_histories(
 /// The days between two updates that the communication plan promises: 31 for a monthly
 /// cadence, otherwise 7.
 pub fn cadence_days(config: &Config) -> i64 {
-    if config.communication.cadence.as_deref() == Some("monthly") {
+    if config.communication.monthly() {
         31
     } else {
         7
     }
+}
+
+/// The weekday a weekly note is due, if `[communication] day` names one (never for a
+/// monthly cadence).
+pub fn cadence_weekday(config: &Config) -> Option<jiff::civil::Weekday> {
+    config
+        .communication
+        .weekday()
+        .filter(|_| !config.communication.monthly())
+}
+
+/// The day the status note after one published on `last` is due: with a weekly `day`, the
+/// last such weekday within a week of `last` (so "every Monday" and the due date always
+/// agree), otherwise one cadence later. The one rule behind the site's "next update due",
+/// `status.json` and the reports' late updates.
+pub fn next_update_due(config: &Config, last: jiff::civil::Date) -> jiff::civil::Date {
+    let plain = last.saturating_add(jiff::ToSpan::days(cadence_days(config)));
+    match cadence_weekday(config) {
+        Some(wd) => {
+            let back = (plain.weekday().to_monday_zero_offset() - wd.to_monday_zero_offset())
+                .rem_euclid(7);
+            plain.saturating_sub(jiff::ToSpan::days(back))
+        }
+        None => plain,
+    }
+}
+
+/// Whether `d` closes one promised update in a count of how many a period expected: the
+/// `day` of a weekly cadence (Sunday, the end of the week, without one), the last day of a
+/// month for a monthly one.
+pub fn is_due_day(config: &Config, d: jiff::civil::Date) -> bool {
+    if config.communication.monthly() {
+        return d == d.last_of_month();
+    }
+    d.weekday() == cadence_weekday(config).unwrap_or(jiff::civil::Weekday::Sunday)
 }
 
 /// Whether `value` meets the metric's target (`None` without a target or a value).

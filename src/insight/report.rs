@@ -46,6 +46,9 @@ pub struct IssueRef {
     pub severity: String,
     pub status: String,
     pub url: String,
+    /// The severity at the start of the period, when it changed in it (an issue resolved
+    /// or reopened carries its re-rating here instead of a second line).
+    pub severity_was: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -69,6 +72,8 @@ pub struct DueMove {
     pub milestone: MilestoneRef,
     pub from: String,
     pub to: String,
+    /// The milestone also slipped in the period (one line says both).
+    pub slipped: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -132,7 +137,19 @@ pub struct FeedbackRef {
     pub from: String,
     pub date: String,
     pub status: String,
+    /// The client's words: the first paragraph of the feedback, shortened.
+    pub excerpt: String,
     pub response: Option<String>,
+}
+
+/// Health changed in the period, and the note that says why.
+#[derive(Debug, Clone, Serialize)]
+pub struct HealthChange {
+    pub from: String,
+    pub to: String,
+    /// When the note that set the new health was published (RFC 3339).
+    pub date: String,
+    pub note: NoteRef,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -145,6 +162,9 @@ pub struct SeverityCount {
 #[derive(Debug, Clone, Serialize)]
 pub struct Cadence {
     pub cadence: String,
+    /// The weekday a weekly note is due (1 Monday … 7 Sunday), from `[communication] day`.
+    pub day: Option<i8>,
+    /// How many notes the plan promised in the period: one per due day that ended in it.
     pub expected: usize,
     pub published: usize,
     /// Gaps longer than the cadence: (the update was due by, the next one came on or never).
@@ -153,6 +173,7 @@ pub struct Cadence {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct LateUpdate {
+    /// The day the update was due (RFC 3339, the start of that day).
     pub due_by: String,
     pub published: Option<String>,
 }
@@ -164,23 +185,37 @@ pub struct Report {
     pub project: String,
     pub from: End,
     pub to: End,
+    /// The first and last day the period covers (`YYYY-MM-DD`): a `--from` date's period
+    /// begins the day after it.
+    pub days: FromTo<String>,
     pub health: FromTo<String>,
+    /// The change of health in the period, with the note that explains it.
+    pub health_change: Option<HealthChange>,
     pub progress: FromTo<u8>,
     pub next_milestone: Option<MilestoneRef>,
     pub milestones_reached: Vec<MilestoneRef>,
     pub milestones_slipped: Vec<MilestoneRef>,
     pub milestones_moved: Vec<DueMove>,
+    /// Reported in the period and still open at its end. Each issue appears in one list
+    /// only: opened, reported and resolved, closed, reopened, re-rated, or (risks) changed.
     pub issues_opened: Vec<IssueRef>,
+    /// Reported and resolved within the period.
+    pub issues_reported_and_resolved: Vec<IssueRef>,
+    /// Resolved or closed in the period, reported before it.
     pub issues_closed: Vec<IssueRef>,
     pub issues_reopened: Vec<IssueRef>,
+    /// Re-rated and listed nowhere else.
     pub severity_changed: Vec<SeverityChange>,
     pub open_by_severity: Vec<SeverityCount>,
+    /// Risks whose state changed in a way no other list shows (e.g. open → blocked).
     pub risks: Vec<IssueRef>,
     pub incidents: Vec<IncidentRef>,
     pub notes: Vec<NoteRef>,
     pub releases: Vec<ReleaseRef>,
     pub metrics: Vec<MetricRow>,
+    /// Feedback received in the period (with its status and response at the end).
     pub feedback_received: Vec<FeedbackRef>,
+    /// Feedback received earlier and addressed in the period.
     pub feedback_addressed: Vec<FeedbackRef>,
     pub next_steps: Vec<String>,
     pub cadence: Option<Cadence>,
@@ -231,15 +266,21 @@ fn blank(config: &Config, from: End, to: End) -> Report {
     Report {
         schema: "https://vitrine.dev/schema/report/1",
         project: config.title.clone(),
+        days: FromTo {
+            from: Some(day_of(from.ts.saturating_add(1), &config.tz())),
+            to: Some(day_of(to.ts, &config.tz())),
+        },
         from,
         to,
         health: FromTo::default(),
+        health_change: None,
         progress: FromTo::default(),
         next_milestone: None,
         milestones_reached: vec![],
         milestones_slipped: vec![],
         milestones_moved: vec![],
         issues_opened: vec![],
+        issues_reported_and_resolved: vec![],
         issues_closed: vec![],
         issues_reopened: vec![],
         severity_changed: vec![],
@@ -257,9 +298,19 @@ fn blank(config: &Config, from: End, to: End) -> Report {
     }
 }
 
+/// The calendar day (`YYYY-MM-DD`) of Unix second `t` in `tz`.
+fn day_of(t: i64, tz: &jiff::tz::TimeZone) -> String {
+    jiff::Timestamp::from_second(t)
+        .unwrap_or_default()
+        .to_zoned_datetime(tz.clone())
+        .date()
+        .to_string()
+}
+
 /// Whether nothing happened in the period.
 fn nothing_happened(r: &Report) -> bool {
     r.issues_opened.is_empty()
+        && r.issues_reported_and_resolved.is_empty()
         && r.issues_closed.is_empty()
         && r.issues_reopened.is_empty()
         && r.severity_changed.is_empty()
@@ -297,6 +348,30 @@ fn health_and_progress(p: &Project, a: i64, b: i64, r: &mut Report) {
         from: progress(a),
         to: progress(b),
     };
+    let (Some(from), Some(to)) = (&r.health.from, &r.health.to) else {
+        return;
+    };
+    if from == to {
+        return;
+    }
+    let Some(n) = latest_note(p, b, |n| n.health.is_some()) else {
+        return;
+    };
+    r.health_change = Some(HealthChange {
+        from: from.clone(),
+        to: to.clone(),
+        date: n.date.view().stamp,
+        note: note_ref(n),
+    });
+}
+
+fn note_ref(n: &Note) -> NoteRef {
+    NoteRef {
+        title: n.title.clone(),
+        url: Route::Note(n.meta.slug.clone()).path(),
+        date: n.date.view().stamp,
+        kind: n.kind.as_str().into(),
+    }
 }
 
 fn in_period(w: &When, a: i64, b: i64) -> bool {
@@ -342,12 +417,7 @@ fn notes_and_incidents(input: &Input<'_>, a: i64, b: i64, r: &mut Report) {
                 });
             }
         } else if in_period(&n.date, a, b) {
-            r.notes.push(NoteRef {
-                title: n.title.clone(),
-                url: Route::Note(n.meta.slug.clone()).path(),
-                date: rfc(&n.date),
-                kind: n.kind.as_str().into(),
-            });
+            r.notes.push(note_ref(n));
         }
     }
     r.notes.sort_by(|x, y| x.date.cmp(&y.date));
@@ -446,10 +516,12 @@ fn feedback(input: &Input<'_>, a: i64, b: i64, r: &mut Report) {
             from: f.from.clone(),
             date: rfc(&f.date),
             status: f.status.as_str().into(),
+            excerpt: excerpt(&f.meta.body),
             response: f.response.clone(),
         };
         if in_period(&f.date, a, b) {
             r.feedback_received.push(item());
+            continue;
         }
         let before = state_at(input.states.feedback(&f.meta.path), a).map(|s| s.status);
         if f.status == FeedbackStatus::Addressed
@@ -460,6 +532,27 @@ fn feedback(input: &Input<'_>, a: i64, b: i64, r: &mut Report) {
         }
     }
 }
+
+/// The first paragraph of a body as plain text, cut at a word (or, in text without spaces,
+/// a character) near [`EXCERPT`] characters.
+fn excerpt(body: &str) -> String {
+    let first = crate::content::text::blocks(body)
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    if first.chars().count() <= EXCERPT {
+        return first;
+    }
+    let cut: String = first.chars().take(EXCERPT).collect();
+    let at_word = cut
+        .rfind(' ')
+        .filter(|i| *i > EXCERPT / 2)
+        .map_or(cut.as_str(), |i| &cut[..i]);
+    format!("{}…", at_word.trim_end_matches([',', ';', ':', '，', '；']))
+}
+
+/// How long a feedback excerpt may be, in characters.
+const EXCERPT: usize = 160;
 
 /// Issues opened, closed, reopened and re-rated in the period; open issues by severity;
 /// risks that are new or changed.
@@ -480,13 +573,14 @@ fn issues(input: &Input<'_>, a: i64, b: i64, r: &mut Report) {
             severity: severity.as_str().into(),
             status: status.as_str().into(),
             url: Route::Issue(i.meta.slug.clone()).path(),
+            severity_was: None,
         };
         if status.is_open() {
             open_counts[severity.rank() as usize] += 1;
         }
-        issue_changes(before, (status, severity), &item, r);
+        let listed = issue_changes(before, (status, severity), &item, r);
         let changed = before.is_none_or(|s| s.status != status || s.severity != severity);
-        if i.kind == IssueType::Risk && changed {
+        if i.kind == IssueType::Risk && changed && !listed {
             r.risks.push(item);
         }
     }
@@ -500,34 +594,45 @@ fn issues(input: &Input<'_>, a: i64, b: i64, r: &mut Report) {
         .collect();
 }
 
-/// Whether one issue was opened, closed, reopened or re-rated between its state `before`
-/// the period and its (status, severity) at the end.
+/// Lists one issue under the one change it went through between its state `before` the
+/// period and its (status, severity) at the end: opened, reported and resolved, closed,
+/// reopened (with a re-rating in `severity_was`) or re-rated. Whether it was listed.
 fn issue_changes(
     before: Option<&IssueState>,
     (status, severity): (IssueStatus, Severity),
     item: &IssueRef,
     r: &mut Report,
-) {
+) -> bool {
     let Some(before) = before else {
         // No version at the start: new in the period.
-        r.issues_opened.push(item.clone());
-        if status.is_closed() {
-            r.issues_closed.push(item.clone());
-        }
-        return;
+        let list = if status.is_closed() {
+            &mut r.issues_reported_and_resolved
+        } else {
+            &mut r.issues_opened
+        };
+        list.push(item.clone());
+        return true;
     };
-    if before.status.is_open() && status.is_closed() {
-        r.issues_closed.push(item.clone());
+    let severity_was = (before.severity != severity).then(|| before.severity.as_str().into());
+    let list = if before.status.is_open() && status.is_closed() {
+        &mut r.issues_closed
     } else if before.status.is_closed() && status.is_open() {
-        r.issues_reopened.push(item.clone());
-    }
-    if before.severity != severity {
+        &mut r.issues_reopened
+    } else if let Some(from) = severity_was {
         r.severity_changed.push(SeverityChange {
             issue: item.clone(),
-            from: before.severity.as_str().into(),
+            from,
             to: severity.as_str().into(),
         });
-    }
+        return true;
+    } else {
+        return false;
+    };
+    list.push(IssueRef {
+        severity_was,
+        ..item.clone()
+    });
+    true
 }
 
 /// Milestones reached, slipped and moved in the period, and the next one due at its end.
@@ -548,21 +653,22 @@ fn milestones(input: &Input<'_>, a: i64, b: i64, r: &mut Report) {
             status: status.as_str().into(),
             url: Route::Milestone(m.meta.slug.clone()).path(),
         };
+        // One line per milestone: reached, or moved (and perhaps slipped), or slipped.
         let status_a = before.map(|s| s.status);
+        let slipped =
+            status == MilestoneStatus::Slipped && status_a != Some(MilestoneStatus::Slipped);
+        let due_a = before.and_then(|s| s.due.as_ref()).map(day);
         if status.is_done() && !status_a.is_some_and(MilestoneStatus::is_done) {
             r.milestones_reached.push(item.clone());
-        }
-        if status == MilestoneStatus::Slipped && status_a != Some(MilestoneStatus::Slipped) {
-            r.milestones_slipped.push(item.clone());
-        }
-        if let Some(due_a) = before.and_then(|s| s.due.as_ref()).map(day)
-            && due_a != due
-        {
+        } else if let Some(due_a) = due_a.filter(|d| *d != due) {
             r.milestones_moved.push(DueMove {
                 milestone: item.clone(),
                 from: due_a,
                 to: due.clone(),
+                slipped,
             });
+        } else if slipped {
+            r.milestones_slipped.push(item.clone());
         }
         let exists = after.is_some()
             || m.meta
@@ -582,9 +688,11 @@ fn milestones(input: &Input<'_>, a: i64, b: i64, r: &mut Report) {
 pub struct Period {
     /// `2026-W45` or `2026-11`.
     pub key: String,
-    /// `Week 45, 2026 (2 Nov 2026 – 8 Nov 2026)` or `November 2026`: the language's
-    /// `date.week` or `date.month_heading`.
+    /// `2–8 Nov 2026` or `November 2026`: the language's `date.range_*` or
+    /// `date.month_heading`.
     pub label: String,
+    /// For a week, its ISO number as small print (`ISO week 45, 2026`: `date.week`).
+    pub week: Option<String>,
     pub start: i64,
     pub end: i64,
 }
@@ -622,17 +730,19 @@ pub fn periods(
         } else {
             d.saturating_add(jiff::ToSpan::days(7))
         };
-        let (key, label) = if monthly {
+        let (key, label, week) = if monthly {
             let key = format!("{:04}-{:02}", d.year(), d.month());
-            (key, lang.month_of(d))
+            (key, lang.month_of(d), None)
         } else {
             let w = d.iso_week_date();
             let key = format!("{:04}-W{:02}", w.year(), w.week());
-            (key, lang.week(d, next.yesterday().unwrap_or(d)))
+            let last = next.yesterday().unwrap_or(d);
+            (key, lang.range(d, last), Some(lang.week(d, last)))
         };
         out.push(Period {
             key,
             label,
+            week,
             start: start_of(d) - 1,
             end: start_of(next) - 1,
         });
@@ -641,17 +751,43 @@ pub fn periods(
     out
 }
 
-/// Compares the notes published with the cadence of `[communication]`.
+/// Compares the notes published with the cadence of `[communication]`: how many the plan
+/// promised (one per due day that ended in the period, never more than the period holds)
+/// and which came late, each due on the day [`super::next_update_due`] gives.
 fn cadence(input: &Input<'_>, a: i64, b: i64, tz: &jiff::tz::TimeZone) -> Option<Cadence> {
-    let name = input
-        .config
+    use jiff::civil::Date;
+    let config = input.config;
+    let name = config
         .communication
         .cadence
         .clone()
         .unwrap_or_else(|| "weekly".into());
-    let days = super::cadence_days(input.config);
-    let span = (b - a).max(0);
-    let expected = (span / (days * 86_400)) as usize;
+    let day = |t: i64| {
+        jiff::Timestamp::from_second(t)
+            .unwrap_or_default()
+            .to_zoned_datetime(tz.clone())
+            .date()
+    };
+    let start_of = |d: Date| {
+        d.to_zoned_datetime(tz.clone())
+            .map_or(i64::MAX, |z| z.timestamp().as_second())
+    };
+    // A day counts once it is over by the end of the period.
+    let ended_in = |d: Date| {
+        let end = d.tomorrow().map_or(i64::MAX, start_of);
+        end > a + 1 && end <= b.saturating_add(1)
+    };
+    let mut expected = 0;
+    let mut d = day(a);
+    for _ in 0..MAX_DAYS {
+        if d > day(b) {
+            break;
+        }
+        if ended_in(d) && super::is_due_day(config, d) {
+            expected += 1;
+        }
+        d = d.saturating_add(jiff::ToSpan::days(1));
+    }
     let mut dates: Vec<i64> = input
         .project
         .notes
@@ -666,8 +802,7 @@ fn cadence(input: &Input<'_>, a: i64, b: i64, tz: &jiff::tz::TimeZone) -> Option
             .view()
             .stamp
     };
-    // Walk the period: after each note (or the start), the next is due `days` (+1 grace) later.
-    let grace = (days + 1) * 86_400;
+    // Walk the period: after each note (or the start), the next is due on its due day.
     let mut late = Vec::new();
     let mut last = dates.iter().rev().find(|t| **t <= a).copied().unwrap_or(a);
     for t in dates
@@ -676,10 +811,11 @@ fn cadence(input: &Input<'_>, a: i64, b: i64, tz: &jiff::tz::TimeZone) -> Option
         .filter(|t| *t > a && *t <= b)
         .chain(std::iter::once(i64::MAX))
     {
-        let due = last + grace;
-        if due > a && due <= b && t > due {
+        let due = super::next_update_due(config, day(last));
+        let due_end = due.tomorrow().map_or(i64::MAX, start_of);
+        if ended_in(due) && t > due_end {
             late.push(LateUpdate {
-                due_by: show(due),
+                due_by: show(start_of(due)),
                 published: (t != i64::MAX).then(|| show(t)),
             });
         }
@@ -690,8 +826,12 @@ fn cadence(input: &Input<'_>, a: i64, b: i64, tz: &jiff::tz::TimeZone) -> Option
     }
     Some(Cadence {
         cadence: name,
+        day: super::cadence_weekday(config).map(|w| w.to_monday_one_offset()),
         expected,
         published,
         late,
     })
 }
+
+/// The longest period a report counts due days in (about 270 years).
+const MAX_DAYS: usize = 100_000;

@@ -111,6 +111,53 @@ pub fn sparkline(points: &[(When, f64)], target: Option<f64>) -> String {
     svg
 }
 
+/// What the values of a line chart count, which decides its ticks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Axis {
+    /// Whole things (issues): whole-number ticks, never a quarter of an issue.
+    Count,
+    /// A share of 100: ticks at 0, 25, 50, 75 and 100.
+    Percent,
+    /// Any measurement: 1, 2, 2.5 or 5 × 10ⁿ steps.
+    Value,
+}
+
+/// The tick values of an axis from 0 up to at least `vmax`: at most five intervals of a
+/// round step (whole numbers for counts; quarters of 100 for percentages up to 100).
+pub fn ticks(vmax: f64, axis: Axis) -> Vec<f64> {
+    if axis == Axis::Percent && vmax <= 100.0 {
+        return vec![0.0, 25.0, 50.0, 75.0, 100.0];
+    }
+    let count = axis == Axis::Count;
+    let v = if vmax.is_finite() && vmax > 0.0 {
+        vmax
+    } else {
+        1.0
+    };
+    let mantissas: &[f64] = if count {
+        &[1.0, 2.0, 5.0]
+    } else {
+        &[1.0, 2.0, 2.5, 5.0]
+    };
+    let first = if count {
+        0
+    } else {
+        v.log10().floor() as i32 - 1
+    };
+    for e in first..=first + 20 {
+        for m in mantissas {
+            let step = m * 10f64.powi(e);
+            let n = (v / step - 1e-9).ceil().max(1.0);
+            if n <= 5.0 {
+                return (0..=n as usize)
+                    .map(|i| (i as f64 * step * 1e9).round() / 1e9)
+                    .collect();
+            }
+        }
+    }
+    vec![0.0, v]
+}
+
 /// One line of a chart: (Unix seconds, value) points, oldest first.
 pub struct Series<'a> {
     pub label: &'a str,
@@ -122,13 +169,17 @@ pub struct Series<'a> {
 
 /// A line chart with labelled axes, an optional target line, a legend, and a text
 /// alternative (`title` and `desc`) for screen readers. Colours come from CSS classes, so
-/// dark mode and print restyle it.
+/// dark mode and print restyle it. The axis labels are HTML beside and under the SVG, not
+/// text inside it: text in a `viewBox` shrinks with the chart, to 5 px on a phone, while
+/// HTML keeps the page's size (`.chart-axis` in the stylesheet).
+#[allow(clippy::too_many_arguments)]
 pub fn line_chart(
     title: &str,
     desc: &str,
     series: &[Series<'_>],
     target: Option<(f64, &str)>,
     unit: &str,
+    axis: Axis,
     lang: &Lang,
     tz: &jiff::tz::TimeZone,
 ) -> String {
@@ -152,7 +203,7 @@ pub fn line_chart(
         return String::new();
     }
     let (w, h) = (640.0, 240.0);
-    let (left, right, top, bottom) = (48.0, 12.0, 12.0, 28.0);
+    let (left, right, top, bottom) = (8.0, 8.0, 8.0, 8.0);
     let (t0, t1) = pts.iter().fold((i64::MAX, i64::MIN), |(a, b), (t, _)| {
         (a.min(*t), b.max(*t))
     });
@@ -161,7 +212,8 @@ pub fn line_chart(
         .map(|p| p.1)
         .chain(target.map(|t| t.0))
         .fold(0.0_f64, f64::max);
-    let ymax = nice_max(vmax);
+    let ticks = ticks(vmax, axis);
+    let ymax = ticks.last().copied().unwrap_or(1.0);
     let x = |t: i64| {
         left + if t1 > t0 {
             (t - t0) as f64 / (t1 - t0) as f64
@@ -177,26 +229,36 @@ pub fn line_chart(
         crate::escape::html(title),
         crate::escape::html(desc)
     );
-    for i in 0..=4 {
-        let v = ymax * i as f64 / 4.0;
+    let mut labels = String::new();
+    // The label column is as wide as its widest label (CJK characters are two `ch` wide):
+    // the labels are positioned, so they do not size it themselves.
+    let widest = ticks
+        .iter()
+        .map(|v| {
+            format!("{}{unit}", lang.number(*v))
+                .chars()
+                .map(|c| if c.is_ascii() { 1 } else { 2 })
+                .sum::<usize>()
+        })
+        .max()
+        .unwrap_or(1);
+    for v in &ticks {
         let _ = write!(
             svg,
             "<line class=\"grid\" x1=\"{left}\" x2=\"{}\" y1=\"{:.1}\" y2=\"{:.1}\"/>",
             w - right,
-            y(v),
-            y(v)
+            y(*v),
+            y(*v)
         );
         let _ = write!(
-            svg,
-            "<text class=\"axis\" x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{}{}</text>",
-            left - 6.0,
-            y(v) + 4.0,
-            lang.number(v),
+            labels,
+            "<span style=\"top:{:.2}%\">{}{}</span>",
+            y(*v) / h * 100.0,
+            lang.number(*v),
             crate::escape::html(unit)
         );
     }
     let day = |t: i64| day_label(t, tz, lang);
-    axis_dates(&mut svg, left, w - right, h - 8.0, &day(t0), &day(t1));
     if let Some((t, label)) = target {
         let _ = write!(
             svg,
@@ -207,6 +269,13 @@ pub fn line_chart(
             crate::escape::html(label)
         );
     }
+    // The language's punctuation (full-width in Chinese) for each point's tooltip.
+    let punct = |k: &str, d: &'static str| crate::escape::html(lang.get(k).unwrap_or(d));
+    let (colon, open, close) = (
+        punct("punct.colon", ": "),
+        punct("punct.paren_open", " ("),
+        punct("punct.paren_close", ")"),
+    );
     for s in &series {
         let d: Vec<String> = s
             .points
@@ -227,7 +296,7 @@ pub fn line_chart(
         for (t, v) in &s.points {
             let _ = write!(
                 svg,
-                "<circle class=\"dot {}\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"3\"><title>{}: {}{} ({})</title></circle>",
+                "<circle class=\"dot {}\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"3\"><title>{}{colon}{}{}{open}{}{close}</title></circle>",
                 s.class,
                 x(*t),
                 y(*v),
@@ -250,7 +319,10 @@ pub fn line_chart(
         })
         .collect();
     format!(
-        "<figure class=\"chart-figure\">{svg}<ul class=\"legend\">{}</ul></figure>",
+        "<figure class=\"chart-figure\"><div class=\"chart-box\"><div class=\"chart-axis chart-y\" style=\"width:calc({widest}ch + .5em)\" aria-hidden=\"true\">{labels}</div>{svg}\
+<p class=\"chart-axis chart-x\" aria-hidden=\"true\"><span>{}</span><span>{}</span></p></div><ul class=\"legend\">{}</ul></figure>",
+        crate::escape::html(&day(t0)),
+        crate::escape::html(&day(t1)),
         legend.join("")
     )
 }
@@ -333,7 +405,9 @@ pub fn milestone_chart(
     }
     axis_dates(&mut svg, left, w - right, h - 6.0, &day(t0), &day(t1));
     svg.push_str("</svg>");
-    svg
+    // Its text is drawn at 11 px of a 640-wide viewBox: the chart keeps that width (it
+    // scrolls inside its box on a phone) so the text never shrinks below 11 px.
+    format!("<div class=\"chart-scroll\">{svg}</div>")
 }
 
 /// A Unix time as a day in the site's time zone and language.
@@ -359,19 +433,6 @@ fn axis_dates(svg: &mut String, left: f64, right: f64, y: f64, first: &str, last
     );
 }
 
-/// A round axis maximum above `v` (1, 2, 2.5, 5 × 10ⁿ).
-fn nice_max(v: f64) -> f64 {
-    if v <= 0.0 {
-        return 1.0;
-    }
-    let p = 10f64.powf(v.log10().floor());
-    [1.0, 2.0, 2.5, 5.0, 10.0]
-        .iter()
-        .map(|m| m * p)
-        .find(|m| *m >= v)
-        .unwrap_or(10.0 * p)
-}
-
 fn fnv(b: &[u8]) -> u64 {
     b.iter().fold(0xcbf29ce484222325, |h, x| {
         (h ^ u64::from(*x)).wrapping_mul(0x100000001b3)
@@ -380,7 +441,29 @@ fn fnv(b: &[u8]) -> u64 {
 
 #[cfg(test)]
 mod tests {
-    use super::downsample;
+    use super::{Axis, downsample, ticks};
+
+    #[test]
+    fn issue_axes_tick_whole_issues_and_percent_axes_tick_quarters() {
+        assert_eq!(ticks(0.0, Axis::Count), [0.0, 1.0]);
+        assert_eq!(ticks(1.0, Axis::Count), [0.0, 1.0]);
+        assert_eq!(ticks(3.0, Axis::Count), [0.0, 1.0, 2.0, 3.0]);
+        assert_eq!(ticks(6.0, Axis::Count), [0.0, 2.0, 4.0, 6.0]);
+        assert_eq!(ticks(19.0, Axis::Count), [0.0, 5.0, 10.0, 15.0, 20.0]);
+        for v in [0.0, 1.0, 3.0, 7.0, 19.0, 23.0, 75.0, 140.0, 999.0] {
+            let t = ticks(v, Axis::Count);
+            assert!(t.iter().all(|x| x.fract() == 0.0), "{v}: {t:?}");
+            assert!(*t.last().unwrap() >= v && t.len() <= 6, "{v}: {t:?}");
+        }
+        for v in [0.0, 12.0, 40.0, 50.0, 88.0, 100.0] {
+            assert_eq!(ticks(v, Axis::Percent), [0.0, 25.0, 50.0, 75.0, 100.0]);
+        }
+        assert_eq!(
+            ticks(850.0, Axis::Value),
+            [0.0, 200.0, 400.0, 600.0, 800.0, 1000.0]
+        );
+        assert_eq!(ticks(0.75, Axis::Value), [0.0, 0.2, 0.4, 0.6, 0.8]);
+    }
 
     #[test]
     fn downsampling_keeps_the_ends_and_the_peak_and_is_bounded() {

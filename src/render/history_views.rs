@@ -103,6 +103,9 @@ pub fn history_view(
             .closed_at
             .is_none()
             .then(|| days_between(opened, now).max(0)),
+        reached: None,
+        reached_late_days: None,
+        milestone: false,
     }
 }
 

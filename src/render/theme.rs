@@ -366,6 +366,24 @@ fn register(tera: &mut Tera, lang: &Arc<Lang>) {
         Ok::<_, tera::Error>(Value::from(day))
     });
     let l = lang.clone();
+    tera.register_filter("moment", move |v: Value, _: Kwargs, _: &State| {
+        let (iso, stamp) = date_parts(&v, "moment")?;
+        let text = l.when(iso, stamp).ok_or_else(|| not_a_date(&v, "moment"))?;
+        Ok::<_, tera::Error>(Value::from(text))
+    });
+    let l = lang.clone();
+    tera.register_filter("dates_to", move |v: Value, k: Kwargs, _: &State| {
+        let (_, first) = date_parts(&v, "dates_to")?;
+        let end = k.must_get::<Value>("end")?;
+        let (_, last) = date_parts(&end, "dates_to")?;
+        let day = |s: &str, v: &Value| {
+            s.get(..10)
+                .and_then(|d| d.parse::<jiff::civil::Date>().ok())
+                .ok_or_else(|| not_a_date(v, "dates_to"))
+        };
+        Ok::<_, tera::Error>(Value::from(l.range(day(first, &v)?, day(last, &end)?)))
+    });
+    let l = lang.clone();
     tera.register_filter("month", move |v: &str, _: Kwargs, _: &State| l.month_key(v));
     let l = lang.clone();
     tera.register_filter("duration", move |v: i64, _: Kwargs, _: &State| {

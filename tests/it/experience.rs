@@ -72,9 +72,9 @@ fn charts_are_well_formed_svg_with_the_expected_points_and_a_text_alternative() 
         "{svg}"
     );
     assert_eq!(svg.matches("<circle class=\"dot s-progress\"").count(), 2);
-    // The first point is at the left of the plot, the last at the right (x 48 … 628).
+    // The first point is at the left of the plot, the last at the right (x 8 … 632).
     assert!(
-        svg.contains("cx=\"48.0\"") && svg.contains("cx=\"628.0\""),
+        svg.contains("cx=\"8.0\"") && svg.contains("cx=\"632.0\""),
         "{svg}"
     );
     let metrics = site.page("metrics/index.html");

@@ -51,7 +51,7 @@ fn issue_history_shows_each_status_severity_owner_and_due_change_with_date_and_c
     assert!(history.contains("Due</span>: <del>10 Jan 2026</del> → <ins>17 Jan 2026</ins>"));
     assert!(history.contains("<del>In progress</del> → <ins>Resolved</ins>"));
     assert!(
-        history.contains("Due date moved 2 time(s)") && history.contains("14 days in all"),
+        history.contains("Due date moved 2 times") && history.contains("14 days in all"),
         "{history}"
     );
     assert!(
@@ -93,7 +93,7 @@ fn milestone_history_shows_due_slips_and_planned_against_actual() {
             && page.contains(r#"<time datetime="2026-02-01">1 Feb 2026</time>"#),
         "{page}"
     );
-    assert!(page.contains("Due date moved 1 time(s)") && page.contains("14 days in all"));
+    assert!(page.contains("Due date moved once") && page.contains("14 days in all"));
     assert!(
         page.contains("<del>In progress</del> → <ins>Done</ins>"),
         "{page}"

@@ -162,10 +162,18 @@ fn a_report_between_dates_has_every_section_right() {
     assert_eq!(r["milestones_moved"][0]["to"], "2026-03-27");
     assert_eq!(ids(&r["issues_opened"]), ["ISS-4"]);
     assert_eq!(ids(&r["issues_closed"]), ["ISS-1"]);
+    // Re-rated and resolved: one entry, the re-rating carried along.
+    assert_eq!(r["issues_closed"][0]["severity_was"], "major");
+    assert_eq!(r["issues_closed"][0]["severity"], "critical");
     assert_eq!(ids(&r["issues_reopened"]), ["ISS-2"]);
-    assert_eq!(r["severity_changed"][0]["issue"]["id"], "ISS-1");
-    assert_eq!(r["severity_changed"][0]["to"], "critical");
-    assert_eq!(ids(&r["risks"]), ["ISS-3"]);
+    assert_eq!(r["severity_changed"][0]["issue"]["id"], "ISS-3");
+    assert_eq!(r["severity_changed"][0]["to"], "major");
+    assert_eq!(r["severity_changed"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        ids(&r["risks"]),
+        Vec::<String>::new(),
+        "listed once, as re-rated"
+    );
     let open: Vec<u64> = r["open_by_severity"]
         .as_array()
         .unwrap()
@@ -181,7 +189,13 @@ fn a_report_between_dates_has_every_section_right() {
     assert_eq!(r["metrics"][0]["to"], 85.0);
     assert_eq!(r["metrics"][0]["met"], true);
     assert_eq!(r["feedback_received"][0]["from"], "Dr. Chen");
-    assert_eq!(r["feedback_addressed"][0]["response"], "Fixed it.");
+    assert_eq!(r["feedback_received"][0]["excerpt"], "Too slow.");
+    assert_eq!(r["feedback_received"][0]["response"], "Fixed it.");
+    assert_eq!(
+        r["feedback_addressed"],
+        serde_json::json!([]),
+        "received and addressed in the period: listed once, as received"
+    );
     assert_eq!(
         r["next_steps"],
         serde_json::json!(["Fix the login crash", "准备验收"])
@@ -220,12 +234,12 @@ fn every_format_carries_the_same_facts_and_internal_needs_the_flag() {
             format,
         ]);
         assert!(out.status.success(), "{format}: {}", stderr(&out));
-        let text = String::from_utf8_lossy(&out.stdout);
+        let text = without_tags(&String::from_utf8_lossy(&out.stdout));
         for fact in [
             "Crash on login",
             "Typo on receipt",
             "Beta",
-            "2026-03-20 → 2026-03-27",
+            "from 20 Mar 2026 to 27 Mar 2026",
             "Fix the login crash",
             "Payments down",
             "v0.2.0",
@@ -281,7 +295,8 @@ fn the_site_has_one_report_per_iso_week_linked_from_the_timeline_and_feed() {
     }
     let w10 = site.page("reports/2026-W10.html");
     assert!(
-        w10.contains("Week 10, 2026 (2 Mar 2026 – 8 Mar 2026)")
+        w10.contains("<h1>2–8 Mar 2026</h1>")
+            && w10.contains("ISO week 10, 2026")
             && w10.contains("Crash on login")
             && w10.contains("Typo on receipt")
     );
@@ -295,6 +310,21 @@ fn the_site_has_one_report_per_iso_week_linked_from_the_timeline_and_feed() {
             .contains("reports/2026-W10.html")
     );
     assert!(site.page("feed.xml").contains("reports/2026-W10.html"));
+}
+
+/// The text of an HTML document without its tags (other formats pass through).
+pub fn without_tags(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 fn schema() -> Value {

@@ -291,7 +291,448 @@ fn chinese_report_pages_list_with_the_enumeration_comma() {
         .find(|p| std::fs::read_to_string(p).unwrap().contains("ISS-1 I</a>"))
         .expect("a report naming ISS-1");
     let page = read(&report);
-    assert!(page.contains("(风险、重要、待处理)"), "{page}");
+    assert!(page.contains("（风险、重要、待处理）"), "{page}");
+}
+
+/// A weekly project (notes due every Monday) whose week of 23–29 Nov 2026 has everything a
+/// weekly e-mail reports: a health change explained by a note, a late update, feedback with
+/// a response, an issue reported and resolved, a new risk, and a milestone that slipped and
+/// moved.
+fn week_site(lang: &str) -> TestSite {
+    let site = TestSite::new();
+    site.write(
+        "vitrine.toml",
+        &format!("title = \"Clinic portal\"\nlanguage = \"{lang}\"\ntimezone = \"Asia/Shanghai\"\n[communication]\ncadence = \"weekly\"\nday = \"monday\"\n"),
+    );
+    site.write(
+        "notes/week-12.md",
+        &note(
+            "title: \"Week 12: UAT started\"\ndate: 2026-11-16\nhealth: on-track\nprogress: 70",
+            "Testing began.",
+        ),
+    );
+    site.write(
+        "milestones/M1.md",
+        &note(
+            "title: Training done\ndue: 2026-11-25",
+            "- [ ] Staff trained",
+        ),
+    );
+    site.write(
+        "issues/ISS-1.md",
+        &note("title: Vendor late\ntype: risk\nseverity: minor", "x"),
+    );
+    site.commit_at("week 12", "2026-11-16T10:00:00+08:00");
+    site.write(
+        "issues/ISS-2.md",
+        &note(
+            "title: Wrong address in SMS\ntype: defect\nseverity: minor",
+            "x",
+        ),
+    );
+    site.write(
+        "issues/ISS-3.md",
+        &note("title: Old desk browsers\ntype: risk\nseverity: major", "x"),
+    );
+    site.write(
+        "feedback/it.md",
+        &note(
+            "date: 2026-11-24\nfrom: Clinic IT\nstatus: declined\nresponse: The desk computers are being replaced.",
+            "Can the portal support the old browser on the desk computers?",
+        ),
+    );
+    site.commit_at("reported", "2026-11-24T10:00:00+08:00");
+    site.write(
+        "issues/ISS-2.md",
+        &note(
+            "title: Wrong address in SMS\ntype: defect\nseverity: minor\nstatus: resolved",
+            "x",
+        ),
+    );
+    site.write(
+        "milestones/M1.md",
+        &note(
+            "title: Training done\ndue: 2026-12-02\nstatus: slipped",
+            "- [ ] Staff trained",
+        ),
+    );
+    site.commit_at("resolved, moved", "2026-11-25T10:00:00+08:00");
+    site.write(
+        "notes/week-13.md",
+        &note(
+            "title: \"Week 13: UAT passed\"\ndate: 2026-11-26\nhealth: at-risk\nprogress: 88",
+            "Training moved.",
+        ),
+    );
+    site.commit_at("week 13", "2026-11-26T10:00:00+08:00");
+    site.write("pages/about.md", &note("title: About", "Us."));
+    site.commit_at("about", "2026-11-30T09:00:00+08:00");
+    site
+}
+
+/// `vitrine report` for the week in `format`, tags stripped from HTML.
+fn week_report(site: &TestSite, format: &str) -> String {
+    let out = site.vitrine(&[
+        "report",
+        "--from",
+        "2026-11-22",
+        "--to",
+        "2026-11-29",
+        "--format",
+        format,
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    crate::report::without_tags(&String::from_utf8(out.stdout).unwrap())
+}
+
+/// Whether `text` holds an ISO date (`2026-11-24`).
+fn has_iso_date(text: &str) -> Option<&str> {
+    let b = text.as_bytes();
+    (0..b.len().saturating_sub(9))
+        .find(|&i| {
+            let d = |k: usize| b[i + k].is_ascii_digit();
+            d(0) && d(1)
+                && d(2)
+                && d(3)
+                && b[i + 4] == b'-'
+                && d(5)
+                && d(6)
+                && b[i + 7] == b'-'
+                && d(8)
+                && d(9)
+        })
+        .map(|i| &text[i..i + 10])
+}
+
+#[test]
+fn a_report_reads_like_a_weekly_email_in_every_format() {
+    let site = week_site("en");
+    for format in ["md", "text", "html"] {
+        let r = week_report(&site, format);
+        for fact in [
+            "1 update published; the plan calls for 1 (weekly, every Monday).",
+            "Health went from On track to At risk on 26 Nov 2026 — see “Week 13: UAT passed”.",
+            "The update due on 23 Nov 2026 was published on 26 Nov 2026.",
+            "Can the portal support the old browser on the desk computers?",
+            "The desk computers are being replaced.",
+            "Reported and resolved",
+            "later than planned; the due date moved from 25 Nov 2026 to 2 Dec 2026",
+            "23–29 Nov 2026",
+        ] {
+            assert!(r.contains(fact), "{format} lacks `{fact}`:\n{r}");
+        }
+        for wrong in [
+            "1 updates",
+            "of 0",
+            "has not come",
+            "Slipped",
+            "Risks added",
+        ] {
+            assert!(!r.contains(wrong), "{format} says `{wrong}`:\n{r}");
+        }
+        // Each item once: ISS-2 reported and resolved, ISS-3 a new risk.
+        for id in ["ISS-2", "ISS-3"] {
+            assert_eq!(r.matches(id).count(), 1, "{format}: {id} twice:\n{r}");
+        }
+        assert_eq!(has_iso_date(&r), None, "{format}:\n{r}");
+    }
+    let json: serde_json::Value = serde_json::from_str(&week_report(&site, "json")).unwrap();
+    assert_eq!(json["cadence"]["expected"], 1);
+    assert_eq!(json["cadence"]["day"], 1);
+    assert_eq!(
+        json["health_change"]["note"]["title"],
+        "Week 13: UAT passed"
+    );
+    assert_eq!(json["issues_reported_and_resolved"][0]["id"], "ISS-2");
+    assert_eq!(json["issues_closed"], serde_json::json!([]));
+    assert_eq!(json["milestones_slipped"], serde_json::json!([]));
+    assert_eq!(json["milestones_moved"][0]["slipped"], true);
+    assert_eq!(json["risks"], serde_json::json!([]));
+}
+
+#[test]
+fn a_chinese_report_uses_chinese_dates_words_and_punctuation_in_every_format() {
+    let site = week_site("zh-CN");
+    for format in ["md", "text", "html"] {
+        let r = week_report(&site, format);
+        for fact in [
+            "发布了 1 份状态更新；按约定应发布 1 份（每星期一）。",
+            "项目状态于2026年11月26日从“进展正常”变为“存在风险”，详见“Week 13: UAT passed”。",
+            "原定2026年11月23日发布的状态更新于2026年11月26日发布。",
+            "Can the portal support the old browser on the desk computers?",
+            "新增并已解决",
+            "已延期，截止日期从2026年11月25日改为2026年12月2日",
+            "2026年11月23日至29日",
+        ] {
+            assert!(r.contains(fact), "{format} lacks `{fact}`:\n{r}");
+        }
+        for wrong in ["已发布的进展报告", "新报告", "进展报告"] {
+            assert!(!r.contains(wrong), "{format} says `{wrong}`:\n{r}");
+        }
+        assert_eq!(has_iso_date(&r), None, "{format}:\n{r}");
+    }
+}
+
+#[test]
+fn report_pages_are_titled_by_their_dates_with_the_iso_week_in_small_print() {
+    for (lang, title, week, count) in [
+        ("en", "23–29 Nov 2026", "ISO week 48, 2026", "1 update"),
+        (
+            "zh-CN",
+            "2026年11月23日至29日",
+            "ISO 周次：2026年第48周",
+            "1 份状态更新",
+        ),
+    ] {
+        let site = week_site(lang);
+        site.build_ok(&[]);
+        let page = site.page("reports/2026-W48.html");
+        assert!(page.contains(&format!("<h1>{title}</h1>")), "{page}");
+        assert!(page.contains(&format!("<small>{week}</small>")), "{page}");
+        let index = site.page("reports/index.html");
+        assert!(index.contains(&format!("{title}</a>")), "{index}");
+        assert!(
+            index.contains(count) && !index.contains("1 updates"),
+            "{index}"
+        );
+        let timeline = site.page("timeline/index.html");
+        assert!(
+            timeline.contains(title),
+            "the timeline names it alike: {timeline}"
+        );
+        assert!(!timeline.contains("Week 48"), "{timeline}");
+    }
+}
+
+#[test]
+fn the_next_update_is_due_on_the_weekday_the_plan_names() {
+    let site = week_site("en");
+    site.build_ok(&[]);
+    // The latest note came on Thursday 26 Nov; notes are due on Mondays.
+    let how = site.page("how-we-work/index.html");
+    assert!(how.contains("weekly, every Monday"), "{how}");
+    assert!(how.contains("datetime=\"2026-11-30\""), "due Monday: {how}");
+    let status: serde_json::Value = serde_json::from_str(&site.page("status.json")).unwrap();
+    assert!(
+        status["next_update_due"]
+            .as_str()
+            .unwrap()
+            .starts_with("2026-11-30"),
+        "{status}"
+    );
+    site.write(
+        "vitrine.toml",
+        "title = \"Clinic portal\"\n[communication]\nday = \"mondy\"\n",
+    );
+    site.commit_at("typo", "2026-11-30T10:00:00+08:00");
+    let out = site.vitrine(&["build"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("not a weekday"), "{}", stderr(&out));
+}
+
+/// A milestone whose acceptance criteria are a task list in its text, moved `moves` times
+/// and then (if `done`) completed on 2026-03-10.
+fn milestone_site(lang: &str, moves: usize, done: bool) -> TestSite {
+    let site = TestSite::new();
+    site.write(
+        "vitrine.toml",
+        &format!("title = \"T\"\nlanguage = \"{lang}\"\ntimezone = \"Asia/Shanghai\"\n"),
+    );
+    let body = "Training for every receptionist.\n\n- [x] Material in Chinese and English\n- [ ] Session for the morning shift\n";
+    site.write(
+        "milestones/M1.md",
+        &note("title: Reception trained\ndue: 2026-03-01", body),
+    );
+    site.commit_at("plan", "2026-02-01T10:00:00+08:00");
+    for k in 0..moves {
+        site.write(
+            "milestones/M1.md",
+            &note(
+                &format!("title: Reception trained\ndue: 2026-03-0{}", k + 2),
+                body,
+            ),
+        );
+        site.commit_at("move", &format!("2026-02-0{}T10:00:00+08:00", k + 2));
+    }
+    if done {
+        site.write(
+            "milestones/M1.md",
+            &note(
+                &format!("title: Reception trained\ndue: 2026-03-0{}\nstatus: done\ncompleted: 2026-03-10", moves + 1),
+                &body.replace("- [ ]", "- [x]"),
+            ),
+        );
+        site.commit_at("done", "2026-03-10T10:00:00+08:00");
+    }
+    site
+}
+
+#[test]
+fn a_milestone_page_shows_its_criteria_once_and_speaks_of_moves_and_completion_in_client_words() {
+    let site = milestone_site("en", 1, false);
+    site.build_ok(&[]);
+    let page = site.page("milestones/m1.html");
+    assert_eq!(
+        page.matches("Session for the morning shift").count(),
+        1,
+        "criteria once: {page}"
+    );
+    assert!(page.contains("Training for every receptionist."), "{page}");
+    assert!(page.contains("Due date moved once"), "{page}");
+    assert!(
+        !page.contains("time(s)") && !page.contains("Reported"),
+        "{page}"
+    );
+    assert!(page.contains("Added to the plan"), "{page}");
+
+    let site = milestone_site("en", 3, true);
+    site.build_ok(&[]);
+    let page = site.page("milestones/m1.html");
+    assert!(page.contains("Due date moved 3 times"), "{page}");
+    assert!(
+        !page.contains("after it was reported"),
+        "issue wording: {page}"
+    );
+    assert!(
+        page.contains("Completed on <time datetime=\"2026-03-10\">10 Mar 2026</time>, 9 days after the date first planned"),
+        "{page}"
+    );
+
+    let site = milestone_site("zh-CN", 1, true);
+    site.build_ok(&[]);
+    let page = site.page("milestones/m1.html");
+    assert!(page.contains("截止日期推迟过 1 次"), "{page}");
+    assert!(page.contains("，比最初计划晚 9 天"), "{page}");
+    assert!(
+        !page.contains("报告后") && !page.contains("已报告"),
+        "{page}"
+    );
+    assert_eq!(page.matches("Session for the morning shift").count(), 1);
+}
+
+/// The labels of a line chart's value axis (the HTML beside its SVG), in order.
+fn y_labels(chart: &str) -> Vec<String> {
+    let axis = &chart[chart.find("chart-y").expect("a value axis")..];
+    let axis = &axis[..axis.find("</div>").unwrap()];
+    axis.split("<span")
+        .skip(1)
+        .map(|s| s[s.find('>').unwrap() + 1..s.find("</span>").unwrap()].to_string())
+        .collect()
+}
+
+#[test]
+fn chart_axes_count_whole_issues_and_round_percentages_in_text_that_stays_readable_on_a_phone() {
+    let site = TestSite::new();
+    site.write(
+        "vitrine.toml",
+        "title = \"T\"\ntimezone = \"Asia/Shanghai\"\n",
+    );
+    site.write(
+        "notes/a.md",
+        &note("title: A\ndate: 2026-01-05\nprogress: 10", "x"),
+    );
+    site.write("issues/ISS-1.md", &note("title: One\nseverity: minor", "x"));
+    site.commit_at("a", "2026-01-05T10:00:00+08:00");
+    site.write(
+        "notes/b.md",
+        &note("title: B\ndate: 2026-01-12\nprogress: 40", "x"),
+    );
+    site.write("issues/ISS-2.md", &note("title: Two\nseverity: minor", "x"));
+    site.write(
+        "issues/ISS-3.md",
+        &note("title: Three\nseverity: major", "x"),
+    );
+    site.commit_at("b", "2026-01-12T10:00:00+08:00");
+    site.build_ok(&[]);
+    let issues = site.page("issues/index.html");
+    let burndown = &issues[issues.find("chart-figure").expect("a burn-down chart")..];
+    assert_eq!(y_labels(burndown), ["0", "1", "2", "3"], "whole issues");
+    let dash = site.page("index.html");
+    let progress = &dash[dash.find("chart-figure").expect("a progress chart")..];
+    assert_eq!(
+        y_labels(progress),
+        ["0%", "25%", "50%", "75%", "100%"],
+        "round percentages"
+    );
+    // No text inside a line chart's SVG, where a viewBox would shrink it on a phone.
+    for chart in [burndown, progress] {
+        let svg = &chart[..chart.find("</svg>").unwrap()];
+        assert!(!svg.contains("<text"), "{svg}");
+    }
+    // The labels' size is the page's, at least 11 px; the milestone chart, whose names
+    // are SVG text at 11 units of a 640-unit viewBox, never renders narrower than 640 px.
+    let css = site.page("assets/style.css");
+    let rule = |sel: &str| {
+        let at = css
+            .find(&format!("{sel} {{"))
+            .unwrap_or_else(|| panic!("no `{sel}` rule"));
+        css[at..at + css[at..].find('}').unwrap()].to_string()
+    };
+    let px = |rule: &str, prop: &str| -> f64 {
+        let v = &rule[rule.find(&format!("{prop}:")).unwrap() + prop.len() + 1..];
+        v.trim_start()[..v.trim_start().find("px").unwrap()]
+            .parse()
+            .unwrap()
+    };
+    assert!(px(&rule(".chart-axis"), "font-size") >= 11.0);
+    assert!(px(&rule("svg.chart .axis"), "font-size") >= 11.0);
+    assert!(px(&rule(".chart-scroll svg.chart"), "min-width") >= 640.0);
+    assert!(rule(".chart-scroll").contains("overflow-x: auto"));
+}
+
+#[test]
+fn printed_the_footer_never_takes_a_page_of_its_own() {
+    // Checked by printing the example's reports with Chromium (`--print-to-pdf`, then
+    // `pdftotext` on the last page); here, the rules that make it so.
+    let site = week_site("en");
+    site.build_ok(&[]);
+    let css = site.page("assets/style.css");
+    let at = css
+        .find(".site-footer { break-before: avoid")
+        .expect("the footer is kept with what comes before it");
+    let print = &css[css[..at].rfind("@media").unwrap()..];
+    assert!(print.starts_with("@media print"), "{print}");
+    let footer = &print[print.find(".site-footer {").unwrap()..];
+    let footer = &footer[..footer.find('}').unwrap()];
+    assert!(footer.contains("break-inside: avoid"), "{footer}");
+    assert!(print.contains("main > :last-child") && print.contains("break-after: avoid"));
+}
+
+#[test]
+fn a_monthly_report_expects_one_update_per_month_and_never_more_than_the_period_holds() {
+    let site = TestSite::new();
+    site.write(
+        "vitrine.toml",
+        "title = \"T\"\ntimezone = \"Asia/Shanghai\"\n[communication]\ncadence = \"monthly\"\n",
+    );
+    site.write(
+        "notes/jan.md",
+        &note("title: January\ndate: 2026-01-05", "x"),
+    );
+    site.commit_at("jan", "2026-01-05T10:00:00+08:00");
+    site.write(
+        "notes/feb.md",
+        &note("title: February\ndate: 2026-02-20", "x"),
+    );
+    site.commit_at("feb", "2026-02-20T10:00:00+08:00");
+    let report = |from: &str, to: &str| {
+        let out = site.vitrine(&["report", "--from", from, "--to", to, "--format", "text"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let feb = report("2026-01-31", "2026-02-28");
+    assert!(
+        feb.contains("1 update published; the plan calls for 1 (monthly)."),
+        "{feb}"
+    );
+    assert!(
+        feb.contains("The update due on 5 Feb 2026 was published on 20 Feb 2026."),
+        "{feb}"
+    );
+    // Ten days of a month promise no monthly update: no "of 0", no count at all.
+    let part = report("2026-02-10", "2026-02-20");
+    assert!(part.contains("1 update published."), "{part}");
+    assert!(!part.contains("the plan calls for"), "{part}");
 }
 
 #[test]

@@ -63,10 +63,18 @@ pub struct HistoryView {
     pub due_days: i64,
     /// The first due date ever set.
     pub first_due: Option<DateView>,
-    /// Days from opening to resolution (or to being done).
+    /// An issue: days from its report to its resolution.
     pub days_to_close: Option<i64>,
-    /// Days open so far (still open).
+    /// An issue: days open so far (still open).
     pub days_open: Option<i64>,
+    /// A milestone: when it was completed (its `completed` date, else the commit that
+    /// marked it done).
+    pub reached: Option<DateView>,
+    /// A completed milestone: days between the date first planned and its completion
+    /// (positive: later).
+    pub reached_late_days: Option<i64>,
+    /// A milestone's history (its first entry adds it to the plan; nothing is "reported").
+    pub milestone: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -262,18 +270,51 @@ pub(super) fn milestone_views(ctx: &Ctx<'_>, issues: &[IssueView]) -> Vec<Milest
                     .filter_map(|k| issue_link(&p.issues[*k].id))
                     .collect(),
                 internal: m.meta.internal || m.meta.draft,
-                history: history_view(
+                history: milestone_history(
+                    history_view(
+                        input.history.milestones.get(&m.meta.path),
+                        m.meta.created.as_ref().unwrap_or(&m.due),
+                        &input.now,
+                        true,
+                        input.lang,
+                        &ctx.tz,
+                        ctx.forge.as_ref(),
+                    ),
+                    m,
                     input.history.milestones.get(&m.meta.path),
-                    m.meta.created.as_ref().unwrap_or(&m.due),
-                    &input.now,
-                    true,
-                    input.lang,
-                    &ctx.tz,
-                    ctx.forge.as_ref(),
                 ),
             }
         })
         .collect()
+}
+
+/// A milestone's history in a milestone's words: when it was completed and how that
+/// compares with the date first planned, never an issue's "resolved N days after it was
+/// reported".
+fn milestone_history(
+    mut view: HistoryView,
+    m: &Milestone,
+    h: Option<&crate::insight::history::ItemHistory>,
+) -> HistoryView {
+    view.days_to_close = None;
+    view.days_open = None;
+    view.milestone = true;
+    let reached = m
+        .completed
+        .clone()
+        .or_else(|| h.and_then(|h| h.closed_at.clone()))
+        .filter(|_| m.status.is_done());
+    let first_due = h
+        .and_then(|h| h.first_due.as_deref())
+        .and_then(|d| d.get(..10)?.parse::<jiff::civil::Date>().ok())
+        .unwrap_or_else(|| m.due.zoned.date());
+    view.reached_late_days = reached.as_ref().map(|r| {
+        first_due
+            .until(r.zoned.date())
+            .map_or(0, |s| i64::from(s.get_days()))
+    });
+    view.reached = reached.map(|r| r.view());
+    view
 }
 
 /// The glossary's entries.

@@ -114,6 +114,11 @@ pub(super) fn metric_chart(m: &MetricView, s: &MetricSeries, input: &ViewInput<'
         &series,
         target,
         &m.unit,
+        if m.unit.trim() == "%" {
+            crate::render::chart::Axis::Percent
+        } else {
+            crate::render::chart::Axis::Value
+        },
         input.lang,
         &input.config.tz(),
     )

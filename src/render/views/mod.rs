@@ -199,16 +199,24 @@ fn render_bodies<'a>(
         (done, open).hash(&mut h);
         h.finish()
     };
+    // A milestone's criteria are shown as its checklist, so not again in its text.
+    let milestones: std::collections::HashSet<&str> =
+        p.milestones.iter().map(|m| m.meta.path.as_str()).collect();
     p.metas()
         .par_iter()
         .map(|m| {
             let own = own_term.get(m.path.as_str()).copied();
-            let key = body_key(&m.body, salt, own);
+            let body: std::borrow::Cow<'_, str> = if milestones.contains(m.path.as_str()) {
+                crate::content::text::without_task_items(&m.body).into()
+            } else {
+                m.body.as_str().into()
+            };
+            let key = body_key(&body, salt, own);
             let cached = input
                 .md_cache
                 .and_then(|c| c.lock().ok()?.get(&key).cloned());
             let r = cached.unwrap_or_else(|| {
-                let r = md.render_linked(&m.body, Some(linker), "../", own);
+                let r = md.render_linked(&body, Some(linker), "../", own);
                 if let Some(c) = input.md_cache
                     && let Ok(mut c) = c.lock()
                 {
@@ -245,6 +253,7 @@ fn report_views(input: &ViewInput<'_>) -> Vec<ReportPageView> {
         .map(|(p, r)| ReportPageView {
             key: p.key.clone(),
             label: p.label.clone(),
+            week: p.week.clone(),
             url: Route::Report(p.key.clone()).path(),
             report: r.clone(),
         })
@@ -261,6 +270,7 @@ fn how_view(
     let c = &config.communication;
     HowView {
         cadence: c.cadence.clone(),
+        day: crate::insight::cadence_weekday(config).map(|w| w.to_monday_one_offset()),
         channels: c.channels.clone(),
         owners: c
             .owners

@@ -142,7 +142,6 @@ pub(super) fn site_view(
     has_metrics: bool,
 ) -> SiteView {
     let c = input.config;
-    let days = insight::cadence_days(c);
     let last_update = p
         .notes
         .iter()
@@ -150,12 +149,9 @@ pub(super) fn site_view(
         .map(|n| &n.date)
         .max();
     let next_update = last_update.and_then(|d| {
-        let z = d
-            .zoned
-            .checked_add(jiff::SignedDuration::from_hours(24 * days))
-            .ok()?;
+        let due = insight::next_update_due(c, d.zoned.date());
         Some(When {
-            zoned: z,
+            zoned: due.to_zoned_datetime(d.zoned.time_zone().clone()).ok()?,
             date_only: true,
         })
     });
@@ -202,6 +198,8 @@ pub(super) fn site_view(
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct HowView {
     pub cadence: Option<String>,
+    /// The weekday a weekly note is due (1 Monday … 7 Sunday), from `[communication] day`.
+    pub day: Option<i8>,
     pub channels: Vec<String>,
     pub owners: Vec<(String, String)>,
     pub escalation: Vec<String>,
@@ -341,7 +339,7 @@ pub(super) fn charts_view(
     input: &ViewInput<'_>,
     milestones: &[MilestoneView],
 ) -> ChartsView {
-    use crate::render::chart::{Series, line_chart, milestone_chart};
+    use crate::render::chart::{Axis, Series, line_chart, milestone_chart};
     let lang = input.lang;
     let mut progress: Vec<(i64, f64)> = p
         .notes
@@ -369,6 +367,7 @@ pub(super) fn charts_view(
                 &[s],
                 None,
                 "%",
+                Axis::Percent,
                 lang,
                 &input.config.tz(),
             )
@@ -410,7 +409,7 @@ pub(super) fn charts_view(
         let scope: Vec<(i64, f64)> = reports
             .iter()
             .map(|(per, r)| {
-                total += r.issues_opened.len() as f64;
+                total += (r.issues_opened.len() + r.issues_reported_and_resolved.len()) as f64;
                 (per.end, total)
             })
             .collect();
@@ -426,6 +425,7 @@ pub(super) fn charts_view(
             &series,
             None,
             "",
+            Axis::Count,
             lang,
             &input.config.tz(),
         )

@@ -73,7 +73,10 @@ pub struct ChangeEntryView {
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportPageView {
     pub key: String,
+    /// The period as a date range (`23–29 Nov 2026`) or a month.
     pub label: String,
+    /// A week's ISO number, for small print.
+    pub week: Option<String>,
     pub url: String,
     pub report: insight::report::Report,
 }
