@@ -398,6 +398,13 @@ fn register(tera: &mut Tera, lang: &Arc<Lang>) {
         // Safe inside <script>: no `<` can close the element.
         Ok::<_, tera::Error>(Value::safe_string(&j.replace('<', "\\u003c")))
     });
+    // `title | underline(with="=")`: a rule as wide as the text shows in a terminal (a
+    // Chinese character takes two columns), at least four.
+    tera.register_filter("underline", |v: &str, k: Kwargs, _: &State| {
+        let with = k.get::<&str>("with").ok().flatten().unwrap_or("-");
+        let width = unicode_width::UnicodeWidthStr::width(v).max(4);
+        Value::from(with.repeat(width))
+    });
     tera.register_filter("urlencode", |v: &str, _: Kwargs, _: &State| {
         Value::from(urlencode(v))
     });

@@ -1077,3 +1077,38 @@ fn a_lower_is_better_metric_over_its_target_is_not_called_below_it() {
         assert!(!html.contains("Below target"), "{page}");
     }
 }
+
+#[test]
+fn a_plain_text_report_underlines_chinese_headings_to_their_width() {
+    let site = TestSite::new();
+    site.write("vitrine.toml", "title = \"项目\"\nlanguage = \"zh-CN\"\n");
+    site.write(
+        "issues/ISS-1.md",
+        &note("title: 登录失败\ntype: defect", "x"),
+    );
+    site.write(
+        "notes/w1.md",
+        &note(
+            "title: 第一周\ndate: 2026-01-05\nhealth: on-track",
+            "## 下一步\n\n- 验收\n",
+        ),
+    );
+    site.commit_at("start", "2026-01-05T09:00:00+08:00");
+    let out = site.vitrine(&["report", "--from", "2026-01-01", "--format", "text"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    let mut rules = 0;
+    for pair in lines.windows(2) {
+        let (heading, rule) = (pair[0], pair[1]);
+        if !rule.is_empty() && rule.chars().all(|c| c == '-' || c == '=') {
+            rules += 1;
+            let width = unicode_width::UnicodeWidthStr::width(heading).max(4);
+            assert_eq!(
+                rule.chars().count(),
+                width,
+                "{heading:?} / {rule:?} in\n{text}"
+            );
+        }
+    }
+    assert!(rules >= 3, "{text}");
+}
