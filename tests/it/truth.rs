@@ -1112,3 +1112,66 @@ fn a_plain_text_report_underlines_chinese_headings_to_their_width() {
     }
     assert!(rules >= 3, "{text}");
 }
+
+#[test]
+fn an_issue_history_names_milestones_by_their_titles() {
+    let site = TestSite::new();
+    site.write("vitrine.toml", "title = \"T\"\n");
+    site.write(
+        "milestones/M2.md",
+        &note("title: Pilot ready\ndue: 2026-02-01", "x"),
+    );
+    site.write(
+        "milestones/M3.md",
+        &note("title: Pilot run\ndue: 2026-03-01", "x"),
+    );
+    site.write(
+        "issues/ISS-1.md",
+        &note("title: Labels fail\nmilestone: M2", "x"),
+    );
+    site.commit_at("plan", "2026-01-05T09:00:00Z");
+    site.write(
+        "issues/ISS-1.md",
+        &note("title: Labels fail\nmilestone: M3", "x"),
+    );
+    site.commit_at("move", "2026-01-12T09:00:00Z");
+    site.build_ok(&[]);
+    let page = site.page("issues/iss-1.html");
+    let history = &page[page.find("h-history").unwrap()..];
+    assert!(
+        history.contains("<del>Pilot ready</del>") && history.contains("<ins>Pilot run</ins>"),
+        "{history}"
+    );
+    assert!(
+        !history.contains(">M2<") && !history.contains(">M3<"),
+        "{history}"
+    );
+}
+
+#[test]
+fn an_issue_resolved_the_day_it_was_reported_says_so() {
+    for (lang, said) in [
+        ("en", "Resolved the day it was reported"),
+        ("zh-CN", "报告当天即已解决"),
+    ] {
+        let site = TestSite::new();
+        site.write(
+            "vitrine.toml",
+            &format!("title = \"T\"\nlanguage = \"{lang}\"\n"),
+        );
+        site.write("issues/ISS-1.md", &note("title: Typo\nstatus: open", "x"));
+        site.commit_at("open", "2026-01-05T09:00:00Z");
+        site.write(
+            "issues/ISS-1.md",
+            &note("title: Typo\nstatus: resolved", "x"),
+        );
+        site.commit_at("fix", "2026-01-05T15:00:00Z");
+        site.build_ok(&[]);
+        let page = site.page("issues/iss-1.html");
+        assert!(page.contains(said), "{page}");
+        assert!(
+            !page.contains(" 0 天") && !page.contains(" 0 days"),
+            "{page}"
+        );
+    }
+}

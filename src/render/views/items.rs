@@ -165,6 +165,29 @@ pub struct PageView {
     pub internal: bool,
 }
 
+/// An issue's history names the milestones it moved between by their titles, as the client
+/// knows them, not by their ids (`M2 → M3`).
+fn named_milestones(
+    mut history: HistoryView,
+    milestones: &std::collections::HashMap<&str, &Milestone>,
+) -> HistoryView {
+    let title = |v: &mut Option<String>| {
+        if let Some(m) = v.as_deref().and_then(|id| milestones.get(id)) {
+            *v = Some(m.title.clone());
+        }
+    };
+    for c in history
+        .entries
+        .iter_mut()
+        .flat_map(|e| e.changes.iter_mut())
+        .filter(|c| c.field == "milestone")
+    {
+        title(&mut c.from);
+        title(&mut c.to);
+    }
+    history
+}
+
 /// Every issue's view, with its history, the work traced to it and the release that fixed it.
 pub(super) fn issue_views(ctx: &Ctx<'_>) -> Vec<IssueView> {
     let (p, input) = (ctx.p, ctx.input);
@@ -198,14 +221,17 @@ pub(super) fn issue_views(ctx: &Ctx<'_>) -> Vec<IssueView> {
             html: ctx.html(&i.meta).html,
             internal: i.meta.internal || i.meta.draft,
             extra: i.meta.extra.clone(),
-            history: history_view(
-                hist.issues.get(&i.meta.path),
-                &i.opened,
-                &input.now,
-                false,
-                input.lang,
-                &ctx.tz,
-                ctx.forge.as_ref(),
+            history: named_milestones(
+                history_view(
+                    hist.issues.get(&i.meta.path),
+                    &i.opened,
+                    &input.now,
+                    false,
+                    input.lang,
+                    &ctx.tz,
+                    ctx.forge.as_ref(),
+                ),
+                &milestones,
             ),
             work: work_view(
                 hist.traces.get(&i.id),
