@@ -135,11 +135,13 @@ fn issue_events(i: &Issue, hist: Option<&ItemHistory>, out: &mut Vec<Event>) {
         target.clone(),
     ));
     for e in hist.map_or(&[][..], |h| &h.entries) {
-        for t in e
-            .transitions
-            .iter()
-            .filter(|t| t.field == "status" || t.field == "severity")
-        {
+        // One event per kind and commit (a feed entry's id is its target, kind and time):
+        // a status change tells more than a severity change made with it.
+        let mut seen: Vec<EventKind> = Vec::new();
+        let ordered = ["status", "severity"]
+            .into_iter()
+            .flat_map(|f| e.transitions.iter().filter(move |t| t.field == f));
+        for t in ordered {
             let closed = |v: &Option<String>| {
                 v.as_deref()
                     .and_then(IssueStatus::parse)
@@ -153,7 +155,10 @@ fn issue_events(i: &Issue, hist: Option<&ItemHistory>, out: &mut Vec<Event>) {
             } else {
                 EventKind::IssueChanged
             };
-            out.push(change(e.when.clone(), kind, &title, target.clone(), t));
+            if !seen.contains(&kind) {
+                seen.push(kind);
+                out.push(change(e.when.clone(), kind, &title, target.clone(), t));
+            }
         }
     }
 }
@@ -170,15 +175,20 @@ fn milestone_events(m: &Milestone, hist: Option<&ItemHistory>, out: &mut Vec<Eve
         out.push(ev);
     }
     for e in hist.map_or(&[][..], |h| &h.entries) {
-        for t in &e.transitions {
-            let later = t.field == "due" && matches!((&t.from, &t.to), (Some(a), Some(b)) if b > a);
-            let slipped = t.field == "status"
+        // A move of the due date says more than the status "slipped" set with it: one
+        // event per commit.
+        let later = e
+            .transitions
+            .iter()
+            .find(|t| t.field == "due" && matches!((&t.from, &t.to), (Some(a), Some(b)) if b > a));
+        let slipped = e.transitions.iter().find(|t| {
+            t.field == "status"
                 && t.to.as_deref().and_then(MilestoneStatus::parse)
-                    == Some(MilestoneStatus::Slipped);
-            if later || slipped {
-                let kind = EventKind::MilestoneSlipped;
-                out.push(change(e.when.clone(), kind, &m.title, target.clone(), t));
-            }
+                    == Some(MilestoneStatus::Slipped)
+        });
+        if let Some(t) = later.or(slipped) {
+            let kind = EventKind::MilestoneSlipped;
+            out.push(change(e.when.clone(), kind, &m.title, target.clone(), t));
         }
     }
 }

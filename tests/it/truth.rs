@@ -1175,3 +1175,35 @@ fn an_issue_resolved_the_day_it_was_reported_says_so() {
         );
     }
 }
+
+/// One change is one entry: a commit that moves a milestone's date and marks it slipped,
+/// or changes an issue's status and severity, is one event in the timeline and the feeds,
+/// and every feed entry has an id of its own (Atom requires it; readers drop repeats).
+#[test]
+fn one_change_is_one_timeline_event_and_feed_ids_are_unique() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = dir.path().join("demo");
+    let out = run(&["demo", demo.to_str().unwrap()], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let public = demo.join("status/public");
+    let id = regex::Regex::new(r"<id>([^<]*)</id>").unwrap();
+    for feed in ["feed.xml", "incidents.xml"] {
+        let xml = std::fs::read_to_string(public.join(feed)).unwrap();
+        let mut ids: Vec<&str> = id
+            .captures_iter(&xml)
+            .map(|c| c.get(1).unwrap().as_str())
+            .collect();
+        let n = ids.len();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), n, "{feed} repeats an id");
+        assert!(n > 1, "{feed}");
+    }
+    let xml = std::fs::read_to_string(public.join("feed.xml")).unwrap();
+    assert_eq!(
+        xml.matches("<title>Milestone moved: Reception team trained</title>")
+            .count(),
+        1,
+        "{xml}"
+    );
+}
