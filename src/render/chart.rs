@@ -406,8 +406,11 @@ pub fn milestone_chart(
     axis_dates(&mut svg, left, w - right, h - 6.0, &day(t0), &day(t1));
     svg.push_str("</svg>");
     // Its text is drawn at 11 px of a 640-wide viewBox: the chart keeps that width (it
-    // scrolls inside its box on a phone) so the text never shrinks below 11 px.
-    format!("<div class=\"chart-scroll\">{svg}</div>")
+    // scrolls inside its box on a phone) so the text never shrinks below 11 px. The box
+    // takes keyboard focus, so it can be scrolled without a pointer too.
+    format!(
+        "<div class=\"chart-scroll\" tabindex=\"0\" role=\"group\" aria-labelledby=\"{id}-t\">{svg}</div>"
+    )
 }
 
 /// A Unix time as a day in the site's time zone and language.
