@@ -433,14 +433,13 @@ fn releases(input: &Input<'_>, a: i64, b: i64, r: &mut Report) {
         if c.time <= a || c.time > b {
             continue;
         }
+        // The entries as the changelog words them, without their scope: `uat:` or
+        // `config:` names a part of the code, which a client reading a report does not know.
         let changes = rel
             .groups
             .iter()
             .flat_map(|g| &g.entries)
-            .map(|e| match &e.scope {
-                Some(s) => format!("{s}: {}", e.description),
-                None => e.description.clone(),
-            })
+            .map(|e| e.description.clone())
             .collect();
         r.releases.push(ReleaseRef {
             tag: tag.clone(),
