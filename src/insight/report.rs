@@ -348,21 +348,31 @@ fn health_and_progress(p: &Project, a: i64, b: i64, r: &mut Report) {
         from: progress(a),
         to: progress(b),
     };
-    let (Some(from), Some(to)) = (&r.health.from, &r.health.to) else {
-        return;
-    };
-    if from == to {
-        return;
+    // The last change of health inside the period, named by the note that made it: in a
+    // month that went On track → At risk → On track → At risk, "At risk → At risk" alone
+    // would hide the swings, and the period's last note may have only repeated the health.
+    let mut notes: Vec<&Note> = p
+        .notes
+        .iter()
+        .filter(|n| n.kind != NoteKind::Incident && n.health.is_some())
+        .collect();
+    notes.sort_by(|x, y| x.date.cmp(&y.date));
+    let mut was = r.health.from.clone();
+    for n in notes {
+        let t = n.date.timestamp().as_second();
+        let now = n.health.map(|h| h.as_str().to_string());
+        if t > a && t <= b && was.is_some() && now != was {
+            r.health_change = Some(HealthChange {
+                from: was.clone().unwrap_or_default(),
+                to: now.clone().unwrap_or_default(),
+                date: n.date.view().stamp,
+                note: note_ref(n),
+            });
+        }
+        if t <= b {
+            was = now;
+        }
     }
-    let Some(n) = latest_note(p, b, |n| n.health.is_some()) else {
-        return;
-    };
-    r.health_change = Some(HealthChange {
-        from: from.clone(),
-        to: to.clone(),
-        date: n.date.view().stamp,
-        note: note_ref(n),
-    });
 }
 
 fn note_ref(n: &Note) -> NoteRef {
@@ -456,6 +466,9 @@ fn fixed_in(input: &Input<'_>, tag: &str) -> Vec<FixedRef> {
         .project
         .issues
         .iter()
+        // An issue open again at the end of the period was not fixed by the release: the
+        // report lists it as reopened, never also as fixed.
+        .filter(|i| !i.status.is_open())
         .filter(|i| {
             input
                 .traces

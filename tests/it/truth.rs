@@ -1207,3 +1207,76 @@ fn one_change_is_one_timeline_event_and_feed_ids_are_unique() {
         "{xml}"
     );
 }
+
+/// A report names the note where health last changed within the period, even when the
+/// period ends where it began (On track → At risk → On track → At risk reads "At risk",
+/// but the change is told), and never the period's last note merely repeating it.
+#[test]
+fn a_report_names_the_note_where_health_changed() {
+    let site = TestSite::new();
+    site.write(
+        "vitrine.toml",
+        "title = \"T\"\ntimezone = \"Asia/Shanghai\"\n",
+    );
+    for (slug, date, health) in [
+        ("w1", "2026-01-05", "on-track"),
+        ("w2", "2026-01-12", "at-risk"),
+        ("w3", "2026-01-19", "at-risk"),
+        ("w4", "2026-01-26", "on-track"),
+        ("w5", "2026-02-02", "at-risk"),
+        ("w6", "2026-02-04", "at-risk"),
+    ] {
+        site.write(
+            &format!("notes/{slug}.md"),
+            &note(
+                &format!("title: Week {slug}\ndate: {date}\nhealth: {health}"),
+                "x",
+            ),
+        );
+        site.commit_at(slug, &format!("{date}T18:00:00+08:00"));
+    }
+    let report = |from: &str, to: &str| -> serde_json::Value {
+        let out = site.vitrine(&["report", "--from", from, "--to", to, "--format", "json"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let r = report("2026-01-06", "2026-01-25");
+    assert_eq!(r["health_change"]["note"]["title"], "Week w2", "{r:#}");
+    assert_eq!(r["health_change"]["to"], "at-risk");
+    let r = report("2026-01-20", "2026-02-05");
+    assert_eq!(r["health"]["from"], r["health"]["to"], "{r:#}");
+    assert_eq!(r["health_change"]["note"]["title"], "Week w5", "{r:#}");
+    assert_eq!(r["health_change"]["from"], "on-track");
+}
+
+#[test]
+fn a_report_never_lists_a_reopened_issue_as_fixed_by_a_release() {
+    let site = TestSite::new();
+    site.write("vitrine.toml", "title = \"T\"\n");
+    site.write(
+        "issues/ISS-1.md",
+        &note("title: Labels fail\nstatus: open", "x"),
+    );
+    site.commit_at("docs: issue", "2026-01-05T09:00:00Z");
+    site.write_repo("src/a.txt", "1");
+    site.commit_at("fix: labels\n\nFixes: ISS-1", "2026-01-06T09:00:00Z");
+    site.write(
+        "issues/ISS-1.md",
+        &note("title: Labels fail\nstatus: resolved", "x"),
+    );
+    site.commit_at("docs: resolved", "2026-01-06T10:00:00Z");
+    site.tag("v0.1.0");
+    site.write(
+        "issues/ISS-1.md",
+        &note("title: Labels fail\nstatus: open", "again"),
+    );
+    site.commit_at("docs: reopened", "2026-01-08T10:00:00Z");
+    let out = site.vitrine(&["report", "--from", "2026-01-01", "--format", "json"]);
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["releases"][0]["tag"], "v0.1.0", "{r:#}");
+    assert_eq!(
+        r["releases"][0]["fixed"].as_array().map(Vec::len),
+        Some(0),
+        "{r:#}"
+    );
+}
