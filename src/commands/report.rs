@@ -49,7 +49,11 @@ fn end_of_day(s: &str, tz: &jiff::tz::TimeZone) -> Option<i64> {
 pub fn report(o: &ReportOptions) -> Result<String, BuildError> {
     let repo = Repo::discover(&o.root)?;
     let head = repo.resolve("HEAD")?;
-    let tz = config_at(&repo, &head, "HEAD")?.tz();
+    // How the report reads (language, time zone, the site's address) is today's setting,
+    // from HEAD: a report on an old period, sent now, is in the language the client reads
+    // now. What it reports comes from the period's own revisions.
+    let current = config_at(&repo, &head, "HEAD")?;
+    let tz = current.tz();
     let to_spec = o.to.clone().unwrap_or_else(|| "HEAD".into());
     let memo = Arc::new(Memo::default());
     let to_rev = resolve_end(&repo, &head, &to_spec, &tz, &memo)?;
@@ -70,9 +74,15 @@ pub fn report(o: &ReportOptions) -> Result<String, BuildError> {
     let (from, to) = period_ends(&repo, &loaded, o, &to_spec, to_rev, &tz)?;
     let report = period_report(&loaded, from, to);
     let theme =
-        Theme::load(&loaded.config.language, &loaded.project.theme).context("loading the theme")?;
-    let base = loaded.config.base_url();
-    let lang = loaded.config.language.as_str();
+        Theme::load(&current.language, &loaded.project.theme).context("loading the theme")?;
+    let base = current.base_url();
+    let lang = current.language.as_str();
+    if base.is_none() && o.format != ReportFormat::Json {
+        eprintln!(
+            "vitrine.toml: warning: the report's links lead to pages of the site, but `base_url` is not set: \
+             in an e-mail they are only titles\n  hint: set `base_url` to the published site's address"
+        );
+    }
     let text = match o.format {
         ReportFormat::Json => serde_json::to_string_pretty(&report).map_err(anyhow::Error::from)?,
         ReportFormat::Md => {

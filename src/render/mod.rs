@@ -602,9 +602,17 @@ pub fn report_html(
     ctx.insert("report", report);
     ctx.insert("base", base.unwrap_or(""));
     ctx.insert("lang", lang);
-    theme
+    let html = theme
         .render("report.html", &ctx, "rendering the report")
-        .map_err(|d| ThemeError::from(d).into())
+        .map_err(ThemeError::from)?;
+    if base.is_some() {
+        return Ok(html);
+    }
+    // Without the site's address a link to one of its pages leads nowhere once the file is
+    // attached to an e-mail: the titles stay, the links go.
+    let link =
+        regex::Regex::new(r##"<a href="[^"#:]*"[^>]*>((?s:.*?))</a>"##).expect("a valid pattern");
+    Ok(link.replace_all(&html, "$1").into_owned())
 }
 
 /// The changelog as Markdown (`vitrine changelog`), through the template `changelog.md`.

@@ -1280,3 +1280,57 @@ fn a_report_never_lists_a_reopened_issue_as_fixed_by_a_release() {
         "{r:#}"
     );
 }
+
+/// A report is written in the language the site has now (a report on an old period is sent
+/// now); without `base_url` its links would lead nowhere from an e-mail, so they are left
+/// out and the command says why.
+#[test]
+fn a_report_on_an_old_period_speaks_todays_language_and_has_no_dead_links() {
+    let site = TestSite::new();
+    site.write("vitrine.toml", "title = \"T\"\n");
+    site.write("issues/ISS-1.md", &note("title: Labels fail", "x"));
+    site.write(
+        "notes/w1.md",
+        &note("title: Week 1\ndate: 2026-01-05\nhealth: on-track", "x"),
+    );
+    site.commit_at("start", "2026-01-05T09:00:00Z");
+    site.write("vitrine.toml", "title = \"T\"\nlanguage = \"zh-CN\"\n");
+    site.commit_at("language", "2026-02-01T09:00:00Z");
+    let out = site.vitrine(&[
+        "report",
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-01-10",
+        "--format",
+        "html",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let html = String::from_utf8_lossy(&out.stdout);
+    assert!(html.contains("周期报告"), "{html}");
+    assert!(
+        html.contains("ISS-1 Labels fail") && !html.contains("href=\"issues/"),
+        "{html}"
+    );
+    assert!(stderr(&out).contains("base_url"), "{}", stderr(&out));
+    site.write(
+        "vitrine.toml",
+        "title = \"T\"\nlanguage = \"zh-CN\"\nbase_url = \"https://acme.example/status/\"\n",
+    );
+    site.commit_at("address", "2026-02-02T09:00:00Z");
+    let out = site.vitrine(&[
+        "report",
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-01-10",
+        "--format",
+        "html",
+    ]);
+    let html = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        html.contains("href=\"https://acme.example/status/issues/iss-1.html\""),
+        "{html}"
+    );
+    assert!(!stderr(&out).contains("base_url"));
+}
