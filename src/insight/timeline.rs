@@ -22,6 +22,8 @@ pub enum EventKind {
     IssueResolved,
     /// A resolved or closed issue opened again.
     IssueReopened,
+    /// Closed without being resolved (closed, won't fix).
+    IssueClosed,
     MilestoneDone,
     MilestoneSlipped,
     IncidentOpened,
@@ -38,7 +40,8 @@ impl EventKind {
             EventKind::IssueOpened
             | EventKind::IssueChanged
             | EventKind::IssueResolved
-            | EventKind::IssueReopened => "issues",
+            | EventKind::IssueReopened
+            | EventKind::IssueClosed => "issues",
             EventKind::MilestoneDone | EventKind::MilestoneSlipped => "milestones",
             EventKind::IncidentOpened | EventKind::IncidentResolved => "incidents",
             EventKind::Release => "releases",
@@ -148,8 +151,11 @@ fn issue_events(i: &Issue, hist: Option<&ItemHistory>, out: &mut Vec<Event>) {
                     .is_some_and(IssueStatus::is_closed)
             };
             let status = t.field == "status";
-            let kind = if status && closed(&t.to) {
+            let resolved = t.to.as_deref() == Some("resolved");
+            let kind = if status && closed(&t.to) && resolved {
                 EventKind::IssueResolved
+            } else if status && closed(&t.to) {
+                EventKind::IssueClosed
             } else if status && closed(&t.from) {
                 EventKind::IssueReopened
             } else {

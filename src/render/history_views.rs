@@ -244,8 +244,11 @@ fn leak_field(f: &str) -> &'static str {
 }
 
 /// The work done on an issue: the commits that name it, newest first.
+/// `edits` are the commits that changed the issue's own file: the team updating the status
+/// page ("reopen ISS-7"), which its history shows, not work on the issue.
 pub fn work_view(
     trace: Option<&Trace>,
+    edits: &std::collections::HashSet<&str>,
     release_urls: &HashMap<String, String>,
     tz: &TimeZone,
     forge: Option<&Forge>,
@@ -257,6 +260,7 @@ pub fn work_view(
         .work
         .iter()
         .zip(&trace.released)
+        .filter(|((c, _), _)| !edits.contains(c.id.as_str()))
         .map(|((c, resolves), tag)| WorkView {
             date: When::from_commit(c.timestamp(), tz).view(),
             author: c.author.clone(),

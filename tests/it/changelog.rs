@@ -442,6 +442,11 @@ fn an_issue_shows_the_work_done_on_it_and_the_release_that_shipped_its_fix() {
     let page = site.page("issues/iss-7.html");
     assert!(!page.contains("Fixed in"), "{page}");
     assert!(page.contains("shipped in <a href=\"../changelog/index.html#v0-2-0\">v0.2.0</a>"));
+    // The commit that reopened it edited the issue's own file: its history shows that, and
+    // it is not work on the issue.
+    let work = &page[page.find("h-work").unwrap()..];
+    let work = &work[..work.find("</section>").unwrap()];
+    assert_eq!(work.matches("<li>").count(), 2, "{work}");
     let changelog = site.page("changelog/index.html");
     let entry = &changelog[changelog.find("export of large files").unwrap()..];
     assert!(

@@ -1334,3 +1334,51 @@ fn a_report_on_an_old_period_speaks_todays_language_and_has_no_dead_links() {
     );
     assert!(!stderr(&out).contains("base_url"));
 }
+
+#[test]
+fn chinese_pages_name_duties_closures_and_channels_in_chinese() {
+    let site = TestSite::new();
+    site.write(
+        "vitrine.toml",
+        "title = \"T\"\nlanguage = \"zh-CN\"\n[communication]\ncadence = \"weekly\"\n[communication.owners]\n\"status notes\" = \"王磊\"\n\"incidents\" = \"陈晓\"\n\"培训\" = \"孙慧\"\n",
+    );
+    site.write(
+        "issues/ISS-1.md",
+        &note("title: 人手不足\ntype: risk\nstatus: open", "x"),
+    );
+    site.write(
+        "feedback/2026-01-06-call.md",
+        &note(
+            "date: 2026-01-06\nfrom: 客户\nchannel: 电话\nrating: 4\nstatus: received",
+            "好。",
+        ),
+    );
+    site.commit_at("start", "2026-01-05T09:00:00+08:00");
+    site.write(
+        "issues/ISS-1.md",
+        &note("title: 人手不足\ntype: risk\nstatus: closed", "x"),
+    );
+    site.commit_at("close", "2026-01-12T09:00:00+08:00");
+    site.build_ok(&[]);
+    let how = site.page("how-we-work/index.html");
+    assert!(
+        how.contains("状态更新：<strong>王磊") && how.contains("故障处理：<strong>陈晓"),
+        "{how}"
+    );
+    assert!(
+        how.contains("培训：<strong>孙慧"),
+        "a duty of the team's own stays as written"
+    );
+    assert!(!how.contains("status notes") && !how.contains("incidents："));
+    let timeline = site.page("timeline/index.html");
+    assert!(
+        timeline.contains("已关闭") && !timeline.contains("已解决"),
+        "{timeline}"
+    );
+    let feedback = site.page("feedback/index.html");
+    assert!(feedback.contains("渠道：电话"), "{feedback}");
+    assert!(
+        feedback.contains("<span class=\"nowrap\">· <span class=\"fstatus"),
+        "{feedback}"
+    );
+}

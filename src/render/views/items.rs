@@ -235,6 +235,16 @@ pub(super) fn issue_views(ctx: &Ctx<'_>) -> Vec<IssueView> {
             ),
             work: work_view(
                 hist.traces.get(&i.id),
+                &hist
+                    .issues
+                    .get(&i.meta.path)
+                    .map(|h| {
+                        h.entries
+                            .iter()
+                            .filter_map(|e| e.commit.as_ref().map(|c| c.id.as_str()))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
                 &ctx.release_urls,
                 &ctx.tz,
                 ctx.forge.as_ref(),

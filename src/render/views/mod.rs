@@ -134,7 +134,7 @@ pub fn build(p: &Project, input: &ViewInput<'_>) -> SiteData {
     for (m, s) in metrics.iter_mut().zip(&p.metrics) {
         m.chart = metric_chart(m, s, input);
     }
-    let how = how_view(input.config, &metrics, &milestones, &pages);
+    let how = how_view(input.config, input.lang, &metrics, &milestones, &pages);
     let hist = input.history;
     let quiet = quiet_periods(input, &ctx.tz);
     let timeline = timeline_view(
@@ -263,6 +263,7 @@ fn report_views(input: &ViewInput<'_>) -> Vec<ReportPageView> {
 /// The "How we work" page: the communication plan, quality targets and acceptance.
 fn how_view(
     config: &Config,
+    lang: &crate::format::Lang,
     metrics: &[MetricView],
     milestones: &[MilestoneView],
     pages: &[PageView],
@@ -275,7 +276,12 @@ fn how_view(
         owners: c
             .owners
             .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
+            // The usual duties (`status notes`, `incidents`…) in the site's language; any
+            // other name as the team wrote it.
+            .map(|(k, v)| {
+                let key = format!("owner.{}", k.trim().to_lowercase().replace([' ', '_'], "-"));
+                (lang.get(&key).unwrap_or(k).to_string(), v.clone())
+            })
             .collect(),
         escalation: c.escalation.clone(),
         targets: metrics
