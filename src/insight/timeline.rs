@@ -118,12 +118,14 @@ fn note_events(n: &Note, out: &mut Vec<Event>) {
     );
     out.push(opened);
     if let Some(r) = &n.resolved {
-        out.push(event(
-            r.clone(),
-            EventKind::IncidentResolved,
-            &n.title,
-            target,
-        ));
+        // A date-only end is the start of its day, which may be before a start with a
+        // time on the same day: it is placed at the start (and still shown as a date), so
+        // the timeline never lists the end before the beginning.
+        let mut r = r.clone();
+        if r.date_only && r.zoned < n.started.zoned {
+            r.zoned = n.started.zoned.clone();
+        }
+        out.push(event(r, EventKind::IncidentResolved, &n.title, target));
     }
 }
 

@@ -1382,3 +1382,18 @@ fn chinese_pages_name_duties_closures_and_channels_in_chinese() {
         "{feedback}"
     );
 }
+
+#[test]
+fn a_date_only_end_is_never_listed_before_its_start() {
+    let site = incident_site("date: 2026-01-23T10:00:00+08:00\nresolved: 2026-01-23");
+    site.build_ok(&[]);
+    let timeline = site.page("timeline/index.html");
+    // Newest first: the resolution comes before (above) the start.
+    let resolved = timeline
+        .find("event-incident-resolved")
+        .expect("a resolution event");
+    let opened = timeline
+        .find("event-incident-opened")
+        .expect("a start event");
+    assert!(resolved < opened, "{timeline}");
+}
