@@ -118,7 +118,8 @@ pub enum Axis {
     Count,
     /// A share of 100: ticks at 0, 25, 50, 75 and 100.
     Percent,
-    /// Any measurement: 1, 2, 2.5 or 5 × 10ⁿ steps.
+    /// Any measurement: 1, 2 or 5 × 10ⁿ steps (never 2.5, 7.5, 12.5: ticks a reader
+    /// takes in at a glance).
     Value,
 }
 
@@ -134,11 +135,7 @@ pub fn ticks(vmax: f64, axis: Axis) -> Vec<f64> {
     } else {
         1.0
     };
-    let mantissas: &[f64] = if count {
-        &[1.0, 2.0, 5.0]
-    } else {
-        &[1.0, 2.0, 2.5, 5.0]
-    };
+    let mantissas: &[f64] = &[1.0, 2.0, 5.0];
     let first = if count {
         0
     } else {
@@ -466,6 +463,17 @@ mod tests {
             [0.0, 200.0, 400.0, 600.0, 800.0, 1000.0]
         );
         assert_eq!(ticks(0.75, Axis::Value), [0.0, 0.2, 0.4, 0.6, 0.8]);
+        // A delay of 12 s: 0, 5, 10, 15 — not 2.5, 7.5, 12.5.
+        assert_eq!(ticks(12.0, Axis::Value), [0.0, 5.0, 10.0, 15.0]);
+        for v in [0.3, 3.0, 12.0, 37.0, 640.0, 4200.0] {
+            let t = ticks(v, Axis::Value);
+            let step = t[1] - t[0];
+            let m = step / 10f64.powf(step.log10().floor());
+            assert!(
+                [1.0, 2.0, 5.0].iter().any(|x| (m - x).abs() < 1e-9),
+                "{v}: {t:?}"
+            );
+        }
     }
 
     #[test]
