@@ -969,6 +969,23 @@ fn the_timeline_says_an_issue_was_reopened() {
         let timeline = site.page("timeline/index.html");
         assert!(timeline.contains(word), "{timeline}");
         assert!(!timeline.contains("变更"), "{timeline}");
+        // The report index's one-line summary of that week says so too.
+        let reports = site.page("reports/index.html");
+        let summary = if lang == "en" {
+            "1 reopened"
+        } else {
+            "重新打开 1 个问题"
+        };
+        assert!(reports.contains(summary), "{reports}");
+        // The site shows the repository as of Monday 19 January: that week is not over.
+        let progress = if lang == "en" {
+            "in progress"
+        } else {
+            "进行中"
+        };
+        assert_eq!(reports.matches(progress).count(), 1, "{reports}");
+        assert!(site.page("reports/2026-W04.html").contains(progress));
+        assert!(!site.page("reports/2026-W03.html").contains(progress));
     }
 }
 

@@ -255,6 +255,7 @@ fn report_views(input: &ViewInput<'_>) -> Vec<ReportPageView> {
             label: p.label.clone(),
             week: p.week.clone(),
             url: Route::Report(p.key.clone()).path(),
+            in_progress: p.end > input.now.timestamp().as_second(),
             report: r.clone(),
         })
         .collect()

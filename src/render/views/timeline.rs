@@ -78,5 +78,7 @@ pub struct ReportPageView {
     /// A week's ISO number, for small print.
     pub week: Option<String>,
     pub url: String,
+    /// The period has not ended when the site shows it: the report so far.
+    pub in_progress: bool,
     pub report: insight::report::Report,
 }
