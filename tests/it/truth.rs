@@ -1414,3 +1414,22 @@ fn a_date_only_end_is_never_listed_before_its_start() {
         .expect("a start event");
     assert!(resolved < opened, "{timeline}");
 }
+
+#[test]
+fn a_milestone_page_says_what_the_team_wrote_before_its_checklist() {
+    let site = TestSite::new();
+    site.write("vitrine.toml", "title = \"T\"\n");
+    site.write(
+        "milestones/M3.md",
+        &note(
+            "title: Pilot run\ndue: 2026-02-01\nstatus: slipped",
+            "Late: labels still fail. New target: 4 December.\n\n- [ ] 98% first-scan success\n",
+        ),
+    );
+    site.commit_at("plan", "2026-01-05T09:00:00Z");
+    site.build_ok(&[]);
+    let page = site.page("milestones/m3.html");
+    let why = page.find("New target: 4 December").expect("the text");
+    let list = page.find("h-criteria").expect("the checklist");
+    assert!(why < list, "{page}");
+}
