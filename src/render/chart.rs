@@ -326,10 +326,11 @@ pub fn line_chart(
 
 /// Milestones on a time axis: planned (hollow) and actual or current (filled) dates.
 /// `row` describes one milestone for screen readers (`{title}`, `{planned}`, `{actual}`:
-/// the UI string `chart.milestone_row`).
+/// the UI strings `chart.milestone_row` for one still to come and `chart.milestone_row_done`
+/// for one reached).
 pub fn milestone_chart(
     title: &str,
-    row: &str,
+    [row, row_done]: [&str; 2],
     rows: &[(String, i64, i64, bool, bool)],
     lang: &Lang,
     tz: &jiff::tz::TimeZone,
@@ -355,6 +356,7 @@ pub fn milestone_chart(
     let desc: Vec<String> = rows
         .iter()
         .map(|r| {
+            let row = if r.3 { row_done } else { row };
             row.replace("{title}", &r.0)
                 .replace("{planned}", &day(r.1))
                 .replace("{actual}", &day(r.2))
@@ -363,7 +365,7 @@ pub fn milestone_chart(
     let mut svg = format!(
         "<svg class=\"chart milestones-chart\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\"><title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>",
         crate::escape::html(title),
-        crate::escape::html(&desc.join("; "))
+        crate::escape::html(&desc.join(lang.get("punct.semicolon").unwrap_or("; ")))
     );
     for (i, (name, planned, actual, done, late)) in rows.iter().enumerate() {
         let cy = top + row_h * i as f64 + row_h / 2.0;

@@ -460,7 +460,10 @@ pub(super) fn charts_view(
         burndown,
         milestones: milestone_chart(
             &label(input, "chart.milestones"),
-            &label(input, "chart.milestone_row"),
+            [
+                &label(input, "chart.milestone_row"),
+                &label(input, "chart.milestone_row_done"),
+            ],
             &rows,
             lang,
             &input.config.tz(),
