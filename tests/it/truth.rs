@@ -1091,6 +1091,8 @@ fn a_lower_is_better_metric_over_its_target_is_not_called_below_it() {
     for page in ["index.html", "metrics/index.html"] {
         let html = site.page(page);
         assert!(html.contains("Target not met"), "{page}: {html}");
+        // On a phone each metric is a card whose figures carry their labels.
+        assert!(html.contains("data-label=\"Target: \""), "{page}");
         assert!(!html.contains("Below target"), "{page}");
     }
 }
