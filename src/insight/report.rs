@@ -709,6 +709,21 @@ pub struct Period {
     pub end: i64,
 }
 
+/// The calendar day of a moment (Unix seconds) in `tz`.
+fn civil_day(t: i64, tz: &jiff::tz::TimeZone) -> jiff::civil::Date {
+    jiff::Timestamp::from_second(t)
+        .unwrap_or_default()
+        .to_zoned_datetime(tz.clone())
+        .date()
+}
+
+/// The first moment (Unix seconds) of a calendar day in `tz`.
+fn day_start(d: jiff::civil::Date, tz: &jiff::tz::TimeZone) -> Option<i64> {
+    d.to_zoned_datetime(tz.clone())
+        .ok()
+        .map(|z| z.timestamp().as_second())
+}
+
 /// Every period from the one holding `first` to the one holding `last` (Unix seconds).
 pub fn periods(
     first: i64,
@@ -718,17 +733,8 @@ pub fn periods(
     lang: &crate::format::Lang,
 ) -> Vec<Period> {
     use jiff::civil::Date;
-    let day = |t: i64| {
-        jiff::Timestamp::from_second(t)
-            .unwrap_or_default()
-            .to_zoned_datetime(tz.clone())
-            .date()
-    };
-    let start_of = |d: Date| {
-        d.to_zoned_datetime(tz.clone())
-            .map(|z| z.timestamp().as_second())
-            .unwrap_or_default()
-    };
+    let day = |t: i64| civil_day(t, tz);
+    let start_of = |d: Date| day_start(d, tz).unwrap_or_default();
     let (mut d, end_day) = (day(first), day(last));
     d = if monthly {
         d.first_of_month()
@@ -774,16 +780,8 @@ fn cadence(input: &Input<'_>, a: i64, b: i64, tz: &jiff::tz::TimeZone) -> Option
         .cadence
         .clone()
         .unwrap_or_else(|| "weekly".into());
-    let day = |t: i64| {
-        jiff::Timestamp::from_second(t)
-            .unwrap_or_default()
-            .to_zoned_datetime(tz.clone())
-            .date()
-    };
-    let start_of = |d: Date| {
-        d.to_zoned_datetime(tz.clone())
-            .map_or(i64::MAX, |z| z.timestamp().as_second())
-    };
+    let day = |t: i64| civil_day(t, tz);
+    let start_of = |d: Date| day_start(d, tz).unwrap_or(i64::MAX);
     // A day counts once it is over by the end of the period.
     let ended_in = |d: Date| {
         let end = d.tomorrow().map_or(i64::MAX, start_of);
