@@ -300,11 +300,7 @@ fn blank(config: &Config, from: End, to: End) -> Report {
 
 /// The calendar day (`YYYY-MM-DD`) of Unix second `t` in `tz`.
 fn day_of(t: i64, tz: &jiff::tz::TimeZone) -> String {
-    jiff::Timestamp::from_second(t)
-        .unwrap_or_default()
-        .to_zoned_datetime(tz.clone())
-        .date()
-        .to_string()
+    civil_day(t, tz).to_string()
 }
 
 /// Whether nothing happened in the period.
