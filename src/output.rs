@@ -44,6 +44,10 @@ impl Audience {
 struct Marker {
     audience: Audience,
     source: String,
+    /// Names this output's content (see `buildcache`), so that the build cache can tell it
+    /// describes exactly this folder; absent when built without the cache.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    build: Option<String>,
     files: Vec<String>,
 }
 
@@ -176,6 +180,22 @@ pub fn write_atomically(
     audience: Audience,
     source: &str,
 ) -> Result<()> {
+    write_reusing(out, files, &[], audience, source, None)
+}
+
+/// [`write_atomically`], taking each file marked in `kept` (one flag per file) from the
+/// current output as a hard link instead of writing it (a copy where links cannot be made;
+/// a kept file's `bytes` may be empty, unread): the files are the same bytes, and the
+/// previous output is left untouched until the swap. The marker records `id`, which names
+/// the output's content.
+pub fn write_reusing(
+    out: &Path,
+    files: &[OutFile],
+    kept: &[bool],
+    audience: Audience,
+    source: &str,
+    id: Option<String>,
+) -> Result<()> {
     let out = absolute(out);
     let (parent, name) = split(&out)?;
     fs::create_dir_all(&parent).with_context(|| format!("cannot create {}", parent.display()))?;
@@ -184,14 +204,25 @@ pub fn write_atomically(
     let marker = Marker {
         audience,
         source: source.to_string(),
+        build: id,
         files: files.iter().map(|f| f.path.clone()).collect(),
     };
-    let result =
-        write_all(&staging, files, &marker).and_then(|()| swap(&staging, &out, &parent, &name));
+    let from = Earlier { dir: &out, kept };
+    let result = write_all(&staging, files, &from, &marker)
+        .and_then(|()| swap(&staging, &out, &parent, &name));
     if result.is_err() {
         let _ = fs::remove_dir_all(&staging);
     }
     result
+}
+
+/// The id recorded in the marker of the output folder `out`, if every file the marker
+/// lists is there: the build cache trusts only an output that is whole.
+pub fn intact_id(out: &Path) -> Option<String> {
+    let dir = absolute(out);
+    let marker = read_marker(&dir)?;
+    let whole = marker.files.iter().all(|f| dir.join(f).is_file());
+    marker.build.filter(|_| whole)
 }
 
 /// Repairs what an interrupted build left next to `out`: a missing output is restored from
@@ -270,13 +301,34 @@ fn split(out: &Path) -> Result<(PathBuf, String)> {
     Ok((parent, name))
 }
 
-fn write_all(dir: &Path, files: &[OutFile], marker: &Marker) -> Result<()> {
+/// The output being replaced, and which of the new files are the same as there.
+struct Earlier<'a> {
+    dir: &'a Path,
+    kept: &'a [bool],
+}
+
+fn write_all(dir: &Path, files: &[OutFile], from: &Earlier<'_>, marker: &Marker) -> Result<()> {
     fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    for f in files {
+    let mut made = std::collections::HashSet::new();
+    for (i, f) in files.iter().enumerate() {
         let rel = safe_relative(&f.path)?;
-        let path = dir.join(rel);
-        if let Some(p) = path.parent() {
+        let path = dir.join(&rel);
+        if let Some(p) = path.parent()
+            && made.insert(p.to_path_buf())
+        {
             fs::create_dir_all(p).with_context(|| format!("cannot create {}", p.display()))?;
+        }
+        if from.kept.get(i).copied().unwrap_or(false) {
+            let old = from.dir.join(&rel);
+            if fs::hard_link(&old, &path).is_ok() {
+                continue;
+            }
+            if f.bytes.is_empty() {
+                fs::copy(&old, &path).with_context(|| {
+                    format!("cannot copy {} to {}", old.display(), path.display())
+                })?;
+                continue;
+            }
         }
         fs::write(&path, &f.bytes).with_context(|| format!("cannot write {}", path.display()))?;
     }

@@ -226,9 +226,19 @@ impl Repo {
     /// With `use_cache`, the index of the previous build (under `.git/vitrine/`) is reused
     /// and extended with the new commits only, and the result is stored for the next build.
     pub fn history(&self, rev: &Revision, use_cache: bool) -> Result<(HistoryIndex, CacheUse)> {
+        self.history_with(rev, use_cache, &|_| {})
+    }
+
+    /// [`Repo::history`], telling `tick` how many commits were walked now and then.
+    pub fn history_with(
+        &self,
+        rev: &Revision,
+        use_cache: bool,
+        tick: &dyn Fn(u64),
+    ) -> Result<(HistoryIndex, CacheUse)> {
         if !use_cache {
             return Ok((
-                history::index(&self.repo, &self.prefix, rev, None)?,
+                history::index(&self.repo, &self.prefix, rev, None, tick)?,
                 CacheUse::Missing,
             ));
         }
@@ -239,7 +249,7 @@ impl Repo {
             Err(_) => (None, CacheUse::Rejected),
         };
         let current = cached.as_ref().is_some_and(|c| c.tip == rev.id);
-        let index = history::index(&self.repo, &self.prefix, rev, cached)?;
+        let index = history::index(&self.repo, &self.prefix, rev, cached, tick)?;
         if !current {
             let _ = cache::store(&file, &self.prefix, &index);
         }

@@ -7,6 +7,7 @@ pub mod linker;
 pub mod markdown;
 pub mod outputs;
 pub mod report;
+pub mod splice;
 pub mod theme;
 pub mod views;
 
@@ -15,6 +16,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::Value;
 
+use crate::buildcache::{FileRecord, Fingerprint, Fingerprinter};
 use crate::routes::Route;
 
 use crate::diag::{Diagnostic, Diagnostics};
@@ -36,9 +38,13 @@ pub struct Globals(tera::Context);
 
 impl Globals {
     pub fn of(data: &SiteData) -> Globals {
+        Globals::with(Value::from_serializable(&data.site), &data.charts)
+    }
+
+    fn with(site: Value, charts: &views::ChartsView) -> Globals {
         let mut c = tera::Context::new();
-        c.insert("site", &data.site);
-        c.insert("charts", &data.charts);
+        c.insert("site", &site);
+        c.insert("charts", charts);
         Globals(c)
     }
 }
@@ -424,18 +430,113 @@ pub fn render_site(
     theme: &Theme,
     assets: &[(String, Vec<u8>)],
 ) -> Result<Vec<OutFile>, Diagnostics> {
+    let caching = Caching::default();
+    Ok(render_site_with(data, theme, assets, &caching)?.files)
+}
+
+/// What a build knows of the previous build into the same output folder.
+pub struct Previous<'a> {
+    /// Each file written then, by path.
+    pub files: &'a std::collections::BTreeMap<String, FileRecord>,
+    /// The text of each per-build value then (see [`splice`]).
+    pub spliced: &'a std::collections::BTreeMap<String, String>,
+    /// Reads a file of that output.
+    pub read: &'a (dyn Fn(&str) -> Option<Vec<u8>> + Sync),
+}
+
+/// How [`render_site_with`] may reuse earlier work, and whom it tells how far it is.
+#[derive(Default)]
+pub struct Caching<'a> {
+    /// Everything besides the views that decides how a page renders: this binary (its
+    /// embedded theme and filters), the site's theme files and language, the config.
+    pub inputs: Fingerprint,
+    /// What the pages go through after rendering (the keys of `[access]`): pages are then
+    /// sealed, so one is taken over only as written, never refilled.
+    pub sealed: Option<Fingerprint>,
+    pub previous: Option<Previous<'a>>,
+    /// Told (pages done, pages in all) now and then.
+    pub progress: Option<&'a (dyn Fn(u64, u64) + Sync)>,
+}
+
+/// The files of a site and what decided them.
+pub struct SiteFiles {
+    pub files: Vec<OutFile>,
+    /// One per file: its bytes are those of the same path in the previous output, which
+    /// were not read (`bytes` is empty).
+    pub kept: Vec<bool>,
+    /// What decided each page, by path (other files are named by their bytes).
+    pub records: std::collections::HashMap<String, FileRecord>,
+    /// The text of each per-build value of this build.
+    pub spliced: std::collections::BTreeMap<String, String>,
+    /// The pages rendered (the others were taken over or refilled).
+    pub rendered: Vec<String>,
+}
+
+/// What became of one page.
+enum Outcome {
+    /// The same bytes as in the previous output.
+    Kept(FileRecord),
+    /// New bytes; rendered, or refilled from the previous output.
+    Fresh(OutFile, FileRecord, bool),
+}
+
+/// [`render_site`], with per-build values spliced in (see [`splice`]), rendering only the
+/// pages whose input is not the one recorded in `caching.previous`.
+pub fn render_site_with(
+    data: &SiteData,
+    theme: &Theme,
+    assets: &[(String, Vec<u8>)],
+    caching: &Caching<'_>,
+) -> Result<SiteFiles, Diagnostics> {
     let jobs = plan(data, theme);
-    let globals = Globals::of(data);
-    let results: Vec<Result<OutFile, Diagnostic>> = jobs
+    let splice = page_splice(data, theme, &jobs);
+    let pages = Pages {
+        common: common_input(data, &splice, caching.inputs),
+        real: Globals::of(data),
+        globals: Globals::with(splice.site_value(&data.site), &data.charts),
+        splice: &splice,
+        theme,
+        caching,
+    };
+    let done = std::sync::atomic::AtomicU64::new(0);
+    let total = jobs.len() as u64;
+    let results: Vec<Result<Outcome, Diagnostic>> = jobs
         .par_iter()
-        .map(|j| render_job(j, &globals, theme))
+        .map(|j| {
+            let r = pages.page(j);
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            if let Some(p) = caching.progress
+                && (n % 64 == 0 || n == total)
+            {
+                p(n, total);
+            }
+            r
+        })
         .collect();
-    let mut files = Vec::with_capacity(results.len());
+    let mut site = SiteFiles {
+        files: Vec::with_capacity(results.len() + theme.statics.len() + assets.len() + 8),
+        kept: Vec::new(),
+        records: std::collections::HashMap::new(),
+        spliced: splice.texts.clone(),
+        rendered: Vec::new(),
+    };
     let mut errors = Diagnostics::default();
     let mut seen = std::collections::HashSet::new();
-    for r in results {
+    for (j, r) in jobs.iter().zip(results) {
         match r {
-            Ok(f) => files.push(f),
+            Ok(Outcome::Kept(record)) => {
+                site.files.push(file(&j.path, Vec::new()));
+                site.kept.push(true);
+                site.records.insert(j.path.clone(), record);
+            }
+            Ok(Outcome::Fresh(f, record, rendered)) => {
+                if rendered {
+                    site.rendered.push(j.path.clone());
+                }
+                site.files.push(f);
+                site.kept.push(false);
+                site.records.insert(j.path.clone(), record);
+            }
             Err(d) if seen.insert((d.path.clone(), d.line, d.col)) => errors.push(d),
             Err(_) => {}
         }
@@ -443,19 +544,151 @@ pub fn render_site(
     if errors.has_errors() {
         return Err(errors);
     }
-    files.extend(theme.statics.iter().map(|(p, b)| OutFile {
-        path: format!("assets/{p}"),
-        bytes: b.clone(),
-    }));
-    files.extend(assets.iter().map(|(p, b)| OutFile {
-        path: p.clone(),
-        bytes: b.clone(),
-    }));
-    files.extend(data_files(data, theme));
+    let mut rest: Vec<OutFile> = theme
+        .statics
+        .iter()
+        .map(|(p, b)| file(&format!("assets/{p}"), b.clone()))
+        .collect();
+    rest.extend(assets.iter().map(|(p, b)| file(p, b.clone())));
+    rest.extend(data_files(data, theme));
     if let Some(base) = &data.site.base_url {
-        files.push(sitemap(base, &files));
+        let all = site.files.iter().chain(&rest).map(|f| f.path.as_str());
+        rest.push(sitemap(base, all));
     }
-    Ok(files)
+    site.kept.extend(rest.iter().map(|_| false));
+    site.files.extend(rest);
+    Ok(site)
+}
+
+fn file(path: &str, bytes: Vec<u8>) -> OutFile {
+    OutFile {
+        path: path.to_string(),
+        bytes,
+    }
+}
+
+/// Everything of one build that renders pages.
+struct Pages<'a> {
+    /// What every page's input shares: [`Caching::inputs`], the site and the charts.
+    common: Fingerprint,
+    /// The site with its real values (for the pages that cannot be spliced).
+    real: Globals,
+    /// The site with tokens for its per-build values.
+    globals: Globals,
+    splice: &'a splice::Splice,
+    theme: &'a Theme,
+    caching: &'a Caching<'a>,
+}
+
+impl Pages<'_> {
+    /// One page: taken over, refilled or rendered.
+    fn page(&self, j: &Job) -> Result<Outcome, Diagnostic> {
+        let input = page_input(j, self.common);
+        let previous = self.caching.previous.as_ref();
+        if let Some(prev) = previous
+            && let Some(rec) = prev.files.get(&j.path)
+            && rec.input == Some(input)
+        {
+            let output = self.output(input, &rec.holes);
+            if output == rec.output {
+                return Ok(Outcome::Kept(rec.clone()));
+            }
+            let refilled = match self.caching.sealed {
+                Some(_) => None,
+                None => (prev.read)(&j.path)
+                    .and_then(|old| self.splice.refill(&old, &rec.holes, prev.spliced)),
+            };
+            if let Some((bytes, holes)) = refilled {
+                let record = self.record(input, holes);
+                return Ok(Outcome::Fresh(file(&j.path, bytes), record, false));
+            }
+        }
+        let raw = render_job(j, &self.globals, self.theme)?;
+        if let Some((bytes, holes)) = self.splice.fill(&raw.bytes) {
+            let record = self.record(input, holes);
+            return Ok(Outcome::Fresh(file(&j.path, bytes), record, true));
+        }
+        // A filter made something else of a token: this page gets the real values, and
+        // depends on them.
+        let real = render_job(j, &self.real, self.theme)?;
+        let input = Fingerprinter::default()
+            .fingerprint(input)
+            .json(&self.splice.texts)
+            .finish();
+        let record = self.record(input, Vec::new());
+        Ok(Outcome::Fresh(real, record, true))
+    }
+
+    /// What decides a page's bytes as written: its input, the values spliced into it and
+    /// how it is sealed.
+    fn output(&self, input: Fingerprint, holes: &[(u32, String)]) -> Fingerprint {
+        let mut h = Fingerprinter::default();
+        h.fingerprint(input);
+        for (_, name) in holes {
+            h.bytes(name.as_bytes());
+            match self.splice.texts.get(name) {
+                Some(t) => h.bytes(t.as_bytes()),
+                None => h.bytes(b"\0missing"),
+            };
+        }
+        h.json(&self.caching.sealed.map(|f| f.hex()));
+        h.finish()
+    }
+
+    fn record(&self, input: Fingerprint, holes: Vec<(u32, String)>) -> FileRecord {
+        FileRecord {
+            output: self.output(input, &holes),
+            input: Some(input),
+            holes,
+        }
+    }
+}
+
+/// The per-build values of this build. They are spliced unless the site's own templates
+/// mention them, or a page of some template does not come out the same spliced as rendered
+/// with the real values (checked on one page of each template, every build).
+fn page_splice(data: &SiteData, theme: &Theme, jobs: &[Job]) -> splice::Splice {
+    let own = theme.overrides_mention(&[
+        "revision",
+        "built",
+        "last_update",
+        "next_update",
+        "__tera_context",
+    ]);
+    let s = splice::Splice::of(&data.site, &theme.lang, own);
+    if own {
+        return s;
+    }
+    let real = Globals::of(data);
+    let globals = Globals::with(s.site_value(&data.site), &data.charts);
+    let mut seen = std::collections::HashSet::new();
+    for j in jobs.iter().filter(|j| seen.insert(j.template)) {
+        let (Ok(a), Ok(b)) = (render_job(j, &real, theme), render_job(j, &globals, theme)) else {
+            continue;
+        };
+        if s.fill(&b.bytes).is_none_or(|(b, _)| b != a.bytes) {
+            return splice::Splice::of(&data.site, &theme.lang, true);
+        }
+    }
+    s
+}
+
+/// What every page's input shares.
+fn common_input(data: &SiteData, splice: &splice::Splice, inputs: Fingerprint) -> Fingerprint {
+    Fingerprinter::default()
+        .fingerprint(inputs)
+        .json(&splice.site_fingerprint_value(&data.site))
+        .json(&data.charts)
+        .finish()
+}
+
+/// A page's input: its template and everything its context holds besides the shared part.
+fn page_input(j: &Job, common: Fingerprint) -> Fingerprint {
+    Fingerprinter::default()
+        .fingerprint(common)
+        .json(&(j.template, j.section, &j.title, &j.path))
+        .json(&j.data)
+        .finish()
 }
 
 /// The machine-readable files: search index, calendar, status and badge.
@@ -567,13 +800,11 @@ fn render_job(j: &Job, globals: &Globals, theme: &Theme) -> Result<OutFile, Diag
 }
 
 /// `sitemap.xml` of every HTML page (only with a `base_url`: a sitemap needs absolute URLs).
-fn sitemap(base: &str, files: &[OutFile]) -> OutFile {
+fn sitemap<'a>(base: &str, files: impl Iterator<Item = &'a str>) -> OutFile {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     let mut paths: Vec<&str> = files
-        .iter()
-        .map(|f| f.path.as_str())
         .filter(|p| p.ends_with(".html") && *p != "404.html")
         .collect();
     paths.sort_unstable();

@@ -38,6 +38,8 @@ pub struct Theme {
     pub lang: Arc<Lang>,
     /// Template names the site overrides (their diagnostics name the site's file).
     overridden: BTreeSet<String>,
+    /// The text of the site's own templates.
+    own_text: String,
 }
 
 /// Every file of the embedded theme: path → bytes.
@@ -105,6 +107,7 @@ impl Theme {
         let mut tera = Tera::new();
         register(&mut tera, &lang);
         let mut templates = Vec::new();
+        let mut own_text = String::new();
         for (path, bytes) in &builtin {
             if let Some(name) = path.strip_prefix("templates/") {
                 templates.push((format!("{BUILTIN}{name}"), utf8(path, bytes, false)?));
@@ -112,7 +115,9 @@ impl Theme {
         }
         for (path, bytes) in overrides {
             if let Some(name) = path.strip_prefix("templates/") {
-                templates.push((name.to_string(), utf8(path, bytes, true)?));
+                let text = utf8(path, bytes, true)?;
+                own_text.push_str(&text);
+                templates.push((name.to_string(), text));
             }
         }
         tera.set_fallback_prefixes([BUILTIN])
@@ -123,6 +128,7 @@ impl Theme {
             strings,
             lang,
             overridden,
+            own_text,
         };
         if let Err(e) = theme.tera.add_raw_templates(templates) {
             return Err(ThemeError(one(theme.diagnostic(&e, None))));
@@ -132,6 +138,11 @@ impl Theme {
             .filter_map(|(p, b)| Some((p.strip_prefix("static/")?.to_string(), b.clone())))
             .collect();
         Ok(theme)
+    }
+
+    /// Whether any of the site's own templates says one of `words`.
+    pub fn overrides_mention(&self, words: &[&str]) -> bool {
+        words.iter().any(|w| self.own_text.contains(w))
     }
 
     /// Renders template `name` (resolved like an include: the site's, else the built-in).
@@ -354,6 +365,9 @@ fn register(tera: &mut Tera, lang: &Arc<Lang>) {
     let l = lang.clone();
     tera.register_filter("time", move |v: Value, _: Kwargs, _: &State| {
         let (iso, stamp) = date_parts(&v, "time")?;
+        if super::splice::is_token(iso) {
+            return Ok(Value::safe_string(&super::splice::filtered(iso, "time")));
+        }
         let html = l
             .time_html(iso, stamp)
             .ok_or_else(|| not_a_date(&v, "time"))?;
@@ -361,7 +375,10 @@ fn register(tera: &mut Tera, lang: &Arc<Lang>) {
     });
     let l = lang.clone();
     tera.register_filter("day", move |v: Value, _: Kwargs, _: &State| {
-        let (_, stamp) = date_parts(&v, "day")?;
+        let (iso, stamp) = date_parts(&v, "day")?;
+        if super::splice::is_token(iso) {
+            return Ok(Value::from(super::splice::filtered(iso, "day")));
+        }
         let day = l.day(stamp).ok_or_else(|| not_a_date(&v, "day"))?;
         Ok::<_, tera::Error>(Value::from(day))
     });
