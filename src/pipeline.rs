@@ -109,12 +109,81 @@ impl Memo {
         Ok(t)
     }
 
+    /// A memo with the versions and rendered Markdown saved in `file` by [`Memo::save`]
+    /// (an empty one when there is none, or it was saved by another binary or is damaged).
+    /// Both are named by their content (blob id; body, link targets and settings), so a
+    /// saved entry is never stale.
+    pub fn load(file: &Path) -> Memo {
+        let Ok(Some(saved)) = crate::buildcache::load_file::<Saved>(file) else {
+            return Memo::default();
+        };
+        if saved.binary != crate::buildcache::binary() {
+            return Memo::default();
+        }
+        let versions = saved
+            .versions
+            .into_iter()
+            .map(|(k, v)| (k, Arc::new(v)))
+            .collect();
+        Memo {
+            inner: std::sync::Mutex::new((None, versions)),
+            markdown: std::sync::Mutex::new(saved.markdown),
+            ..Memo::default()
+        }
+    }
+
+    /// Saves the versions and rendered Markdown for the next build when they changed,
+    /// keeping only the Markdown of the bodies this build rendered (`keep`) when the memo
+    /// holds more than twice as many.
+    pub fn save(&self, file: &Path, bodies: usize, loaded_sizes: (usize, usize)) {
+        let (Ok(inner), Ok(mut markdown)) = (self.inner.lock(), self.markdown.lock()) else {
+            return;
+        };
+        if (inner.1.len(), markdown.len()) == loaded_sizes {
+            return;
+        }
+        if markdown.len() > 2 * bodies + 64 {
+            markdown.clear();
+        }
+        let versions = inner.1.iter().map(|(k, v)| (k.as_str(), &**v)).collect();
+        let saved = SavedRef {
+            binary: crate::buildcache::binary(),
+            versions,
+            markdown: &markdown,
+        };
+        if crate::buildcache::store_file(file, &saved).is_err() {
+            crate::buildcache::forget(file);
+        }
+    }
+
+    /// How many versions and rendered bodies it holds.
+    pub fn sizes(&self) -> (usize, usize) {
+        let v = self.inner.lock().map_or(0, |g| g.1.len());
+        let m = self.markdown.lock().map_or(0, |g| g.len());
+        (v, m)
+    }
+
     pub(crate) fn remember(&self, history: Arc<HistoryIndex>, versions: &Versions) {
         if let Ok(mut g) = self.inner.lock() {
             g.0 = Some(history);
             g.1.extend(versions.iter().map(|(k, v)| (k.clone(), v.clone())));
         }
     }
+}
+
+/// What [`Memo::save`] writes.
+#[derive(serde::Deserialize)]
+struct Saved {
+    binary: Fingerprint,
+    versions: std::collections::HashMap<String, serde_json::Map<String, serde_json::Value>>,
+    markdown: std::collections::HashMap<u64, render::markdown::Rendered>,
+}
+
+#[derive(serde::Serialize)]
+struct SavedRef<'a> {
+    binary: Fingerprint,
+    versions: std::collections::HashMap<&'a str, &'a serde_json::Map<String, serde_json::Value>>,
+    markdown: &'a std::collections::HashMap<u64, render::markdown::Rendered>,
 }
 
 /// A failure of the content or the repository; the CLI exits with status 1.

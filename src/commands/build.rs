@@ -6,13 +6,14 @@
 //! `buildcache`). Either way the output is byte-identical to a cold build's.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use crate::buildcache::{self, BuildCache, FileRecord, Fingerprint};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::git::Repo;
 use crate::output;
-use crate::pipeline::{BuildError, BuildOptions, Earlier, Timings, render_reusing};
+use crate::pipeline::{BuildError, BuildOptions, Earlier, Memo, Timings, render_reusing};
 
 /// What a build did, for the user and for benchmarks.
 #[derive(Debug, Clone)]
@@ -52,7 +53,24 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
             cache,
         })
     });
-    let (site, mut loaded, mut timings) = render_reusing(opts, earlier.as_ref())?;
+    // Parsed versions and rendered Markdown of earlier builds (`serve` keeps its own).
+    let memo = cache
+        .as_ref()
+        .filter(|_| opts.memo.is_none())
+        .map(|c| {
+            let memo = Memo::load(&c.memo_file);
+            let sizes = memo.sizes();
+            (Arc::new(memo), sizes)
+        });
+    let with_memo = memo.as_ref().map(|(m, _)| BuildOptions {
+        memo: Some(m.clone()),
+        ..opts.clone()
+    });
+    let (site, mut loaded, mut timings) =
+        render_reusing(with_memo.as_ref().unwrap_or(opts), earlier.as_ref())?;
+    if let (Some((m, sizes)), Some(c)) = (&memo, &cache) {
+        m.save(&c.memo_file, loaded.project.metas().len(), *sizes);
+    }
     for note in recovered {
         loaded.diagnostics.push(Diagnostic::warning(note));
     }
@@ -118,6 +136,8 @@ fn content_id(files: &[crate::render::OutFile], records: &[FileRecord]) -> Strin
 /// it is (the same output id in the folder's marker, every file there).
 struct Cache {
     file: PathBuf,
+    /// Where parsed versions and rendered Markdown are kept between builds.
+    memo_file: PathBuf,
     key: Option<Fingerprint>,
     /// What the last build recorded, or nothing when it cannot be trusted.
     trusted: Option<BuildCache>,
@@ -132,11 +152,13 @@ impl Cache {
         let git_dir = crate::git::git_dir(&opts.root)?;
         let out = absolute(&opts.out);
         let file = buildcache::path(&git_dir, repo.prefix(), &out);
+        let memo_file = buildcache::memo_path(&git_dir, repo.prefix());
         let found = buildcache::load(&file).ok().flatten();
         let id = found.as_ref().and_then(|_| output::intact_id(&opts.out));
         let trusted = found.filter(|c| id.as_deref() == Some(c.output.as_str()));
         Some(Cache {
             file,
+            memo_file,
             key: crate::pipeline::build_key(opts),
             trusted,
         })
