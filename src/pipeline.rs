@@ -901,6 +901,7 @@ pub fn render_reusing(
         sealed: keys
             .as_ref()
             .map(|k| Fingerprint::of_bytes(k.fingerprint().as_bytes())),
+        record: opts.use_cache,
         previous: earlier.map(|e| render::Previous {
             files: &e.cache.files,
             spliced: &e.cache.spliced,

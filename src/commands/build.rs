@@ -54,14 +54,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         })
     });
     // Parsed versions and rendered Markdown of earlier builds (`serve` keeps its own).
-    let memo = cache
-        .as_ref()
-        .filter(|_| opts.memo.is_none())
-        .map(|c| {
-            let memo = Memo::load(&c.memo_file);
-            let sizes = memo.sizes();
-            (Arc::new(memo), sizes)
-        });
+    let memo = cache.as_ref().filter(|_| opts.memo.is_none()).map(|c| {
+        let memo = Memo::load(&c.memo_file);
+        let sizes = memo.sizes();
+        (Arc::new(memo), sizes)
+    });
     let with_memo = memo.as_ref().map(|(m, _)| BuildOptions {
         memo: Some(m.clone()),
         ..opts.clone()

@@ -454,6 +454,9 @@ pub struct Caching<'a> {
     /// sealed, so one is taken over only as written, never refilled.
     pub sealed: Option<Fingerprint>,
     pub previous: Option<Previous<'a>>,
+    /// Fingerprint every page (for the next build); without it, and without `previous`,
+    /// [`SiteFiles::records`] hold nothing of use.
+    pub record: bool,
     /// Told (pages done, pages in all) now and then.
     pub progress: Option<&'a (dyn Fn(u64, u64) + Sync)>,
 }
@@ -488,8 +491,11 @@ pub fn render_site_with(
     assets: &[(String, Vec<u8>)],
     caching: &Caching<'_>,
 ) -> Result<SiteFiles, Diagnostics> {
+    let t0 = std::time::Instant::now();
     let jobs = plan(data, theme);
+    let t_plan = t0.elapsed();
     let splice = page_splice(data, theme, &jobs);
+    let t_check = t0.elapsed();
     let pages = Pages {
         common: common_input(data, &splice, caching.inputs),
         real: Globals::of(data),
@@ -513,6 +519,14 @@ pub fn render_site_with(
             r
         })
         .collect();
+    if std::env::var_os("VITRINE_TIMINGS").is_some() {
+        eprintln!(
+            "  render: plan {:?}, splice check {:?}, pages {:?}",
+            t_plan,
+            t_check - t_plan,
+            t0.elapsed() - t_check
+        );
+    }
     let mut site = SiteFiles {
         files: Vec::with_capacity(results.len() + theme.statics.len() + assets.len() + 8),
         kept: Vec::new(),
@@ -583,7 +597,10 @@ struct Pages<'a> {
 impl Pages<'_> {
     /// One page: taken over, refilled or rendered.
     fn page(&self, j: &Job) -> Result<Outcome, Diagnostic> {
-        let input = page_input(j, self.common);
+        let input = match self.caching.record || self.caching.previous.is_some() {
+            true => page_input(j, self.common),
+            false => Fingerprint::default(),
+        };
         let previous = self.caching.previous.as_ref();
         if let Some(prev) = previous
             && let Some(rec) = prev.files.get(&j.path)
@@ -644,9 +661,13 @@ impl Pages<'_> {
     }
 }
 
+/// The templates that print the per-build values themselves (the others show them through
+/// the layout's banners and footer, which every page has, as the not-found page does).
+const SPLICE_CHECKED: [&str; 3] = ["404.html", "index.html", "how.html"];
+
 /// The per-build values of this build. They are spliced unless the site's own templates
-/// mention them, or a page of some template does not come out the same spliced as rendered
-/// with the real values (checked on one page of each template, every build).
+/// mention them, or a page that shows them does not come out the same spliced as rendered
+/// with the real values (checked every build on the pages of [`SPLICE_CHECKED`]).
 fn page_splice(data: &SiteData, theme: &Theme, jobs: &[Job]) -> splice::Splice {
     let own = theme.overrides_mention(&[
         "revision",
@@ -661,8 +682,7 @@ fn page_splice(data: &SiteData, theme: &Theme, jobs: &[Job]) -> splice::Splice {
     }
     let real = Globals::of(data);
     let globals = Globals::with(s.site_value(&data.site), &data.charts);
-    let mut seen = std::collections::HashSet::new();
-    for j in jobs.iter().filter(|j| seen.insert(j.template)) {
+    for j in jobs.iter().filter(|j| SPLICE_CHECKED.contains(&j.template)) {
         let (Ok(a), Ok(b)) = (render_job(j, &real, theme), render_job(j, &globals, theme)) else {
             continue;
         };
