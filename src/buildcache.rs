@@ -1,18 +1,25 @@
 //! The build cache: what the last build into one output folder was made from, kept beside
-//! the history cache under `.git/vitrine/`, so that the next build renders only the files
+//! the history cache under `.git/vitrine/`, so that the next build renders only the pages
 //! whose input changed and carries the others over from the output folder.
 //!
-//! Every output file has a [`Fingerprint`] of everything that decides its bytes: for a
-//! page, its template context (its own view and the site-wide views it is given) and the
-//! theme; for any other file, its bytes. A page whose fingerprint is the one recorded is
-//! byte-identical to what is in the output folder, so it is taken from there instead of
-//! rendered. The cache also records a key of the whole build (revision, tags, options,
-//! binary): when that is unchanged, nothing is rendered or written at all.
+//! Every output file has a record of what decided its bytes. A page has two fingerprints:
+//! its *input*, everything its template receives (its own view, the site view with the
+//! per-build values as placeholders, the charts, its path and title) and everything that
+//! renders it (this binary, the theme files, the language, the config); and its *output*,
+//! that input plus the text spliced in for the per-build values (`render::splice`) and
+//! the keys it was sealed with. Any other file's fingerprint is of its bytes.
+//!
+//! A page whose output fingerprint is the one recorded is byte-identical to the file in
+//! the output folder and is linked from there; one whose input alone is the same is that
+//! file with this build's values spliced in at the recorded places. The cache also records
+//! a key of the whole build (revision, tags, `.mailmap`, options, binary): when that is
+//! unchanged, nothing is rendered or written at all.
 //!
 //! The cache names the output it describes by an id that the output's marker also holds:
-//! an output folder changed by anything else (another build, another audience, a user) is
-//! not trusted. The file is a header line (format, length and checksum of the rest) and
-//! JSON; anything that does not match is discarded and the build runs cold.
+//! an output folder changed by anything else (another build, another audience, a user who
+//! removed a file) is not trusted. The file is a header line (format, length and checksum
+//! of the rest) and JSON; anything that does not match is discarded and the build runs
+//! cold.
 
 use std::collections::BTreeMap;
 use std::hash::Hasher;

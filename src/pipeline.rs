@@ -1024,6 +1024,10 @@ pub fn build_key(opts: &BuildOptions) -> Option<Fingerprint> {
     }
     let repo = Repo::discover(&opts.root).ok()?;
     let rev = repo.resolve(spec).ok()?;
+    // A partial clone missing a file of the site root cannot be built: no key, no shortcut.
+    if !repo.has_site_files(&rev) {
+        return None;
+    }
     let mailmap = repo
         .workdir()
         .and_then(|w| std::fs::read(w.join(".mailmap")).ok());

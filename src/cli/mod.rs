@@ -296,7 +296,8 @@ pub struct BuildArgs {
     /// Print the data templates receive, as JSON, instead of writing the site.
     #[arg(long)]
     pub context: bool,
-    /// Walk the whole history instead of reusing the cache under .git/vitrine/.
+    /// Build from scratch: walk the whole history and render every page instead of
+    /// reusing the caches under .git/vitrine/ (history, parsed versions, pages).
     #[arg(long)]
     pub no_cache: bool,
 }

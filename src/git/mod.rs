@@ -185,6 +185,36 @@ impl Repo {
         Ok((files, skipped))
     }
 
+    /// Whether every file under the site root at `rev` is in the object database (a
+    /// partial clone may lack some), checked without reading any of them.
+    pub fn has_site_files(&self, rev: &Revision) -> bool {
+        let tree = git2::Oid::from_str(&rev.id)
+            .and_then(|id| self.repo.find_commit(id))
+            .and_then(|c| c.tree());
+        let (Ok(tree), Ok(odb)) = (tree, self.repo.odb()) else {
+            return false;
+        };
+        let root = if self.prefix.is_empty() {
+            Some(tree)
+        } else {
+            tree.get_path(Path::new(&self.prefix))
+                .and_then(|e| self.repo.find_tree(e.id()))
+                .ok()
+        };
+        let Some(root) = root else {
+            return false;
+        };
+        let mut whole = true;
+        let walked = root.walk(git2::TreeWalkMode::PreOrder, |_, entry| {
+            if entry.kind() == Some(ObjectType::Blob) && !odb.exists(entry.id()) {
+                whole = false;
+                return git2::TreeWalkResult::Abort;
+            }
+            git2::TreeWalkResult::Ok
+        });
+        whole && walked.is_ok()
+    }
+
     /// Reads one file of the site root at `rev`, if it exists.
     pub fn read_file(&self, rev: &Revision, path: &str) -> Result<Option<Vec<u8>>> {
         let commit = self.repo.find_commit(git2::Oid::from_str(&rev.id)?)?;
