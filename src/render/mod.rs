@@ -512,7 +512,7 @@ pub fn render_site_with(
             let r = pages.page(j);
             let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             if let Some(p) = caching.progress
-                && (n % 64 == 0 || n == total)
+                && (n.is_multiple_of(64) || n == total)
             {
                 p(n, total);
             }

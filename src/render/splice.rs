@@ -36,6 +36,9 @@ pub(crate) fn filtered(token: &str, filter: &str) -> String {
     format!("{}|{filter}{CLOSE}", token.trim_end_matches(CLOSE))
 }
 
+/// Where per-build values went in a page: byte offset and value name, in order.
+pub type Holes = Vec<(u32, String)>;
+
 /// The per-build values of one build and how they are put into pages.
 pub struct Splice {
     /// The build's nonce; 0 for the fingerprint, which must not change between builds.
@@ -160,7 +163,7 @@ impl Splice {
     /// Replaces the tokens of `page` by their text: the page's bytes and where each value
     /// went (byte offset, name). `None` if the page holds a token this build cannot fill
     /// (a filter made something else of it): such a page is rendered with the real values.
-    pub fn fill(&self, page: &[u8]) -> Option<(Vec<u8>, Vec<(u32, String)>)> {
+    pub fn fill(&self, page: &[u8]) -> Option<(Vec<u8>, Holes)> {
         let open = self.token(self.nonce, "");
         let open = open.trim_end_matches(CLOSE).as_bytes();
         let mut out = Vec::with_capacity(page.len());
@@ -190,7 +193,7 @@ impl Splice {
         old: &[u8],
         holes: &[(u32, String)],
         before: &BTreeMap<String, String>,
-    ) -> Option<(Vec<u8>, Vec<(u32, String)>)> {
+    ) -> Option<(Vec<u8>, Holes)> {
         let mut out = Vec::with_capacity(old.len() + 64);
         let mut new_holes = Vec::with_capacity(holes.len());
         let mut at = 0usize;
