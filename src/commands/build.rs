@@ -40,8 +40,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     } else {
         output::Audience::Client
     };
+    let t = Instant::now();
     output::check_target(&opts.out, &opts.root, repo_root.as_deref(), audience)?;
+    let t_target = t.elapsed().as_secs_f64();
+    let t = Instant::now();
     let cache = Cache::open(opts, repo.as_ref());
+    let t_cache = t.elapsed().as_secs_f64();
     if recovered.is_empty()
         && let Some(report) = cache.as_ref().and_then(|c| c.unchanged(opts))
     {
@@ -54,6 +58,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         })
     });
     // Parsed versions and rendered Markdown of earlier builds (`serve` keeps its own).
+    let t = Instant::now();
     let memo = cache.as_ref().filter(|_| opts.memo.is_none()).map(|c| {
         let memo = Memo::load(&c.memo_file);
         let sizes = memo.sizes();
@@ -63,11 +68,16 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         memo: Some(m.clone()),
         ..opts.clone()
     });
+    let t_memo = t.elapsed().as_secs_f64();
     let (site, mut loaded, mut timings) =
         render_reusing(with_memo.as_ref().unwrap_or(opts), earlier.as_ref())?;
+    let before = [("target", t_target), ("cache", t_cache), ("memo", t_memo)];
+    timings.splice(0..0, before);
+    let t = Instant::now();
     if let (Some((m, sizes)), Some(c)) = (&memo, &cache) {
         m.save(&c.memo_file, loaded.project.metas().len(), *sizes);
     }
+    timings.push(("memo out", t.elapsed().as_secs_f64()));
     for note in recovered {
         loaded.diagnostics.push(Diagnostic::warning(note));
     }
@@ -88,7 +98,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         id.clone(),
     )?;
     timings.push(("write", t.elapsed().as_secs_f64()));
-    let report = BuildReport {
+    let mut report = BuildReport {
         pages: site
             .files
             .iter()
@@ -114,7 +124,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
             revision: report.revision.clone(),
             warnings: report.diagnostics.iter().cloned().collect(),
         };
+        let t = Instant::now();
         c.store(&cache);
+        report.timings.push(("store", t.elapsed().as_secs_f64()));
     }
     Ok(report)
 }

@@ -497,7 +497,7 @@ pub fn render_site_with(
     let splice = page_splice(data, theme, &jobs);
     let t_check = t0.elapsed();
     let pages = Pages {
-        common: common_input(data, &splice, caching.inputs),
+        common: Common::of(data, theme, &jobs, &splice, caching.inputs),
         real: Globals::of(data),
         globals: Globals::with(splice.site_value(&data.site), &data.charts),
         splice: &splice,
@@ -584,7 +584,7 @@ fn file(path: &str, bytes: Vec<u8>) -> OutFile {
 /// Everything of one build that renders pages.
 struct Pages<'a> {
     /// What every page's input shares: [`Caching::inputs`], the site and the charts.
-    common: Fingerprint,
+    common: Common,
     /// The site with its real values (for the pages that cannot be spliced).
     real: Globals,
     /// The site with tokens for its per-build values.
@@ -598,7 +598,7 @@ impl Pages<'_> {
     /// One page: taken over, refilled or rendered.
     fn page(&self, j: &Job) -> Result<Outcome, Diagnostic> {
         let input = match self.caching.record || self.caching.previous.is_some() {
-            true => page_input(j, self.common),
+            true => page_input(j, &self.common),
             false => Fingerprint::default(),
         };
         let previous = self.caching.previous.as_ref();
@@ -693,19 +693,52 @@ fn page_splice(data: &SiteData, theme: &Theme, jobs: &[Job]) -> splice::Splice {
     s
 }
 
-/// What every page's input shares.
-fn common_input(data: &SiteData, splice: &splice::Splice, inputs: Fingerprint) -> Fingerprint {
-    Fingerprinter::default()
-        .fingerprint(inputs)
-        .json(&splice.site_fingerprint_value(&data.site))
-        .json(&data.charts)
-        .finish()
+/// What every page's input shares: the site, and the charts for the pages that may show
+/// them (a new commit can redraw a chart; the pages without one stay as they are).
+struct Common {
+    plain: Fingerprint,
+    with_charts: Fingerprint,
+    /// The templates whose pages may show the charts.
+    charts: std::collections::BTreeSet<&'static str>,
+}
+
+impl Common {
+    fn of(
+        data: &SiteData,
+        theme: &Theme,
+        jobs: &[Job],
+        splice: &splice::Splice,
+        inputs: Fingerprint,
+    ) -> Common {
+        let plain = Fingerprinter::default()
+            .fingerprint(inputs)
+            .json(&splice.site_fingerprint_value(&data.site))
+            .finish();
+        let with_charts = Fingerprinter::default()
+            .fingerprint(plain)
+            .json(&data.charts)
+            .finish();
+        let pages: std::collections::BTreeSet<&str> = jobs.iter().map(|j| j.template).collect();
+        let charts = (pages.iter())
+            .filter(|t| theme.may_show(t, "charts", &pages))
+            .copied()
+            .collect();
+        Common {
+            plain,
+            with_charts,
+            charts,
+        }
+    }
 }
 
 /// A page's input: its template and everything its context holds besides the shared part.
-fn page_input(j: &Job, common: Fingerprint) -> Fingerprint {
+fn page_input(j: &Job, common: &Common) -> Fingerprint {
+    let shared = match common.charts.contains(j.template) {
+        true => common.with_charts,
+        false => common.plain,
+    };
     Fingerprinter::default()
-        .fingerprint(common)
+        .fingerprint(shared)
         .json(&(j.template, j.section, &j.title, &j.path))
         .json(&j.data)
         .finish()

@@ -40,6 +40,8 @@ pub struct Theme {
     overridden: BTreeSet<String>,
     /// The text of the site's own templates.
     own_text: String,
+    /// The built-in templates' text, by name.
+    builtin_text: BTreeMap<String, String>,
 }
 
 /// Every file of the embedded theme: path → bytes.
@@ -108,9 +110,12 @@ impl Theme {
         register(&mut tera, &lang);
         let mut templates = Vec::new();
         let mut own_text = String::new();
+        let mut builtin_text = BTreeMap::new();
         for (path, bytes) in &builtin {
             if let Some(name) = path.strip_prefix("templates/") {
-                templates.push((format!("{BUILTIN}{name}"), utf8(path, bytes, false)?));
+                let text = utf8(path, bytes, false)?;
+                builtin_text.insert(name.to_string(), text.clone());
+                templates.push((format!("{BUILTIN}{name}"), text));
             }
         }
         for (path, bytes) in overrides {
@@ -129,6 +134,7 @@ impl Theme {
             lang,
             overridden,
             own_text,
+            builtin_text,
         };
         if let Err(e) = theme.tera.add_raw_templates(templates) {
             return Err(ThemeError(one(theme.diagnostic(&e, None))));
@@ -143,6 +149,16 @@ impl Theme {
     /// Whether any of the site's own templates says one of `words`.
     pub fn overrides_mention(&self, words: &[&str]) -> bool {
         words.iter().any(|w| self.own_text.contains(w))
+    }
+
+    /// Whether a page rendered from `template` may show the context variable `word`: the
+    /// template names it, or a template it may include or extend could (any of the site's
+    /// own templates, any built-in one that is not in `pages`, the page templates).
+    pub fn may_show(&self, template: &str, word: &str, pages: &BTreeSet<&str>) -> bool {
+        let says = |t: &str| t.contains(word) || t.contains("__tera_context");
+        says(&self.own_text)
+            || self.builtin_text.get(template).is_none_or(|t| says(t))
+            || (self.builtin_text.iter()).any(|(name, t)| !pages.contains(name.as_str()) && says(t))
     }
 
     /// Renders template `name` (resolved like an include: the site's, else the built-in).

@@ -185,6 +185,38 @@ fn renaming_an_issue_renders_the_notes_that_link_it() {
 }
 
 #[test]
+fn new_progress_redraws_the_charts_but_leaves_pages_without_charts_alone() {
+    let site = site();
+    site.write(
+        "notes/o.md",
+        &note("title: Start\nprogress: 10", "Started."),
+    );
+    site.commit_at("progress", "2026-01-05T11:00:00+08:00");
+    site.write(
+        "notes/p.md",
+        &note("title: Progress\nprogress: 40", "Halfway."),
+    );
+    site.commit_at("progress", "2026-01-05T12:00:00+08:00");
+    build(&site, &[], None);
+    let before = site.page("index.html");
+    site.write(
+        "notes/p.md",
+        &note("title: Progress\nprogress: 90", "Nearly."),
+    );
+    let r = change(&site, "more progress", "2026-01-06T10:00:00+08:00");
+    assert!(r.contains("index.html"), "the dashboard's charts: {r:?}");
+    assert_ne!(site.page("index.html"), before);
+    for kept in [
+        "notes/a.html",
+        "notes/c.html",
+        "issues/iss-1.html",
+        "404.html",
+    ] {
+        assert!(!r.contains(kept), "{kept} was rendered again: {r:?}");
+    }
+}
+
+#[test]
 fn redefining_a_term_renders_every_page_that_links_it() {
     let site = site();
     build(&site, &[], None);
