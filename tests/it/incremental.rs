@@ -159,7 +159,11 @@ fn pages_carried_over_after_a_commit_name_the_new_commit() {
     let site = site();
     build(&site, &[], None);
     site.write_repo("src/main.rs", "fn main() {}\n");
-    let r = change(&site, "chore: code", "2026-01-06T10:00:00+08:00");
+    site.commit_at("chore: code", "2026-01-06T10:00:00+08:00");
+    let out = build(&site, &[], None);
+    same_as_cold(&site, None);
+    assert!(stderr(&out).contains(" rendered, "), "{}", stderr(&out));
+    let r = rendered(&out);
     assert!(!r.contains("notes/a.html"), "{r:?}");
     assert!(!r.contains("issues/iss-1.html"), "{r:?}");
     let head = site.repo.head().unwrap().target().unwrap().to_string();
