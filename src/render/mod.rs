@@ -610,18 +610,21 @@ impl Pages<'_> {
             if output == rec.output {
                 return Ok(Outcome::Kept(rec.clone()));
             }
-            let refilled = match self.caching.sealed {
-                Some(_) => None,
-                None => (prev.read)(&j.path)
+            // Only a page written unsealed, with the recorded values at the recorded
+            // places, is refilled (the record's own fingerprint says so).
+            let unsealed = output_of(input, &rec.holes, prev.spliced, None) == rec.output;
+            let refilled = match (self.caching.sealed, unsealed) {
+                (None, true) => (prev.read)(&j.path)
                     .and_then(|old| self.splice.refill(&old, &rec.holes, prev.spliced)),
+                _ => None,
             };
             if let Some((bytes, holes)) = refilled {
                 let record = self.record(input, holes);
                 return Ok(Outcome::Fresh(file(&j.path, bytes), record, false));
             }
         }
-        let raw = render_job(j, &self.globals, self.theme)?;
-        if let Some((bytes, holes)) = self.splice.fill(&raw.bytes) {
+        let filled = render_job_with(j, &self.globals, self.theme, |raw| self.splice.fill(raw))?;
+        if let Some((bytes, holes)) = filled {
             let record = self.record(input, holes);
             return Ok(Outcome::Fresh(file(&j.path, bytes), record, true));
         }
@@ -639,17 +642,7 @@ impl Pages<'_> {
     /// What decides a page's bytes as written: its input, the values spliced into it and
     /// how it is sealed.
     fn output(&self, input: Fingerprint, holes: &[(u32, String)]) -> Fingerprint {
-        let mut h = Fingerprinter::default();
-        h.fingerprint(input);
-        for (_, name) in holes {
-            h.bytes(name.as_bytes());
-            match self.splice.texts.get(name) {
-                Some(t) => h.bytes(t.as_bytes()),
-                None => h.bytes(b"\0missing"),
-            };
-        }
-        h.json(&self.caching.sealed.map(|f| f.hex()));
-        h.finish()
+        output_of(input, holes, &self.splice.texts, self.caching.sealed)
     }
 
     fn record(&self, input: Fingerprint, holes: Vec<(u32, String)>) -> FileRecord {
@@ -659,6 +652,27 @@ impl Pages<'_> {
             holes,
         }
     }
+}
+
+/// What decides a page's bytes as written: its input, the text of the values spliced
+/// into it and the keys it is sealed with.
+fn output_of(
+    input: Fingerprint,
+    holes: &[(u32, String)],
+    texts: &std::collections::BTreeMap<String, String>,
+    sealed: Option<Fingerprint>,
+) -> Fingerprint {
+    let mut h = Fingerprinter::default();
+    h.fingerprint(input);
+    for (_, name) in holes {
+        h.bytes(name.as_bytes());
+        match texts.get(name) {
+            Some(t) => h.bytes(t.as_bytes()),
+            None => h.bytes(b"\0missing"),
+        };
+    }
+    h.json(&sealed.map(|f| f.hex()));
+    h.finish()
 }
 
 /// The templates that print the per-build values themselves (the others show them through
@@ -817,6 +831,21 @@ pub fn root_of(path: &str, base_url: Option<&str>) -> String {
 }
 
 fn render_job(j: &Job, globals: &Globals, theme: &Theme) -> Result<OutFile, Diagnostic> {
+    let bytes = render_job_with(j, globals, theme, <[u8]>::to_vec)?;
+    Ok(OutFile {
+        path: j.path.clone(),
+        bytes,
+    })
+}
+
+/// Renders a page and gives its bytes to `then` (still in the buffer it was rendered into:
+/// no copy is made that `then` does not make).
+fn render_job_with<R>(
+    j: &Job,
+    globals: &Globals,
+    theme: &Theme,
+    then: impl FnOnce(&[u8]) -> R,
+) -> Result<R, Diagnostic> {
     let section = if j.section == "page" {
         format!(
             "page-{}",
@@ -845,11 +874,7 @@ fn render_job(j: &Job, globals: &Globals, theme: &Theme) -> Result<OutFile, Diag
     let data = tera::Context::from_serialize(&j.data)
         .map_err(|e| theme.diagnostic(&e, Some(&format!("rendering {}", j.path))))?;
     ctx.extend(data);
-    let bytes = theme.render_bytes(j.template, &ctx, &format!("rendering {}", j.path))?;
-    Ok(OutFile {
-        path: j.path.clone(),
-        bytes,
-    })
+    theme.render_with(j.template, &ctx, &format!("rendering {}", j.path), then)
 }
 
 /// `sitemap.xml` of every HTML page (only with a `base_url`: a sitemap needs absolute URLs).

@@ -166,22 +166,33 @@ impl Splice {
     pub fn fill(&self, page: &[u8]) -> Option<(Vec<u8>, Holes)> {
         let open = self.token(self.nonce, "");
         let open = open.trim_end_matches(CLOSE).as_bytes();
-        let mut out = Vec::with_capacity(page.len());
-        let mut holes = Vec::new();
-        let mut rest = page;
-        while let Some(i) = find(rest, &open[..OPEN.len_utf8()]) {
-            out.extend_from_slice(&rest[..i]);
-            rest = &rest[i..];
+        // First the tokens (start, end, text), then the page at its exact size: pages
+        // are held in memory until written, so none is given room it does not use.
+        let mut found = Vec::new();
+        let mut at = 0;
+        while let Some(i) = find(&page[at..], &open[..OPEN.len_utf8()]) {
+            let start = at + i;
             // Any U+FDD0 must start a token of this build.
-            let after = rest.strip_prefix(open)?;
+            let after = page[start..].strip_prefix(open)?;
             let end = find(after, CLOSE.to_string().as_bytes())?;
             let name = std::str::from_utf8(&after[..end]).ok()?;
-            let text = self.texts.get(name)?;
-            holes.push((u32::try_from(out.len()).ok()?, name.to_string()));
-            out.extend_from_slice(text.as_bytes());
-            rest = &after[end + CLOSE.len_utf8()..];
+            let (name, text) = self.texts.get_key_value(name)?;
+            at = start + open.len() + end + CLOSE.len_utf8();
+            found.push((start, at, name, text));
         }
-        out.extend_from_slice(rest);
+        let size = found
+            .iter()
+            .fold(page.len(), |n, (s, e, _, t)| n - (e - s) + t.len());
+        let mut out = Vec::with_capacity(size);
+        let mut holes = Vec::with_capacity(found.len());
+        let mut copied = 0;
+        for (start, end, name, text) in found {
+            out.extend_from_slice(&page[copied..start]);
+            holes.push((u32::try_from(out.len()).ok()?, name.clone()));
+            out.extend_from_slice(text.as_bytes());
+            copied = end;
+        }
+        out.extend_from_slice(&page[copied..]);
         Some((out, holes))
     }
 
@@ -194,7 +205,10 @@ impl Splice {
         holes: &[(u32, String)],
         before: &BTreeMap<String, String>,
     ) -> Option<(Vec<u8>, Holes)> {
-        let mut out = Vec::with_capacity(old.len() + 64);
+        let grown = holes.iter().try_fold(old.len(), |n, (_, name)| {
+            Some(n.checked_sub(before.get(name)?.len())? + self.texts.get(name)?.len())
+        })?;
+        let mut out = Vec::with_capacity(grown);
         let mut new_holes = Vec::with_capacity(holes.len());
         let mut at = 0usize;
         for (offset, name) in holes {

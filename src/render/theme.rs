@@ -184,6 +184,17 @@ impl Theme {
         ctx: &tera::Context,
         what: &str,
     ) -> Result<Vec<u8>, Diagnostic> {
+        self.render_with(name, ctx, what, <[u8]>::to_vec)
+    }
+
+    /// Renders template `name` into this thread's buffer and gives the bytes to `then`.
+    pub fn render_with<R>(
+        &self,
+        name: &str,
+        ctx: &tera::Context,
+        what: &str,
+        then: impl FnOnce(&[u8]) -> R,
+    ) -> Result<R, Diagnostic> {
         thread_local! {
             static OUT: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
         }
@@ -193,7 +204,7 @@ impl Theme {
             self.tera
                 .render_to(name, ctx, &mut *out)
                 .map_err(|e| self.diagnostic(&e, Some(what)))?;
-            Ok(out.to_vec())
+            Ok(then(out))
         })
     }
 

@@ -369,4 +369,13 @@ fn a_protected_site_carries_sealed_pages_over_and_matches_a_cold_build() {
     site.commit_at("edit a", "2026-01-06T10:00:00+08:00");
     build(&site, &[], Some(PASSPHRASE));
     same_as_cold(&site, Some(PASSPHRASE));
+    // Protection lifted: no sealed page is carried over or refilled.
+    site.write(
+        "vitrine.toml",
+        "title = \"Test project\"\nclient = \"ACME\"\n",
+    );
+    site.commit_at("open up", "2026-01-07T10:00:00+08:00");
+    let out = build(&site, &[], None);
+    assert_eq!(rendered(&out), all_pages(&site));
+    same_as_cold(&site, None);
 }
