@@ -843,7 +843,7 @@ pub fn prepare(opts: &BuildOptions) -> Result<(Prepared, Loaded, Timings), Build
 pub fn render_files(
     opts: &BuildOptions,
 ) -> Result<(Vec<render::OutFile>, Loaded, Timings), BuildError> {
-    let (site, loaded, timings) = render_reusing(opts, None)?;
+    let (site, loaded, timings) = render_reusing(opts, None, false)?;
     Ok((site.files, loaded, timings))
 }
 
@@ -873,13 +873,15 @@ pub struct Built {
 
 /// [`render_files`], rendering only the pages whose input is not the one `earlier`
 /// recorded: the others are taken from the earlier output, as they are or with this
-/// build's per-build values spliced in. Every file is sealed (`[access]`) and guarded as in
-/// a cold build, except the files carried over unchanged when the guard searches for the
-/// same things as when it searched them.
+/// build's per-build values spliced in. With `record`, every page's input is fingerprinted
+/// for the next build. Every file is sealed (`[access]`) and guarded as in a cold build,
+/// except the files carried over unchanged when the guard searches for the same things as
+/// when it searched them.
 // Long on purpose: the stages after preparing, in order, each timed.
 pub fn render_reusing(
     opts: &BuildOptions,
     earlier: Option<&Earlier<'_>>,
+    record: bool,
 ) -> Result<(Built, Loaded, Timings), BuildError> {
     let (site, mut loaded, mut timings) = prepare(opts)?;
     // `[access]`: no passphrase, no build (checked before the work of rendering).
@@ -901,7 +903,7 @@ pub fn render_reusing(
         sealed: keys
             .as_ref()
             .map(|k| Fingerprint::of_bytes(k.fingerprint().as_bytes())),
-        record: opts.use_cache,
+        record,
         previous: earlier.map(|e| render::Previous {
             files: &e.cache.files,
             spliced: &e.cache.spliced,

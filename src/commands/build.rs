@@ -69,8 +69,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         ..opts.clone()
     });
     let t_memo = t.elapsed().as_secs_f64();
-    let (site, mut loaded, mut timings) =
-        render_reusing(with_memo.as_ref().unwrap_or(opts), earlier.as_ref())?;
+    let (site, mut loaded, mut timings) = render_reusing(
+        with_memo.as_ref().unwrap_or(opts),
+        earlier.as_ref(),
+        cache.is_some(),
+    )?;
     let before = [("target", t_target), ("cache", t_cache), ("memo", t_memo)];
     timings.splice(0..0, before);
     let t = Instant::now();
