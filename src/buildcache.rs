@@ -194,6 +194,16 @@ pub fn path(git_dir: &Path, prefix: &str, out: &Path) -> PathBuf {
         .join(format!("build-{}.json", &name[..16]))
 }
 
+/// Where the output before last of the output folder `out` is kept, to be rewritten in
+/// place by the next build (see `output::write_reusing`).
+pub fn spare_path(git_dir: &Path, prefix: &str, out: &Path) -> PathBuf {
+    let file = path(git_dir, prefix, out);
+    let name = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().replace("build-", "spare-"));
+    file.with_file_name(name.unwrap_or_else(|| "spare".into()))
+}
+
 /// Where the parsed versions and rendered Markdown of the site root `prefix` are kept
 /// between builds (see `pipeline::Memo::load`).
 pub fn memo_path(git_dir: &Path, prefix: &str) -> PathBuf {

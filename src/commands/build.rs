@@ -99,6 +99,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         audience,
         source,
         id.clone(),
+        cache.as_ref().map(|c| c.spare.as_path()),
     )?;
     timings.push(("write", t.elapsed().as_secs_f64()));
     let mut report = BuildReport {
@@ -150,6 +151,8 @@ struct Cache {
     file: PathBuf,
     /// Where parsed versions and rendered Markdown are kept between builds.
     memo_file: PathBuf,
+    /// Where the output before last is kept, to be rewritten in place.
+    spare: PathBuf,
     key: Option<Fingerprint>,
     /// What the last build recorded, or nothing when it cannot be trusted.
     trusted: Option<BuildCache>,
@@ -165,12 +168,14 @@ impl Cache {
         let out = absolute(&opts.out);
         let file = buildcache::path(&git_dir, repo.prefix(), &out);
         let memo_file = buildcache::memo_path(&git_dir, repo.prefix());
+        let spare = buildcache::spare_path(&git_dir, repo.prefix(), &out);
         let found = buildcache::load(&file).ok().flatten();
         let id = found.as_ref().and_then(|_| output::intact_id(&opts.out));
         let trusted = found.filter(|c| id.as_deref() == Some(c.output.as_str()));
         Some(Cache {
             file,
             memo_file,
+            spare,
             key: crate::pipeline::build_key(opts),
             trusted,
         })

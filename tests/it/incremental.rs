@@ -379,3 +379,59 @@ fn a_protected_site_carries_sealed_pages_over_and_matches_a_cold_build() {
     assert_eq!(rendered(&out), all_pages(&site));
     same_as_cold(&site, None);
 }
+
+/// The output before last, kept under `.git/vitrine/` for the next build to rewrite.
+fn spare(site: &TestSite) -> std::path::PathBuf {
+    let dir = site.dir.path().join(".git/vitrine");
+    std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("spare-")
+        })
+        .expect("a spare output")
+}
+
+#[test]
+fn the_output_before_last_is_rewritten_in_place() {
+    let site = site();
+    build(&site, &[], None);
+    let first = inodes(&site.out());
+    site.write("notes/a.md", &note("title: Alpha", "Edited once."));
+    change(&site, "edit a", "2026-01-06T10:00:00+08:00");
+    site.write("notes/a.md", &note("title: Alpha", "Edited twice."));
+    change(&site, "edit a again", "2026-01-07T10:00:00+08:00");
+    // The third build wrote into the files of the first (same inodes), and matches a
+    // cold build (checked by `change`).
+    let third = inodes(&site.out());
+    assert_eq!(third.get("notes/a.html"), first.get("notes/a.html"));
+    assert_eq!(third.get("notes/b.html"), first.get("notes/b.html"));
+}
+
+#[test]
+fn a_spare_file_the_live_output_shares_is_never_written_in_place() {
+    let site = site();
+    build(&site, &[], None);
+    // The same commit with another tag: every page is carried over as a hard link, so
+    // the output before last (the spare) and the live output share every file.
+    site.tag("not-a-version");
+    let out = build(&site, &[], None);
+    assert!(rendered(&out).is_empty(), "{:?}", rendered(&out));
+    let live = all_files(&site.out());
+    site.write("notes/a.md", &note("title: Alpha", "Edited."));
+    change(&site, "edit a", "2026-01-06T10:00:00+08:00");
+    // The output that was live during that build is now the spare, unchanged.
+    let spare = spare(&site);
+    for (path, text) in &live {
+        if path != ".vitrine-output" {
+            assert_eq!(
+                &read(&spare.join(path)),
+                text,
+                "{path} was written in place"
+            );
+        }
+    }
+}
