@@ -10,7 +10,9 @@
 #   cold       `build --no-cache` into an empty folder: no history or build cache
 #   warm       one new commit that edits one note, on top of a build of the previous commit
 #              with its caches; the commit is made in a fresh copy of the repository for
-#              every run (untimed), one hour after the last commit
+#              every run (untimed), one hour after the last commit. The copy is in the state
+#              of a site built on every commit: HEAD~1, then HEAD, were built into it, so its
+#              caches include the output before last, which the next build rewrites in place
 #   no change  a second build of the same commit into the same folder, with its caches
 #   hugo       Hugo over the same Markdown, cold (a fresh output folder each run)
 #   git log    `git log --raw --no-renames -- <root>`: reading the site root's history
@@ -48,6 +50,7 @@ v="$bin/vitrine"
 # of every warm and no-change run: each run gets it back at the same paths (w/), so the
 # caches, which name the output folder, apply.
 git clone -q --no-local "$repo" "$work/w/repo"
+"$v" -q -C "$work/w/repo/$root" build --rev HEAD~1 -o "$work/w/out"
 "$v" -q -C "$work/w/repo/$root" build -o "$work/w/out"
 mv "$work/w" "$work/template"
 note=$(cd "$work/template/repo/$root" && git ls-files notes | sed -n 1p)

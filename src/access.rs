@@ -100,6 +100,18 @@ impl Keys {
         URL_SAFE_NO_PAD.encode(blob)
     }
 
+    /// Names these keys without revealing them: an HMAC of a fixed label under the nonce
+    /// key, which only PBKDF2 of the passphrase gives (guessing the passphrase from it
+    /// costs what guessing it from any page costs). The build cache records it, so a page
+    /// sealed with other keys is never carried over.
+    pub fn fingerprint(&self) -> String {
+        let mut mac = <Hmac<Sha256> as hmac::KeyInit>::new_from_slice(&self.nonce_key)
+            .expect("HMAC takes any key length");
+        mac.update(b"vitrine/v1/build-cache");
+        let tag = mac.finalize().into_bytes();
+        URL_SAFE_NO_PAD.encode(&tag[..16])
+    }
+
     /// Decrypts a blob of [`Keys::seal`] (what the browser does; for tests).
     pub fn open(&self, blob: &str) -> Option<Vec<u8>> {
         let bytes = URL_SAFE_NO_PAD.decode(blob).ok()?;
@@ -189,7 +201,28 @@ pub fn apply(
             files,
             notes: Diagnostics::default(),
         }),
-        Some(p) => seal(files, config, theme, &Keys::derive(p, site_salt(config))).map_err(|e| {
+        Some(p) => apply_keys(
+            files,
+            config,
+            theme,
+            Some(&Keys::derive(p, site_salt(config))),
+        ),
+    }
+}
+
+/// [`apply`] with the keys already derived (`None`: the site is not protected).
+pub fn apply_keys(
+    files: Vec<OutFile>,
+    config: &Config,
+    theme: &Theme,
+    keys: Option<&Keys>,
+) -> Result<Sealed, Diagnostics> {
+    match keys {
+        None => Ok(Sealed {
+            files,
+            notes: Diagnostics::default(),
+        }),
+        Some(keys) => seal(files, config, theme, keys).map_err(|e| {
             let mut d = Diagnostics::default();
             d.push(Diagnostic::error(format!("encrypting the site: {e:#}")));
             d

@@ -140,6 +140,35 @@ fn specific_id(id: &str) -> bool {
     id.chars().count() >= 3 && (id.chars().any(|c| c.is_ascii_digit()) || id.chars().count() >= 8)
 }
 
+/// What [`check`] searches for (with `sealed`, [`check_sealed`] too), as one fingerprint:
+/// an output file searched by an earlier build for exactly the same things need not be
+/// searched again (the build cache carries such files over unchanged).
+pub fn fingerprint<'a>(
+    p: &Project,
+    ui: impl IntoIterator<Item = &'a str>,
+    sealed: bool,
+) -> crate::buildcache::Fingerprint {
+    let mut h = crate::buildcache::Fingerprinter::default();
+    match markers(p, ui) {
+        Ok(all) => {
+            for m in &all {
+                h.bytes(m.text.as_bytes())
+                    .bytes(m.source.as_bytes())
+                    .json(&(m.word, m.strict));
+            }
+        }
+        Err(e) => {
+            h.bytes(b"refused").bytes(e.as_bytes());
+        }
+    }
+    if sealed {
+        for (text, source) in content_texts(p) {
+            h.bytes(text.as_bytes()).bytes(source.as_bytes());
+        }
+    }
+    h.finish()
+}
+
 fn markers<'a>(p: &Project, ui: impl IntoIterator<Item = &'a str>) -> Result<Vec<Marker>, String> {
     let mut candidates = Vec::new();
     for h in &p.hidden {

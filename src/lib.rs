@@ -22,20 +22,22 @@
 //! - `urls`:
 //! - `forge`: urls
 //! - `git`: diag
+//! - `buildcache`: diag
 //! - `config`: diag, dates, forge, urls
 //! - `content`: config, dates, diag, git
 //! - `routes`: content
 //! - `insight`: config, content, dates, diag, format, git, routes
 //! - `lint`: config, content, diag, routes
-//! - `render`: config, content, dates, diag, escape, forge, format, git, insight, routes, urls
-//! - `guard`: content, diag, render
+//! - `render`: buildcache, config, content, dates, diag, escape, forge, format, git, insight, routes, urls
+//! - `guard`: buildcache, content, diag, render
 //! - `output`: diag, render
-//! - `access`: config, content, diag, escape, guard, render
-//! - `pipeline`: access, config, content, dates, diag, format, git, guard, insight, lint, output, render, routes, urls
-//! - `commands`: config, escape, content, dates, diag, git, guard, insight, lint, output, pipeline, render, routes
+//! - `access`: buildcache, config, content, diag, escape, guard, render
+//! - `pipeline`: access, buildcache, config, content, dates, diag, format, git, guard, insight, lint, output, render, routes, urls
+//! - `commands`: buildcache, config, escape, content, dates, diag, git, guard, insight, lint, output, pipeline, render, routes
 //! - `cli`: commands, config, diag, git, pipeline, render
 
 pub mod access;
+pub mod buildcache;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -44,6 +44,10 @@ impl Audience {
 struct Marker {
     audience: Audience,
     source: String,
+    /// Names this output's content (see `buildcache`), so that the build cache can tell it
+    /// describes exactly this folder; absent when built without the cache.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    build: Option<String>,
     files: Vec<String>,
 }
 
@@ -176,6 +180,31 @@ pub fn write_atomically(
     audience: Audience,
     source: &str,
 ) -> Result<()> {
+    write_reusing(out, files, &[], audience, source, None, None)
+}
+
+/// [`write_atomically`], taking each file marked in `kept` (one flag per file) from the
+/// current output as a hard link instead of writing it (a copy where links cannot be made;
+/// a kept file's `bytes` may be empty, unread): the files are the same bytes, and the
+/// previous output is left untouched until the swap. The marker records `id`, which names
+/// the output's content.
+///
+/// With `spare`, a folder on the same file system that holds an output no longer in use
+/// (the one before last), the staging folder is that folder renamed: a file whose only
+/// name is there is rewritten in place, which costs the file system far less than creating
+/// one, and anything the new site does not have is removed; every file is written or
+/// linked, so nothing of the spare's content survives unless it is the same. After the swap
+/// the replaced output becomes the spare instead of being deleted. A file another name
+/// shares (the live output's, through a hard link) is never written in place.
+pub fn write_reusing(
+    out: &Path,
+    files: &[OutFile],
+    kept: &[bool],
+    audience: Audience,
+    source: &str,
+    id: Option<String>,
+    spare: Option<&Path>,
+) -> Result<()> {
     let out = absolute(out);
     let (parent, name) = split(&out)?;
     fs::create_dir_all(&parent).with_context(|| format!("cannot create {}", parent.display()))?;
@@ -184,14 +213,31 @@ pub fn write_atomically(
     let marker = Marker {
         audience,
         source: source.to_string(),
+        build: id,
         files: files.iter().map(|f| f.path.clone()).collect(),
     };
-    let result =
-        write_all(&staging, files, &marker).and_then(|()| swap(&staging, &out, &parent, &name));
+    let from = Earlier { dir: &out, kept };
+    let reused = spare.is_some_and(|s| fs::rename(s, &staging).is_ok());
+    let mut written = write_all(&staging, files, &from, &marker, reused);
+    if reused && written.is_err() {
+        // Whatever the spare held in the way, a fresh folder has nothing.
+        let _ = fs::remove_dir_all(&staging);
+        written = write_all(&staging, files, &from, &marker, false);
+    }
+    let result = written.and_then(|()| swap(&staging, &out, &parent, &name, spare));
     if result.is_err() {
         let _ = fs::remove_dir_all(&staging);
     }
     result
+}
+
+/// The id recorded in the marker of the output folder `out`, if every file the marker
+/// lists is there: the build cache trusts only an output that is whole.
+pub fn intact_id(out: &Path) -> Option<String> {
+    let dir = absolute(out);
+    let marker = read_marker(&dir)?;
+    let whole = marker.files.iter().all(|f| dir.join(f).is_file());
+    marker.build.filter(|_| whole)
 }
 
 /// Repairs what an interrupted build left next to `out`: a missing output is restored from
@@ -270,13 +316,51 @@ fn split(out: &Path) -> Result<(PathBuf, String)> {
     Ok((parent, name))
 }
 
-fn write_all(dir: &Path, files: &[OutFile], marker: &Marker) -> Result<()> {
+/// The output being replaced, and which of the new files are the same as there.
+struct Earlier<'a> {
+    dir: &'a Path,
+    kept: &'a [bool],
+}
+
+/// Writes every file into `dir`; with `reused`, `dir` holds an older output, rewritten
+/// (see [`write_reusing`]).
+fn write_all(
+    dir: &Path,
+    files: &[OutFile],
+    from: &Earlier<'_>,
+    marker: &Marker,
+    reused: bool,
+) -> Result<()> {
     fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    for f in files {
+    if reused {
+        prune(dir, files)?;
+    }
+    let mut made = std::collections::HashSet::new();
+    for (i, f) in files.iter().enumerate() {
         let rel = safe_relative(&f.path)?;
-        let path = dir.join(rel);
-        if let Some(p) = path.parent() {
+        let path = dir.join(&rel);
+        if let Some(p) = path.parent()
+            && made.insert(p.to_path_buf())
+        {
             fs::create_dir_all(p).with_context(|| format!("cannot create {}", p.display()))?;
+        }
+        if from.kept.get(i).copied().unwrap_or(false) {
+            let old = from.dir.join(&rel);
+            if reused {
+                let _ = fs::remove_file(&path);
+            }
+            if fs::hard_link(&old, &path).is_ok() {
+                continue;
+            }
+            if f.bytes.is_empty() {
+                fs::copy(&old, &path).with_context(|| {
+                    format!("cannot copy {} to {}", old.display(), path.display())
+                })?;
+                continue;
+            }
+        }
+        if reused && rewrite_in_place(&path, &f.bytes)? {
+            continue;
         }
         fs::write(&path, &f.bytes).with_context(|| format!("cannot write {}", path.display()))?;
     }
@@ -289,7 +373,86 @@ fn write_all(dir: &Path, files: &[OutFile], marker: &Marker) -> Result<()> {
     Ok(())
 }
 
-fn swap(staging: &Path, out: &Path, parent: &Path, name: &str) -> Result<()> {
+/// Rewrites the file at `path` in place if it is a regular file with no other name (so no
+/// other folder sees the change); a file with another name is unlinked first. Whether it
+/// was written.
+fn rewrite_in_place(path: &Path, bytes: &[u8]) -> Result<bool> {
+    let Ok(meta) = fs::symlink_metadata(path) else {
+        return Ok(false);
+    };
+    #[cfg(unix)]
+    let alone = {
+        use std::os::unix::fs::MetadataExt;
+        meta.nlink() == 1
+    };
+    #[cfg(not(unix))]
+    let alone = false;
+    if meta.is_file() && alone {
+        use std::io::Write;
+        let mut f = fs::OpenOptions::new()
+            .write(true)
+            .truncate(true)
+            .open(path)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        f.write_all(bytes)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        return Ok(true);
+    }
+    if meta.is_dir() {
+        fs::remove_dir_all(path)
+    } else {
+        fs::remove_file(path)
+    }
+    .with_context(|| format!("cannot remove {}", path.display()))?;
+    Ok(false)
+}
+
+/// Removes from a reused staging folder every entry the new site does not have (files,
+/// links, and folders that hold none of its files).
+fn prune(dir: &Path, files: &[OutFile]) -> Result<()> {
+    let keep: std::collections::HashSet<String> = files.iter().map(|f| f.path.clone()).collect();
+    let paths: Vec<&str> = keep.iter().map(String::as_str).collect();
+    let folders: std::collections::HashSet<&str> = written_paths_of(&paths);
+    for entry in walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .follow_links(false)
+        .contents_first(true)
+    {
+        let entry = entry?;
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let rel = (rel.iter())
+            .map(|c| c.to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        let wanted = match entry.file_type().is_dir() {
+            true => folders.contains(rel.as_str()),
+            false => keep.contains(&rel),
+        };
+        if !wanted {
+            match entry.file_type().is_dir() {
+                true => fs::remove_dir_all(entry.path()),
+                false => fs::remove_file(entry.path()),
+            }
+            .with_context(|| format!("cannot remove {}", entry.path().display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// The folders that hold `paths`.
+fn written_paths_of<'a>(paths: &[&'a str]) -> std::collections::HashSet<&'a str> {
+    let mut all = std::collections::HashSet::new();
+    for p in paths {
+        let mut rest = *p;
+        while let Some((dir, _)) = rest.rsplit_once('/') {
+            all.insert(dir);
+            rest = dir;
+        }
+    }
+    all
+}
+
+fn swap(staging: &Path, out: &Path, parent: &Path, name: &str, spare: Option<&Path>) -> Result<()> {
     if !out.exists() {
         return fs::rename(staging, out)
             .with_context(|| format!("cannot move the new site to {}", out.display()));
@@ -306,7 +469,14 @@ fn swap(staging: &Path, out: &Path, parent: &Path, name: &str) -> Result<()> {
         let _ = fs::rename(&old, out);
         return Err(e).with_context(|| format!("cannot move the new site to {}", out.display()));
     }
-    let _ = fs::remove_dir_all(&old);
+    // The replaced site is the next build's spare (see `write_reusing`), else deleted.
+    let kept = spare.is_some_and(|s| {
+        let _ = fs::remove_dir_all(s);
+        s.parent().is_some_and(|p| fs::create_dir_all(p).is_ok()) && fs::rename(&old, s).is_ok()
+    });
+    if !kept {
+        let _ = fs::remove_dir_all(&old);
+    }
     Ok(())
 }
 

@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use anyhow::{Result, anyhow};
 
+use crate::buildcache::{BuildCache, FileRecord, Fingerprint, Fingerprinter};
 use crate::config::Config;
 use crate::content::versions::{States, Versions, Visible};
 use crate::content::{self, Dating, LoadOptions, Project};
@@ -39,6 +40,26 @@ pub struct BuildOptions {
     pub memo: Option<Arc<Memo>>,
     /// Run the whole-project checks (jargon, references, links); `report` does not need them.
     pub lint: bool,
+    /// Told how far the long steps have come (the CLI draws a progress bar from it).
+    pub progress: Option<Progress>,
+}
+
+/// Where a build reports how far it has come: the step (`history`, `pages`), the units
+/// done (commits walked, pages rendered) and the total when it is known. The library never
+/// draws anything; the CLI decides whether and how to show it.
+#[derive(Clone)]
+pub struct Progress(pub Arc<dyn Fn(&'static str, u64, Option<u64>) + Send + Sync>);
+
+impl Progress {
+    fn tick(&self, step: &'static str, done: u64, total: Option<u64>) {
+        (self.0)(step, done, total)
+    }
+}
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress")
+    }
 }
 
 /// Kept in memory between the rebuilds of one `serve`: the history index of the last
@@ -88,12 +109,81 @@ impl Memo {
         Ok(t)
     }
 
+    /// A memo with the versions and rendered Markdown saved in `file` by [`Memo::save`]
+    /// (an empty one when there is none, or it was saved by another binary or is damaged).
+    /// Both are named by their content (blob id; body, link targets and settings), so a
+    /// saved entry is never stale.
+    pub fn load(file: &Path) -> Memo {
+        let Ok(Some(saved)) = crate::buildcache::load_file::<Saved>(file) else {
+            return Memo::default();
+        };
+        if saved.binary != crate::buildcache::binary() {
+            return Memo::default();
+        }
+        let versions = saved
+            .versions
+            .into_iter()
+            .map(|(k, v)| (k, Arc::new(v)))
+            .collect();
+        Memo {
+            inner: std::sync::Mutex::new((None, versions)),
+            markdown: std::sync::Mutex::new(saved.markdown),
+            ..Memo::default()
+        }
+    }
+
+    /// Saves the versions and rendered Markdown for the next build when they changed,
+    /// keeping only the Markdown of the bodies this build rendered (`keep`) when the memo
+    /// holds more than twice as many.
+    pub fn save(&self, file: &Path, bodies: usize, loaded_sizes: (usize, usize)) {
+        let (Ok(inner), Ok(mut markdown)) = (self.inner.lock(), self.markdown.lock()) else {
+            return;
+        };
+        if (inner.1.len(), markdown.len()) == loaded_sizes {
+            return;
+        }
+        if markdown.len() > 2 * bodies + 64 {
+            markdown.clear();
+        }
+        let versions = inner.1.iter().map(|(k, v)| (k.as_str(), &**v)).collect();
+        let saved = SavedRef {
+            binary: crate::buildcache::binary(),
+            versions,
+            markdown: &markdown,
+        };
+        if crate::buildcache::store_file(file, &saved).is_err() {
+            crate::buildcache::forget(file);
+        }
+    }
+
+    /// How many versions and rendered bodies it holds.
+    pub fn sizes(&self) -> (usize, usize) {
+        let v = self.inner.lock().map_or(0, |g| g.1.len());
+        let m = self.markdown.lock().map_or(0, |g| g.len());
+        (v, m)
+    }
+
     pub(crate) fn remember(&self, history: Arc<HistoryIndex>, versions: &Versions) {
         if let Ok(mut g) = self.inner.lock() {
             g.0 = Some(history);
             g.1.extend(versions.iter().map(|(k, v)| (k.clone(), v.clone())));
         }
     }
+}
+
+/// What [`Memo::save`] writes.
+#[derive(serde::Deserialize)]
+struct Saved {
+    binary: Fingerprint,
+    versions: std::collections::HashMap<String, serde_json::Map<String, serde_json::Value>>,
+    markdown: std::collections::HashMap<u64, render::markdown::Rendered>,
+}
+
+#[derive(serde::Serialize)]
+struct SavedRef<'a> {
+    binary: Fingerprint,
+    versions: std::collections::HashMap<&'a str, &'a serde_json::Map<String, serde_json::Value>>,
+    markdown: &'a std::collections::HashMap<u64, render::markdown::Rendered>,
 }
 
 /// A failure of the content or the repository; the CLI exits with status 1.
@@ -359,7 +449,14 @@ fn read_history(
     let memoised = opts.memo.as_ref().and_then(|m| m.history_at(&rev.id));
     let h = match memoised {
         Some(h) => h,
-        None => Arc::new(repo.history(rev, opts.use_cache)?.0),
+        None => {
+            let tick = |n: u64| {
+                if let Some(p) = &opts.progress {
+                    p.tick("history", n, None);
+                }
+            };
+            Arc::new(repo.history_with(rev, opts.use_cache, &tick)?.0)
+        }
     };
     for w in &h.warnings {
         diagnostics.push(Diagnostic::warning(w.clone()));
@@ -746,31 +843,206 @@ pub fn prepare(opts: &BuildOptions) -> Result<(Prepared, Loaded, Timings), Build
 pub fn render_files(
     opts: &BuildOptions,
 ) -> Result<(Vec<render::OutFile>, Loaded, Timings), BuildError> {
+    let (site, loaded, timings) = render_reusing(opts, None, false)?;
+    Ok((site.files, loaded, timings))
+}
+
+/// The output of the previous build into the same folder, and what the build cache says
+/// it was made from.
+pub struct Earlier<'a> {
+    pub dir: &'a Path,
+    pub cache: &'a BuildCache,
+}
+
+/// A rendered site and what decided each file (for the build cache).
+pub struct Built {
+    pub files: Vec<render::OutFile>,
+    /// One per file: the same bytes as the same path of [`Earlier::dir`] (a page that was
+    /// not read has empty `bytes`).
+    pub kept: Vec<bool>,
+    /// One per file.
+    pub records: Vec<FileRecord>,
+    /// The text of each per-build value (see `render::splice`).
+    pub spliced: std::collections::BTreeMap<String, String>,
+    /// What the leak guard searched for.
+    pub guard: Fingerprint,
+    /// The pages rendered (the others were carried over, or rewritten with this build's
+    /// commit and dates).
+    pub rendered: Vec<String>,
+}
+
+/// [`render_files`], rendering only the pages whose input is not the one `earlier`
+/// recorded: the others are taken from the earlier output, as they are or with this
+/// build's per-build values spliced in. With `record`, every page's input is fingerprinted
+/// for the next build. Every file is sealed (`[access]`) and guarded as in a cold build,
+/// except the files carried over unchanged when the guard searches for the same things as
+/// when it searched them.
+// Long on purpose: the stages after preparing, in order, each timed.
+pub fn render_reusing(
+    opts: &BuildOptions,
+    earlier: Option<&Earlier<'_>>,
+    record: bool,
+) -> Result<(Built, Loaded, Timings), BuildError> {
     let (site, mut loaded, mut timings) = prepare(opts)?;
     // `[access]`: no passphrase, no build (checked before the work of rendering).
     let passphrase = crate::access::passphrase(&loaded.config).map_err(BuildError::Content)?;
     let t = Instant::now();
-    let files =
-        render::render_site(&site.data, &site.theme, &site.assets).map_err(BuildError::Content)?;
-    timings.push(("render", t.elapsed().as_secs_f64()));
-    // `[access]`: pages and search index encrypted before the guard sees them.
+    let keys = passphrase
+        .map(|p| crate::access::Keys::derive(&p, crate::access::site_salt(&loaded.config)));
+    timings.push(("keys", t.elapsed().as_secs_f64()));
     let t = Instant::now();
-    let sealed = crate::access::apply(files, &loaded.config, &site.theme, passphrase.as_deref())
+    let inputs = inputs_fingerprint(opts, &loaded);
+    let read = |path: &str| std::fs::read(earlier?.dir.join(path)).ok();
+    let tick = |done: u64, total: u64| {
+        if let Some(p) = &opts.progress {
+            p.tick("pages", done, Some(total));
+        }
+    };
+    let caching = render::Caching {
+        inputs,
+        sealed: keys
+            .as_ref()
+            .map(|k| Fingerprint::of_bytes(k.fingerprint().as_bytes())),
+        record,
+        previous: earlier.map(|e| render::Previous {
+            files: &e.cache.files,
+            spliced: &e.cache.spliced,
+            read: &read,
+        }),
+        progress: opts.progress.as_ref().map(|_| &tick as _),
+    };
+    let rendered = render::render_site_with(&site.data, &site.theme, &site.assets, &caching)
         .map_err(BuildError::Content)?;
-    let files = sealed.files;
+    timings.push(("render", t.elapsed().as_secs_f64()));
+    // `[access]`: pages and search index encrypted before the guard sees them; a page
+    // carried over is already sealed, with the same keys.
+    let t = Instant::now();
+    let (mut kept, mut fresh) = (Vec::new(), Vec::new());
+    for (f, k) in rendered.files.into_iter().zip(rendered.kept) {
+        if k { kept.push(f) } else { fresh.push(f) }
+    }
+    let sealed = crate::access::apply_keys(fresh, &loaded.config, &site.theme, keys.as_ref())
+        .map_err(BuildError::Content)?;
     loaded.diagnostics.extend(sealed.notes);
+    let fresh_count = sealed.files.len();
+    let mut files = sealed.files;
+    files.extend(kept);
     timings.push(("seal", t.elapsed().as_secs_f64()));
     let t = Instant::now();
-    let mut leaks = crate::access::check(&files, &loaded.config, &loaded.project, &site.theme);
+    let ui = || site.theme.strings.values().map(String::as_str);
+    let guard = Fingerprinter::default()
+        .fingerprint(inputs)
+        .fingerprint(crate::guard::fingerprint(
+            &loaded.project,
+            ui(),
+            keys.is_some(),
+        ))
+        .finish();
+    // Files carried over were guarded by the build that wrote them; if that build searched
+    // for other things, they are read and searched again.
+    let searched = earlier.is_some_and(|e| e.cache.guard == Some(guard));
+    if !searched {
+        for f in files[fresh_count..].iter_mut() {
+            f.bytes = read(&f.path)
+                .ok_or_else(|| anyhow!("cannot read {} of the previous output", f.path))?;
+        }
+    }
+    let to_check = if searched {
+        &files[..fresh_count]
+    } else {
+        &files[..]
+    };
+    let mut leaks = crate::access::check(to_check, &loaded.config, &loaded.project, &site.theme);
     if !opts.internal {
-        let ui = site.theme.strings.values().map(String::as_str);
-        leaks.extend(crate::guard::check(&files, &loaded.project, ui));
+        leaks.extend(crate::guard::check(to_check, &loaded.project, ui()));
     }
     timings.push(("guard", t.elapsed().as_secs_f64()));
     if leaks.has_errors() {
         return Err(BuildError::Content(leaks));
     }
-    Ok((files, loaded, timings))
+    let records: Vec<FileRecord> = files
+        .iter()
+        .map(|f| match rendered.records.get(&f.path) {
+            Some(r) => r.clone(),
+            None => FileRecord {
+                output: Fingerprint::of_bytes(&f.bytes),
+                input: None,
+                holes: Vec::new(),
+            },
+        })
+        .collect();
+    // Any other file whose bytes are those of the earlier output is linked, not written.
+    let kept: Vec<bool> = files
+        .iter()
+        .zip(&records)
+        .enumerate()
+        .map(|(i, (f, r))| {
+            i >= fresh_count
+                || earlier
+                    .is_some_and(|e| e.cache.files.get(&f.path) == Some(r) && r.input.is_none())
+        })
+        .collect();
+    Ok((
+        Built {
+            files,
+            kept,
+            records,
+            spliced: rendered.spliced,
+            guard,
+            rendered: rendered.rendered,
+        },
+        loaded,
+        timings,
+    ))
+}
+
+/// What decides how views render besides the views: this binary (its embedded theme,
+/// templates and filters), the site's language, theme files and configuration, and the
+/// build's options.
+fn inputs_fingerprint(opts: &BuildOptions, loaded: &Loaded) -> Fingerprint {
+    Fingerprinter::default()
+        .fingerprint(crate::buildcache::binary())
+        .bytes(loaded.config.language.as_bytes())
+        .json(&loaded.project.theme)
+        .json(&toml::to_string(&loaded.config).unwrap_or_default())
+        .json(&(
+            opts.internal,
+            opts.source == Source::Worktree,
+            &opts.base_url,
+        ))
+        .finish()
+}
+
+/// The whole input of a build from a revision, for telling that nothing changed since the
+/// last one: the commit (its tree and history), the tags, the `.mailmap`, the options and
+/// this binary. `None` for the work tree, which has no such name, and for a protected site
+/// (its passphrase, which may have changed, is never recorded).
+pub fn build_key(opts: &BuildOptions) -> Option<Fingerprint> {
+    let Source::Rev(spec) = &opts.source else {
+        return None;
+    };
+    if std::env::var_os(crate::access::PASSPHRASE_VAR).is_some() {
+        return None;
+    }
+    let repo = Repo::discover(&opts.root).ok()?;
+    let rev = repo.resolve(spec).ok()?;
+    // A partial clone missing a file of the site root cannot be built: no key, no shortcut.
+    if !repo.has_site_files(&rev) {
+        return None;
+    }
+    let mailmap = repo
+        .workdir()
+        .and_then(|w| std::fs::read(w.join(".mailmap")).ok());
+    let options = (opts.internal, &opts.base_url, opts.lint, repo.prefix());
+    Some(
+        Fingerprinter::default()
+            .fingerprint(crate::buildcache::binary())
+            .bytes(rev.id.as_bytes())
+            .json(&repo.tags())
+            .json(&mailmap)
+            .json(&options)
+            .finish(),
+    )
 }
 
 /// `[changelog]` compiled with the `.cliffignore` at the top of the repository, if any.

@@ -296,7 +296,8 @@ pub struct BuildArgs {
     /// Print the data templates receive, as JSON, instead of writing the site.
     #[arg(long)]
     pub context: bool,
-    /// Walk the whole history instead of reusing the cache under .git/vitrine/.
+    /// Build from scratch: walk the whole history and render every page instead of
+    /// reusing the caches under .git/vitrine/ (history, parsed versions, pages).
     #[arg(long)]
     pub no_cache: bool,
 }
@@ -479,6 +480,7 @@ fn run_build(t: &Term, root: &Path, a: &BuildArgs) -> Result<i32, BuildError> {
         use_cache: !a.no_cache,
         memo: None,
         lint: true,
+        progress: None,
     };
     if a.context {
         // The same preparation as a build (so `--base-url` and every view are as built).
@@ -488,7 +490,16 @@ fn run_build(t: &Term, root: &Path, a: &BuildArgs) -> Result<i32, BuildError> {
         let _ = writeln!(std::io::stdout(), "{json}");
         return Ok(0);
     }
-    let report = crate::commands::build::build(&opts)?;
+    let bar = t.progress();
+    let opts = BuildOptions {
+        progress: bar.as_ref().map(|(p, _)| p.clone()),
+        ..opts
+    };
+    let report = crate::commands::build::build(&opts);
+    if let Some((_, bar)) = bar {
+        bar.finish_and_clear();
+    }
+    let report = report?;
     t.diagnostics(&report.diagnostics);
     let from = report
         .revision
@@ -496,12 +507,23 @@ fn run_build(t: &Term, root: &Path, a: &BuildArgs) -> Result<i32, BuildError> {
         .map_or("the work tree".to_string(), |r| {
             format!("commit {}", &r[..10])
         });
+    let unchanged = match report.reused {
+        0 => String::new(),
+        n if n == report.files => ", all unchanged".to_string(),
+        n => format!(", {} rendered, {n} unchanged", report.rendered.len()),
+    };
     t.status(format!(
-        "built {} pages ({} files) from {from} into {}",
+        "built {} pages ({} files{unchanged}) from {from} into {}",
         report.pages,
         report.files,
         report.out.display()
     ));
+    if std::env::var_os("VITRINE_CACHE_TRACE").is_some() {
+        // For tests and the curious: which pages the build cache did not carry over.
+        for page in &report.rendered {
+            eprintln!("rendered {page}");
+        }
+    }
     let index = report.out.join("index.html");
     t.status(format!(
         "open file://{}",
@@ -652,6 +674,7 @@ fn run_check(t: &Term, root: &Path, a: &CheckArgs) -> Result<i32, BuildError> {
         use_cache: true,
         memo: None,
         lint: true,
+        progress: None,
     };
     let diagnostics = crate::commands::check::check(&opts)?;
     let d = &diagnostics;

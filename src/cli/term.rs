@@ -140,6 +140,37 @@ impl Term {
         }
     }
 
+    /// A progress bar for a long build: drawn on stderr only when it is a terminal, not
+    /// under `--quiet` or in CI, and only once the build has run for a second; until then
+    /// (and in a pipe) nothing but the summary line is printed.
+    pub fn progress(&self) -> Option<(crate::pipeline::Progress, indicatif::ProgressBar)> {
+        use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+        let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty());
+        if self.verbosity < Verbosity::Normal || ci || !std::io::stderr().is_terminal() {
+            return None;
+        }
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
+        if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} [{elapsed}]") {
+            bar.set_style(style);
+        }
+        let (shown, start) = (std::sync::Once::new(), std::time::Instant::now());
+        let b = bar.clone();
+        let tick = move |step: &'static str, done: u64, total: Option<u64>| {
+            if start.elapsed() >= std::time::Duration::from_secs(1) {
+                shown.call_once(|| {
+                    b.set_draw_target(ProgressDrawTarget::stderr());
+                    b.enable_steady_tick(std::time::Duration::from_millis(120));
+                });
+            }
+            b.set_message(match (step, total) {
+                ("history", _) => format!("reading history: {done} commits"),
+                (_, Some(t)) => format!("rendering pages: {done}/{t}"),
+                (other, None) => format!("{other}: {done}"),
+            });
+        };
+        Some((crate::pipeline::Progress(std::sync::Arc::new(tick)), bar))
+    }
+
     /// The same terminal reading another site (the demo's, once it exists).
     pub fn for_site(&self, root: &Path, from: ReadFrom) -> Term {
         Term {

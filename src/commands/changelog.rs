@@ -59,6 +59,7 @@ pub fn changelog(root: &Path, opts: &ChangelogOptions) -> Result<String, BuildEr
         use_cache: opts.use_cache,
         memo: None,
         lint: false,
+        progress: None,
     })?;
     if loaded.diagnostics.has_errors() {
         return Err(BuildError::Content(loaded.diagnostics));

@@ -70,6 +70,7 @@ pub fn publish(p: &PublishOptions) -> Result<PublishReport, BuildError> {
         use_cache: true,
         memo: None,
         lint: true,
+        progress: None,
     };
     let (mut files, loaded, _) = render_files(&opts)?;
     let source = loaded

@@ -66,6 +66,7 @@ pub fn report(o: &ReportOptions) -> Result<String, BuildError> {
         use_cache: true,
         memo: Some(memo),
         lint: false,
+        progress: None,
     };
     let loaded = load(&opts)?;
     if loaded.diagnostics.has_errors() {

@@ -117,6 +117,7 @@ fn rebuild(opts: &ServeOptions, shared: &Shared, memo: &mut Arc<pipeline::Memo>)
         memo: Some(memo.clone()),
         // Checked after the new site is served, so a save shows up sooner.
         lint: false,
+        progress: None,
     };
     let t = std::time::Instant::now();
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {

@@ -225,6 +225,7 @@ pub(super) fn index(
     prefix: &str,
     rev: &Revision,
     cached: Option<HistoryIndex>,
+    tick: &dyn Fn(u64),
 ) -> Result<HistoryIndex> {
     let tip = Oid::from_str(&rev.id)?;
     let cached = cached.filter(|c| {
@@ -258,6 +259,9 @@ pub(super) fn index(
         let commit = repo.find_commit(oid?)?;
         let changes = walker.commit_changes(&commit, &mut idx.warnings)?;
         let n = idx.commits.len() as u32;
+        if n.is_multiple_of(512) {
+            tick(u64::from(n));
+        }
         idx.commits.push(commit_meta(&commit, mailmap.as_ref()));
         for (d, from) in changes {
             idx.files.entry(d.path).or_default().push(FileEvent {

@@ -185,6 +185,36 @@ impl Repo {
         Ok((files, skipped))
     }
 
+    /// Whether every file under the site root at `rev` is in the object database (a
+    /// partial clone may lack some), checked without reading any of them.
+    pub fn has_site_files(&self, rev: &Revision) -> bool {
+        let tree = git2::Oid::from_str(&rev.id)
+            .and_then(|id| self.repo.find_commit(id))
+            .and_then(|c| c.tree());
+        let (Ok(tree), Ok(odb)) = (tree, self.repo.odb()) else {
+            return false;
+        };
+        let root = if self.prefix.is_empty() {
+            Some(tree)
+        } else {
+            tree.get_path(Path::new(&self.prefix))
+                .and_then(|e| self.repo.find_tree(e.id()))
+                .ok()
+        };
+        let Some(root) = root else {
+            return false;
+        };
+        let mut whole = true;
+        let walked = root.walk(git2::TreeWalkMode::PreOrder, |_, entry| {
+            if entry.kind() == Some(ObjectType::Blob) && !odb.exists(entry.id()) {
+                whole = false;
+                return git2::TreeWalkResult::Abort;
+            }
+            git2::TreeWalkResult::Ok
+        });
+        whole && walked.is_ok()
+    }
+
     /// Reads one file of the site root at `rev`, if it exists.
     pub fn read_file(&self, rev: &Revision, path: &str) -> Result<Option<Vec<u8>>> {
         let commit = self.repo.find_commit(git2::Oid::from_str(&rev.id)?)?;
@@ -226,9 +256,19 @@ impl Repo {
     /// With `use_cache`, the index of the previous build (under `.git/vitrine/`) is reused
     /// and extended with the new commits only, and the result is stored for the next build.
     pub fn history(&self, rev: &Revision, use_cache: bool) -> Result<(HistoryIndex, CacheUse)> {
+        self.history_with(rev, use_cache, &|_| {})
+    }
+
+    /// [`Repo::history`], telling `tick` how many commits were walked now and then.
+    pub fn history_with(
+        &self,
+        rev: &Revision,
+        use_cache: bool,
+        tick: &dyn Fn(u64),
+    ) -> Result<(HistoryIndex, CacheUse)> {
         if !use_cache {
             return Ok((
-                history::index(&self.repo, &self.prefix, rev, None)?,
+                history::index(&self.repo, &self.prefix, rev, None, tick)?,
                 CacheUse::Missing,
             ));
         }
@@ -239,7 +279,7 @@ impl Repo {
             Err(_) => (None, CacheUse::Rejected),
         };
         let current = cached.as_ref().is_some_and(|c| c.tip == rev.id);
-        let index = history::index(&self.repo, &self.prefix, rev, cached)?;
+        let index = history::index(&self.repo, &self.prefix, rev, cached, tick)?;
         if !current {
             let _ = cache::store(&file, &self.prefix, &index);
         }

@@ -28,7 +28,7 @@ pub struct Markdown {
 }
 
 /// What rendering one body gives.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Rendered {
     pub html: String,
     /// The headings of level 2 and 3, for a table of contents: (level, id, text).

@@ -7,6 +7,7 @@ pub mod linker;
 pub mod markdown;
 pub mod outputs;
 pub mod report;
+pub mod splice;
 pub mod theme;
 pub mod views;
 
@@ -15,6 +16,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::Value;
 
+use crate::buildcache::{FileRecord, Fingerprint, Fingerprinter};
 use crate::routes::Route;
 
 use crate::diag::{Diagnostic, Diagnostics};
@@ -36,9 +38,13 @@ pub struct Globals(tera::Context);
 
 impl Globals {
     pub fn of(data: &SiteData) -> Globals {
+        Globals::with(Value::from_serializable(&data.site), &data.charts)
+    }
+
+    fn with(site: Value, charts: &views::ChartsView) -> Globals {
         let mut c = tera::Context::new();
-        c.insert("site", &data.site);
-        c.insert("charts", &data.charts);
+        c.insert("site", &site);
+        c.insert("charts", charts);
         Globals(c)
     }
 }
@@ -424,18 +430,127 @@ pub fn render_site(
     theme: &Theme,
     assets: &[(String, Vec<u8>)],
 ) -> Result<Vec<OutFile>, Diagnostics> {
+    let caching = Caching::default();
+    Ok(render_site_with(data, theme, assets, &caching)?.files)
+}
+
+/// What a build knows of the previous build into the same output folder.
+pub struct Previous<'a> {
+    /// Each file written then, by path.
+    pub files: &'a std::collections::BTreeMap<String, FileRecord>,
+    /// The text of each per-build value then (see [`splice`]).
+    pub spliced: &'a std::collections::BTreeMap<String, String>,
+    /// Reads a file of that output.
+    pub read: &'a (dyn Fn(&str) -> Option<Vec<u8>> + Sync),
+}
+
+/// How [`render_site_with`] may reuse earlier work, and whom it tells how far it is.
+#[derive(Default)]
+pub struct Caching<'a> {
+    /// Everything besides the views that decides how a page renders: this binary (its
+    /// embedded theme and filters), the site's theme files and language, the config.
+    pub inputs: Fingerprint,
+    /// What the pages go through after rendering (the keys of `[access]`): pages are then
+    /// sealed, so one is taken over only as written, never refilled.
+    pub sealed: Option<Fingerprint>,
+    pub previous: Option<Previous<'a>>,
+    /// Fingerprint every page (for the next build); without it, and without `previous`,
+    /// [`SiteFiles::records`] hold nothing of use.
+    pub record: bool,
+    /// Told (pages done, pages in all) now and then.
+    pub progress: Option<&'a (dyn Fn(u64, u64) + Sync)>,
+}
+
+/// The files of a site and what decided them.
+pub struct SiteFiles {
+    pub files: Vec<OutFile>,
+    /// One per file: its bytes are those of the same path in the previous output, which
+    /// were not read (`bytes` is empty).
+    pub kept: Vec<bool>,
+    /// What decided each page, by path (other files are named by their bytes).
+    pub records: std::collections::HashMap<String, FileRecord>,
+    /// The text of each per-build value of this build.
+    pub spliced: std::collections::BTreeMap<String, String>,
+    /// The pages rendered (the others were taken over or refilled).
+    pub rendered: Vec<String>,
+}
+
+/// What became of one page.
+enum Outcome {
+    /// The same bytes as in the previous output.
+    Kept(FileRecord),
+    /// New bytes; rendered, or refilled from the previous output.
+    Fresh(OutFile, FileRecord, bool),
+}
+
+/// [`render_site`], with per-build values spliced in (see [`splice`]), rendering only the
+/// pages whose input is not the one recorded in `caching.previous`.
+pub fn render_site_with(
+    data: &SiteData,
+    theme: &Theme,
+    assets: &[(String, Vec<u8>)],
+    caching: &Caching<'_>,
+) -> Result<SiteFiles, Diagnostics> {
+    let t0 = std::time::Instant::now();
     let jobs = plan(data, theme);
-    let globals = Globals::of(data);
-    let results: Vec<Result<OutFile, Diagnostic>> = jobs
+    let t_plan = t0.elapsed();
+    let splice = page_splice(data, theme, &jobs);
+    let t_check = t0.elapsed();
+    let pages = Pages {
+        common: Common::of(data, theme, &jobs, &splice, caching.inputs),
+        real: Globals::of(data),
+        globals: Globals::with(splice.site_value(&data.site), &data.charts),
+        splice: &splice,
+        theme,
+        caching,
+    };
+    let done = std::sync::atomic::AtomicU64::new(0);
+    let total = jobs.len() as u64;
+    let results: Vec<Result<Outcome, Diagnostic>> = jobs
         .par_iter()
-        .map(|j| render_job(j, &globals, theme))
+        .map(|j| {
+            let r = pages.page(j);
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            if let Some(p) = caching.progress
+                && (n.is_multiple_of(64) || n == total)
+            {
+                p(n, total);
+            }
+            r
+        })
         .collect();
-    let mut files = Vec::with_capacity(results.len());
+    if std::env::var_os("VITRINE_TIMINGS").is_some() {
+        eprintln!(
+            "  render: plan {:?}, splice check {:?}, pages {:?}",
+            t_plan,
+            t_check - t_plan,
+            t0.elapsed() - t_check
+        );
+    }
+    let mut site = SiteFiles {
+        files: Vec::with_capacity(results.len() + theme.statics.len() + assets.len() + 8),
+        kept: Vec::new(),
+        records: std::collections::HashMap::new(),
+        spliced: splice.texts.clone(),
+        rendered: Vec::new(),
+    };
     let mut errors = Diagnostics::default();
     let mut seen = std::collections::HashSet::new();
-    for r in results {
+    for (j, r) in jobs.iter().zip(results) {
         match r {
-            Ok(f) => files.push(f),
+            Ok(Outcome::Kept(record)) => {
+                site.files.push(file(&j.path, Vec::new()));
+                site.kept.push(true);
+                site.records.insert(j.path.clone(), record);
+            }
+            Ok(Outcome::Fresh(f, record, rendered)) => {
+                if rendered {
+                    site.rendered.push(j.path.clone());
+                }
+                site.files.push(f);
+                site.kept.push(false);
+                site.records.insert(j.path.clone(), record);
+            }
             Err(d) if seen.insert((d.path.clone(), d.line, d.col)) => errors.push(d),
             Err(_) => {}
         }
@@ -443,19 +558,204 @@ pub fn render_site(
     if errors.has_errors() {
         return Err(errors);
     }
-    files.extend(theme.statics.iter().map(|(p, b)| OutFile {
-        path: format!("assets/{p}"),
-        bytes: b.clone(),
-    }));
-    files.extend(assets.iter().map(|(p, b)| OutFile {
-        path: p.clone(),
-        bytes: b.clone(),
-    }));
-    files.extend(data_files(data, theme));
+    let mut rest: Vec<OutFile> = theme
+        .statics
+        .iter()
+        .map(|(p, b)| file(&format!("assets/{p}"), b.clone()))
+        .collect();
+    rest.extend(assets.iter().map(|(p, b)| file(p, b.clone())));
+    rest.extend(data_files(data, theme));
     if let Some(base) = &data.site.base_url {
-        files.push(sitemap(base, &files));
+        let all = site.files.iter().chain(&rest).map(|f| f.path.as_str());
+        rest.push(sitemap(base, all));
     }
-    Ok(files)
+    site.kept.extend(rest.iter().map(|_| false));
+    site.files.extend(rest);
+    Ok(site)
+}
+
+fn file(path: &str, bytes: Vec<u8>) -> OutFile {
+    OutFile {
+        path: path.to_string(),
+        bytes,
+    }
+}
+
+/// Everything of one build that renders pages.
+struct Pages<'a> {
+    /// What every page's input shares: [`Caching::inputs`], the site and the charts.
+    common: Common,
+    /// The site with its real values (for the pages that cannot be spliced).
+    real: Globals,
+    /// The site with tokens for its per-build values.
+    globals: Globals,
+    splice: &'a splice::Splice,
+    theme: &'a Theme,
+    caching: &'a Caching<'a>,
+}
+
+impl Pages<'_> {
+    /// One page: taken over, refilled or rendered.
+    fn page(&self, j: &Job) -> Result<Outcome, Diagnostic> {
+        let input = match self.caching.record || self.caching.previous.is_some() {
+            true => page_input(j, &self.common),
+            false => Fingerprint::default(),
+        };
+        let previous = self.caching.previous.as_ref();
+        if let Some(prev) = previous
+            && let Some(rec) = prev.files.get(&j.path)
+            && rec.input == Some(input)
+        {
+            let output = self.output(input, &rec.holes);
+            if output == rec.output {
+                return Ok(Outcome::Kept(rec.clone()));
+            }
+            // Only a page written unsealed, with the recorded values at the recorded
+            // places, is refilled (the record's own fingerprint says so).
+            let unsealed = output_of(input, &rec.holes, prev.spliced, None) == rec.output;
+            let refilled = match (self.caching.sealed, unsealed) {
+                (None, true) => (prev.read)(&j.path)
+                    .and_then(|old| self.splice.refill(&old, &rec.holes, prev.spliced)),
+                _ => None,
+            };
+            if let Some((bytes, holes)) = refilled {
+                let record = self.record(input, holes);
+                return Ok(Outcome::Fresh(file(&j.path, bytes), record, false));
+            }
+        }
+        let filled = render_job_with(j, &self.globals, self.theme, |raw| self.splice.fill(raw))?;
+        if let Some((bytes, holes)) = filled {
+            let record = self.record(input, holes);
+            return Ok(Outcome::Fresh(file(&j.path, bytes), record, true));
+        }
+        // A filter made something else of a token: this page gets the real values, and
+        // depends on them.
+        let real = render_job(j, &self.real, self.theme)?;
+        let input = Fingerprinter::default()
+            .fingerprint(input)
+            .json(&self.splice.texts)
+            .finish();
+        let record = self.record(input, Vec::new());
+        Ok(Outcome::Fresh(real, record, true))
+    }
+
+    /// What decides a page's bytes as written: its input, the values spliced into it and
+    /// how it is sealed.
+    fn output(&self, input: Fingerprint, holes: &[(u32, String)]) -> Fingerprint {
+        output_of(input, holes, &self.splice.texts, self.caching.sealed)
+    }
+
+    fn record(&self, input: Fingerprint, holes: Vec<(u32, String)>) -> FileRecord {
+        FileRecord {
+            output: self.output(input, &holes),
+            input: Some(input),
+            holes,
+        }
+    }
+}
+
+/// What decides a page's bytes as written: its input, the text of the values spliced
+/// into it and the keys it is sealed with.
+fn output_of(
+    input: Fingerprint,
+    holes: &[(u32, String)],
+    texts: &std::collections::BTreeMap<String, String>,
+    sealed: Option<Fingerprint>,
+) -> Fingerprint {
+    let mut h = Fingerprinter::default();
+    h.fingerprint(input);
+    for (_, name) in holes {
+        h.bytes(name.as_bytes());
+        match texts.get(name) {
+            Some(t) => h.bytes(t.as_bytes()),
+            None => h.bytes(b"\0missing"),
+        };
+    }
+    h.json(&sealed.map(|f| f.hex()));
+    h.finish()
+}
+
+/// The templates that print the per-build values themselves (the others show them through
+/// the layout's banners and footer, which every page has, as the not-found page does).
+const SPLICE_CHECKED: [&str; 3] = ["404.html", "index.html", "how.html"];
+
+/// The per-build values of this build. They are spliced unless the site's own templates
+/// mention them, or a page that shows them does not come out the same spliced as rendered
+/// with the real values (checked every build on the pages of [`SPLICE_CHECKED`]).
+fn page_splice(data: &SiteData, theme: &Theme, jobs: &[Job]) -> splice::Splice {
+    let own = theme.overrides_mention(&[
+        "revision",
+        "built",
+        "last_update",
+        "next_update",
+        "__tera_context",
+    ]);
+    let s = splice::Splice::of(&data.site, &theme.lang, own);
+    if own {
+        return s;
+    }
+    let real = Globals::of(data);
+    let globals = Globals::with(s.site_value(&data.site), &data.charts);
+    for j in jobs.iter().filter(|j| SPLICE_CHECKED.contains(&j.template)) {
+        let (Ok(a), Ok(b)) = (render_job(j, &real, theme), render_job(j, &globals, theme)) else {
+            continue;
+        };
+        if s.fill(&b.bytes).is_none_or(|(b, _)| b != a.bytes) {
+            return splice::Splice::of(&data.site, &theme.lang, true);
+        }
+    }
+    s
+}
+
+/// What every page's input shares: the site, and the charts for the pages that may show
+/// them (a new commit can redraw a chart; the pages without one stay as they are).
+struct Common {
+    plain: Fingerprint,
+    with_charts: Fingerprint,
+    /// The templates whose pages may show the charts.
+    charts: std::collections::BTreeSet<&'static str>,
+}
+
+impl Common {
+    fn of(
+        data: &SiteData,
+        theme: &Theme,
+        jobs: &[Job],
+        splice: &splice::Splice,
+        inputs: Fingerprint,
+    ) -> Common {
+        let plain = Fingerprinter::default()
+            .fingerprint(inputs)
+            .json(&splice.site_fingerprint_value(&data.site))
+            .finish();
+        let with_charts = Fingerprinter::default()
+            .fingerprint(plain)
+            .json(&data.charts)
+            .finish();
+        let pages: std::collections::BTreeSet<&str> = jobs.iter().map(|j| j.template).collect();
+        let charts = (pages.iter())
+            .filter(|t| theme.may_show(t, "charts", &pages))
+            .copied()
+            .collect();
+        Common {
+            plain,
+            with_charts,
+            charts,
+        }
+    }
+}
+
+/// A page's input: its template and everything its context holds besides the shared part.
+fn page_input(j: &Job, common: &Common) -> Fingerprint {
+    let shared = match common.charts.contains(j.template) {
+        true => common.with_charts,
+        false => common.plain,
+    };
+    Fingerprinter::default()
+        .fingerprint(shared)
+        .json(&(j.template, j.section, &j.title, &j.path))
+        .json(&j.data)
+        .finish()
 }
 
 /// The machine-readable files: search index, calendar, status and badge.
@@ -531,6 +831,21 @@ pub fn root_of(path: &str, base_url: Option<&str>) -> String {
 }
 
 fn render_job(j: &Job, globals: &Globals, theme: &Theme) -> Result<OutFile, Diagnostic> {
+    let bytes = render_job_with(j, globals, theme, <[u8]>::to_vec)?;
+    Ok(OutFile {
+        path: j.path.clone(),
+        bytes,
+    })
+}
+
+/// Renders a page and gives its bytes to `then` (still in the buffer it was rendered into:
+/// no copy is made that `then` does not make).
+fn render_job_with<R>(
+    j: &Job,
+    globals: &Globals,
+    theme: &Theme,
+    then: impl FnOnce(&[u8]) -> R,
+) -> Result<R, Diagnostic> {
     let section = if j.section == "page" {
         format!(
             "page-{}",
@@ -559,21 +874,15 @@ fn render_job(j: &Job, globals: &Globals, theme: &Theme) -> Result<OutFile, Diag
     let data = tera::Context::from_serialize(&j.data)
         .map_err(|e| theme.diagnostic(&e, Some(&format!("rendering {}", j.path))))?;
     ctx.extend(data);
-    let bytes = theme.render_bytes(j.template, &ctx, &format!("rendering {}", j.path))?;
-    Ok(OutFile {
-        path: j.path.clone(),
-        bytes,
-    })
+    theme.render_with(j.template, &ctx, &format!("rendering {}", j.path), then)
 }
 
 /// `sitemap.xml` of every HTML page (only with a `base_url`: a sitemap needs absolute URLs).
-fn sitemap(base: &str, files: &[OutFile]) -> OutFile {
+fn sitemap<'a>(base: &str, files: impl Iterator<Item = &'a str>) -> OutFile {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     let mut paths: Vec<&str> = files
-        .iter()
-        .map(|f| f.path.as_str())
         .filter(|p| p.ends_with(".html") && *p != "404.html")
         .collect();
     paths.sort_unstable();

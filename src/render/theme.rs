@@ -38,6 +38,10 @@ pub struct Theme {
     pub lang: Arc<Lang>,
     /// Template names the site overrides (their diagnostics name the site's file).
     overridden: BTreeSet<String>,
+    /// The text of the site's own templates.
+    own_text: String,
+    /// The built-in templates' text, by name.
+    builtin_text: BTreeMap<String, String>,
 }
 
 /// Every file of the embedded theme: path → bytes.
@@ -105,14 +109,20 @@ impl Theme {
         let mut tera = Tera::new();
         register(&mut tera, &lang);
         let mut templates = Vec::new();
+        let mut own_text = String::new();
+        let mut builtin_text = BTreeMap::new();
         for (path, bytes) in &builtin {
             if let Some(name) = path.strip_prefix("templates/") {
-                templates.push((format!("{BUILTIN}{name}"), utf8(path, bytes, false)?));
+                let text = utf8(path, bytes, false)?;
+                builtin_text.insert(name.to_string(), text.clone());
+                templates.push((format!("{BUILTIN}{name}"), text));
             }
         }
         for (path, bytes) in overrides {
             if let Some(name) = path.strip_prefix("templates/") {
-                templates.push((name.to_string(), utf8(path, bytes, true)?));
+                let text = utf8(path, bytes, true)?;
+                own_text.push_str(&text);
+                templates.push((name.to_string(), text));
             }
         }
         tera.set_fallback_prefixes([BUILTIN])
@@ -123,6 +133,8 @@ impl Theme {
             strings,
             lang,
             overridden,
+            own_text,
+            builtin_text,
         };
         if let Err(e) = theme.tera.add_raw_templates(templates) {
             return Err(ThemeError(one(theme.diagnostic(&e, None))));
@@ -132,6 +144,21 @@ impl Theme {
             .filter_map(|(p, b)| Some((p.strip_prefix("static/")?.to_string(), b.clone())))
             .collect();
         Ok(theme)
+    }
+
+    /// Whether any of the site's own templates says one of `words`.
+    pub fn overrides_mention(&self, words: &[&str]) -> bool {
+        words.iter().any(|w| self.own_text.contains(w))
+    }
+
+    /// Whether a page rendered from `template` may show the context variable `word`: the
+    /// template names it, or a template it may include or extend could (any of the site's
+    /// own templates, any built-in one that is not in `pages`, the page templates).
+    pub fn may_show(&self, template: &str, word: &str, pages: &BTreeSet<&str>) -> bool {
+        let says = |t: &str| t.contains(word) || t.contains("__tera_context");
+        says(&self.own_text)
+            || self.builtin_text.get(template).is_none_or(|t| says(t))
+            || (self.builtin_text.iter()).any(|(name, t)| !pages.contains(name.as_str()) && says(t))
     }
 
     /// Renders template `name` (resolved like an include: the site's, else the built-in).
@@ -157,6 +184,17 @@ impl Theme {
         ctx: &tera::Context,
         what: &str,
     ) -> Result<Vec<u8>, Diagnostic> {
+        self.render_with(name, ctx, what, <[u8]>::to_vec)
+    }
+
+    /// Renders template `name` into this thread's buffer and gives the bytes to `then`.
+    pub fn render_with<R>(
+        &self,
+        name: &str,
+        ctx: &tera::Context,
+        what: &str,
+        then: impl FnOnce(&[u8]) -> R,
+    ) -> Result<R, Diagnostic> {
         thread_local! {
             static OUT: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
         }
@@ -166,7 +204,7 @@ impl Theme {
             self.tera
                 .render_to(name, ctx, &mut *out)
                 .map_err(|e| self.diagnostic(&e, Some(what)))?;
-            Ok(out.to_vec())
+            Ok(then(out))
         })
     }
 
@@ -354,6 +392,9 @@ fn register(tera: &mut Tera, lang: &Arc<Lang>) {
     let l = lang.clone();
     tera.register_filter("time", move |v: Value, _: Kwargs, _: &State| {
         let (iso, stamp) = date_parts(&v, "time")?;
+        if super::splice::is_token(iso) {
+            return Ok(Value::safe_string(&super::splice::filtered(iso, "time")));
+        }
         let html = l
             .time_html(iso, stamp)
             .ok_or_else(|| not_a_date(&v, "time"))?;
@@ -361,7 +402,10 @@ fn register(tera: &mut Tera, lang: &Arc<Lang>) {
     });
     let l = lang.clone();
     tera.register_filter("day", move |v: Value, _: Kwargs, _: &State| {
-        let (_, stamp) = date_parts(&v, "day")?;
+        let (iso, stamp) = date_parts(&v, "day")?;
+        if super::splice::is_token(iso) {
+            return Ok(Value::from(super::splice::filtered(iso, "day")));
+        }
         let day = l.day(stamp).ok_or_else(|| not_a_date(&v, "day"))?;
         Ok::<_, tera::Error>(Value::from(day))
     });

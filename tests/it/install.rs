@@ -499,7 +499,9 @@ fn quiet_and_verbose_are_accepted_by_every_command() {
     let quiet = run_env(&["build", "-q"], &site.root, &[]);
     assert!(quiet.status.success());
     assert_eq!(stderr(&quiet), "", "nothing but problems under --quiet");
-    let verbose = run_env(&["build", "--verbose"], &site.root, &[]);
+    // A second build of the same commit has nothing to do: bypass the build cache to see
+    // every stage.
+    let verbose = run_env(&["build", "--verbose", "--no-cache"], &site.root, &[]);
     let err = stderr(&verbose);
     assert!(
         err.contains("site root: ") && err.contains("history: "),

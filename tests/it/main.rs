@@ -15,6 +15,7 @@ mod experience;
 mod glossary;
 mod history;
 mod hostile;
+mod incremental;
 mod install;
 mod layering;
 mod markers;
