@@ -236,12 +236,16 @@ fn the_cache_gives_the_same_site_as_a_cold_walk_and_a_corrupt_cache_is_rebuilt()
     site.commit_at("one", "2026-01-02T09:00:00+08:00");
     site.build_ok(&[]);
     let cache_dir = site.repo.path().join("vitrine");
+    // The history cache (the folder also holds the build cache and its companions).
     let cache = std::fs::read_dir(&cache_dir)
         .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("history-"))
+        })
+        .expect("a history cache");
     assert!(cache.is_file());
 
     // A new commit: the warm build extends the cache with the new commit only.
@@ -265,6 +269,19 @@ fn the_cache_gives_the_same_site_as_a_cold_walk_and_a_corrupt_cache_is_rebuilt()
         b
     }] {
         std::fs::write(&cache, &damage).unwrap();
+        // With nothing changed the build cache would answer without reading history at
+        // all (the damage would wait for the next commit): leave it out here.
+        for e in std::fs::read_dir(&cache_dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.file_name()
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .starts_with("build-")
+            {
+                std::fs::remove_file(p).unwrap();
+            }
+        }
         site.build_ok(&[]);
         assert_eq!(
             all_files(&site.out()),
