@@ -34,7 +34,7 @@ pub struct ServeOptions {
 #[derive(Default)]
 struct State {
     /// The last good site; pages are rendered from it on request.
-    site: Option<Arc<pipeline::Prepared>>,
+    site: Option<Arc<Site>>,
     /// Bumped on every rebuild, good or failed: pages poll it to reload.
     generation: u64,
     /// The diagnostics of the last failed rebuild.
@@ -42,6 +42,20 @@ struct State {
 }
 
 type Shared = Arc<(Mutex<State>, Condvar)>;
+
+/// A built site and its template values, converted once on the first request for a page.
+struct Site {
+    prepared: pipeline::Prepared,
+    pages: std::sync::OnceLock<render::OnDemand>,
+}
+
+impl Site {
+    fn file(&self, path: &str) -> Result<Option<render::OutFile>, crate::diag::Diagnostic> {
+        let s = &self.prepared;
+        let pages = self.pages.get_or_init(|| render::OnDemand::of(&s.data));
+        render::render_one_with(pages, &s.data, &s.theme, &s.assets, path)
+    }
+}
 
 /// Threads that answer requests.
 const WORKERS: usize = 8;
@@ -149,7 +163,10 @@ fn rebuild(opts: &ServeOptions, shared: &Shared, memo: &mut Arc<pipeline::Memo>)
             eprintln!("rebuilt in {} ms", t.elapsed().as_millis());
             let project = loaded.project;
             let config = loaded.config;
-            state.site = Some(Arc::new(site));
+            state.site = Some(Arc::new(Site {
+                prepared: site,
+                pages: std::sync::OnceLock::new(),
+            }));
             state.errors = None;
             cvar.notify_all();
             drop(state);
@@ -332,17 +349,9 @@ fn respond(request: tiny_http::Request, served: &Served) {
     } else {
         key
     };
-    let render = |p: &str| {
-        site.as_ref().and_then(|s| {
-            render::render_one(&s.data, &s.theme, &s.assets, p)
-                .ok()
-                .flatten()
-        })
-    };
+    let render = |p: &str| site.as_ref().and_then(|s| s.file(p).ok().flatten());
     // A template error shows on the error page, with its diagnostic, instead of a 404.
-    let outcome = site
-        .as_ref()
-        .map(|s| render::render_one(&s.data, &s.theme, &s.assets, &key));
+    let outcome = site.as_ref().map(|s| s.file(&key));
     if let Some(Err(d)) = &outcome {
         let page = b"<!doctype html><meta charset=\"utf-8\"><title>template error</title>";
         let bytes = inject(page, generation, Some(&d.to_string()));

@@ -203,38 +203,38 @@ fn plan(data: &SiteData, theme: &Theme) -> Vec<Job> {
 }
 
 /// Item views by address, to find the view (and title) of an item route at once.
-struct Lookup<'a> {
-    views: std::collections::HashMap<&'a str, (Data, String)>,
+struct Lookup {
+    views: std::collections::HashMap<String, (Data, String)>,
 }
 
-impl<'a> Lookup<'a> {
-    fn of(data: &'a SiteData, shared: &Shared) -> Lookup<'a> {
+impl Lookup {
+    fn of(data: &SiteData, shared: &Shared) -> Lookup {
         let mut views = std::collections::HashMap::new();
         for (n, v) in data.notes.iter().zip(items(&shared.notes)) {
             let note = Data::Note { note: v.clone() };
-            views.insert(n.url.as_str(), (note, n.title.clone()));
+            views.insert(n.url.clone(), (note, n.title.clone()));
         }
         for (i, v) in data.issues.iter().zip(items(&shared.issues)) {
             let title = format!("{} {}", i.id, i.title);
-            views.insert(i.url.as_str(), (Data::Issue { issue: v.clone() }, title));
+            views.insert(i.url.clone(), (Data::Issue { issue: v.clone() }, title));
         }
         for (m, v) in data.milestones.iter().zip(items(&shared.milestones)) {
             let milestone = Data::Milestone {
                 milestone: v.clone(),
             };
-            views.insert(m.url.as_str(), (milestone, m.title.clone()));
+            views.insert(m.url.clone(), (milestone, m.title.clone()));
         }
         for (p, v) in data.pages.iter().zip(items(&shared.pages)) {
             let page = Data::Page {
                 page_view: v.clone(),
             };
-            views.insert(p.url.as_str(), (page, p.title.clone()));
+            views.insert(p.url.clone(), (page, p.title.clone()));
         }
         for (r, v) in data.reports.iter().zip(items(&shared.reports)) {
             let report = Data::Report {
                 report_page: v.clone(),
             };
-            views.insert(r.url.as_str(), (report, r.label.clone()));
+            views.insert(r.url.clone(), (report, r.label.clone()));
         }
         Lookup { views }
     }
@@ -246,7 +246,7 @@ fn job_for(
     route: &Route,
     data: &SiteData,
     shared: &Shared,
-    lookup: &Lookup<'_>,
+    lookup: &Lookup,
     t: &dyn Fn(&str) -> String,
 ) -> Option<Job> {
     use Route::*;
@@ -769,7 +769,50 @@ fn data_files(data: &SiteData, theme: &Theme) -> Vec<OutFile> {
 }
 
 /// Renders the one file at `path` (for `serve`, which renders on request).
-pub fn render_one(
+/// A site's template values converted once, for rendering one page at a time (`serve`
+/// renders each page when it is asked for: converting every view for every request cost
+/// more than the page).
+pub struct OnDemand {
+    shared: Shared,
+    lookup: Lookup,
+    globals: Globals,
+}
+
+impl OnDemand {
+    pub fn of(data: &SiteData) -> OnDemand {
+        let shared = Shared::of(data);
+        let lookup = Lookup::of(data, &shared);
+        OnDemand {
+            shared,
+            lookup,
+            globals: Globals::of(data),
+        }
+    }
+
+    /// The page at `path` if it is a template page of the site (`None` otherwise).
+    fn render(
+        &self,
+        data: &SiteData,
+        theme: &Theme,
+        path: &str,
+    ) -> Option<Result<OutFile, Diagnostic>> {
+        let t = |k: &str| {
+            theme
+                .strings
+                .get(k)
+                .cloned()
+                .unwrap_or_else(|| k.to_string())
+        };
+        let route = data.routes.iter().find(|r| r.path() == path)?;
+        let job = job_for(route, data, &self.shared, &self.lookup, &t)?;
+        Some(render_job(&job, &self.globals, theme))
+    }
+}
+
+/// One file of the site by its path, rendered on request (`serve`), with the site's template
+/// values converted once by the caller: a data file, a page, or a static file.
+pub fn render_one_with(
+    on_demand: &OnDemand,
     data: &SiteData,
     theme: &Theme,
     assets: &[(String, Vec<u8>)],
@@ -785,8 +828,8 @@ pub fn render_one(
     if data_file.is_some() {
         return Ok(data_file);
     }
-    if let Some(j) = plan(data, theme).iter().find(|j| j.path == path) {
-        return render_job(j, &Globals::of(data), theme).map(Some);
+    if let Some(page) = on_demand.render(data, theme, path) {
+        return page.map(Some);
     }
     let file = |p: &str, b: &Vec<u8>| OutFile {
         path: p.to_string(),
@@ -802,6 +845,16 @@ pub fn render_one(
         .iter()
         .find(|(p, _)| p == path)
         .map(|(p, b)| file(p, b)))
+}
+
+/// [`render_one_with`], converting the site's template values for this one file.
+pub fn render_one(
+    data: &SiteData,
+    theme: &Theme,
+    assets: &[(String, Vec<u8>)],
+    path: &str,
+) -> Result<Option<OutFile>, Diagnostic> {
+    render_one_with(&OnDemand::of(data), data, theme, assets, path)
 }
 
 fn job(
