@@ -52,8 +52,18 @@ struct Site {
 impl Site {
     fn file(&self, path: &str) -> Result<Option<render::OutFile>, crate::diag::Diagnostic> {
         let s = &self.prepared;
+        let t = std::time::Instant::now();
         let pages = self.pages.get_or_init(|| render::OnDemand::of(&s.data));
-        render::render_one_with(pages, &s.data, &s.theme, &s.assets, path)
+        let converted = t.elapsed();
+        let file = render::render_one_with(pages, &s.data, &s.theme, &s.assets, path);
+        if std::env::var_os("VITRINE_TIMINGS").is_some() {
+            eprintln!(
+                "  {path}: values {:.0} ms, page {:.0} ms",
+                converted.as_secs_f64() * 1e3,
+                (t.elapsed() - converted).as_secs_f64() * 1e3
+            );
+        }
+        file
     }
 }
 
