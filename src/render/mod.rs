@@ -185,15 +185,20 @@ enum Data {
     Empty {},
 }
 
-/// Every page of the site and what it shows: one job per page route of the table.
-fn plan(data: &SiteData, theme: &Theme) -> Vec<Job> {
-    let t = |k: &str| {
+/// A UI string of the theme's language by key (the key itself if the language lacks it).
+fn ui_text(theme: &Theme) -> impl Fn(&str) -> String + '_ {
+    |k: &str| {
         theme
             .strings
             .get(k)
             .cloned()
             .unwrap_or_else(|| k.to_string())
-    };
+    }
+}
+
+/// Every page of the site and what it shows: one job per page route of the table.
+fn plan(data: &SiteData, theme: &Theme) -> Vec<Job> {
+    let t = ui_text(theme);
     let shared = Shared::of(data);
     let by_url = Lookup::of(data, &shared);
     data.routes
@@ -796,13 +801,7 @@ impl OnDemand {
         theme: &Theme,
         path: &str,
     ) -> Option<Result<OutFile, Diagnostic>> {
-        let t = |k: &str| {
-            theme
-                .strings
-                .get(k)
-                .cloned()
-                .unwrap_or_else(|| k.to_string())
-        };
+        let t = ui_text(theme);
         let route = data.routes.iter().find(|r| r.path() == path)?;
         let job = job_for(route, data, &self.shared, &self.lookup, &t)?;
         Some(render_job(&job, &self.globals, theme))
