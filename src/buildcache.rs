@@ -28,8 +28,9 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use siphasher::sip128::{Hasher128, SipHasher13};
 
-/// Bumped whenever what a fingerprint covers or what the cache holds changes.
-const FORMAT: u32 = 2;
+/// Bumped whenever what a fingerprint covers or what the cache holds changes (3: the
+/// shared cache file header, `crate::cachefile`).
+const FORMAT: u32 = 3;
 
 /// A 128-bit digest (SipHash-1-3, fixed keys: the same input gives the same value in
 /// every process and every version of Rust).
@@ -175,13 +176,6 @@ pub struct FileRecord {
     pub holes: Vec<(u32, String)>,
 }
 
-#[derive(Serialize, Deserialize)]
-struct Header {
-    format: u32,
-    len: usize,
-    checksum: String,
-}
-
 /// Where the cache of the output folder `out` (absolute) for the site root `prefix` lives
 /// in the git directory `git_dir`.
 pub fn path(git_dir: &Path, prefix: &str, out: &Path) -> PathBuf {
@@ -215,54 +209,12 @@ pub fn memo_path(git_dir: &Path, prefix: &str) -> PathBuf {
 
 /// Reads a cache file: `Ok(None)` when there is none, `Err` saying why one was not trusted.
 pub fn load(file: &Path) -> Result<Option<BuildCache>, String> {
-    load_file(file)
+    crate::cachefile::load(file, "build", FORMAT)
 }
 
 /// Writes the cache atomically (a temporary file renamed into place).
 pub fn store(file: &Path, cache: &BuildCache) -> std::io::Result<()> {
-    store_file(file, cache)
-}
-
-/// Reads any file in this cache's format (a header with the length and checksum of the
-/// JSON that follows): `Ok(None)` when there is none, `Err` when it cannot be trusted.
-pub fn load_file<T: serde::de::DeserializeOwned>(file: &Path) -> Result<Option<T>, String> {
-    let bytes = match std::fs::read(file) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e.to_string()),
-    };
-    let nl = bytes.iter().position(|&b| b == b'\n').ok_or("no header")?;
-    let header: Header =
-        serde_json::from_slice(&bytes[..nl]).map_err(|e| format!("bad header: {e}"))?;
-    let body = &bytes[nl + 1..];
-    if header.format != FORMAT {
-        return Err("another format".into());
-    }
-    if header.len != body.len() || header.checksum != Fingerprint::of_bytes(body).hex() {
-        return Err("length or checksum does not match".into());
-    }
-    serde_json::from_slice(body)
-        .map(Some)
-        .map_err(|e| format!("bad cache: {e}"))
-}
-
-/// Writes any value in this cache's format, atomically (a temporary file renamed into place).
-pub fn store_file<T: Serialize>(file: &Path, value: &T) -> std::io::Result<()> {
-    let body = serde_json::to_vec(value)?;
-    let header = Header {
-        format: FORMAT,
-        len: body.len(),
-        checksum: Fingerprint::of_bytes(&body).hex(),
-    };
-    let mut out = serde_json::to_vec(&header)?;
-    out.push(b'\n');
-    out.extend_from_slice(&body);
-    if let Some(dir) = file.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let tmp = file.with_extension(format!("tmp{}", std::process::id()));
-    std::fs::write(&tmp, &out)?;
-    std::fs::rename(&tmp, file)
+    crate::cachefile::store(file, "build", FORMAT, cache)
 }
 
 /// Removes a cache file (before a build that may change the output without one).

@@ -21,8 +21,9 @@
 //! - `format`: dates
 //! - `urls`:
 //! - `forge`: urls
-//! - `git`: diag
-//! - `buildcache`: diag
+//! - `cachefile`:
+//! - `git`: cachefile, diag
+//! - `buildcache`: cachefile, diag
 //! - `config`: diag, dates, forge, urls
 //! - `content`: config, dates, diag, git
 //! - `routes`: content
@@ -32,12 +33,13 @@
 //! - `guard`: buildcache, content, diag, render
 //! - `output`: diag, render
 //! - `access`: buildcache, config, content, diag, escape, guard, render
-//! - `pipeline`: access, buildcache, config, content, dates, diag, format, git, guard, insight, lint, output, render, routes, urls
+//! - `pipeline`: access, buildcache, cachefile, config, content, dates, diag, format, git, guard, insight, lint, output, render, routes, urls
 //! - `commands`: buildcache, config, escape, content, dates, diag, git, guard, insight, lint, output, pipeline, render, routes
 //! - `cli`: commands, config, diag, git, pipeline, render
 
 pub mod access;
 pub mod buildcache;
+pub mod cachefile;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -81,6 +81,9 @@ impl std::fmt::Debug for Memo {
     }
 }
 
+/// The memo file's format: bumped when what it holds changes.
+const MEMO_FORMAT: u32 = 1;
+
 impl Memo {
     fn history_at(&self, tip: &str) -> Option<Arc<HistoryIndex>> {
         let g = self.inner.lock().ok()?;
@@ -114,7 +117,7 @@ impl Memo {
     /// Both are named by their content (blob id; body, link targets and settings), so a
     /// saved entry is never stale.
     pub fn load(file: &Path) -> Memo {
-        let Ok(Some(saved)) = crate::buildcache::load_file::<Saved>(file) else {
+        let Ok(Some(saved)) = crate::cachefile::load::<Saved>(file, "memo", MEMO_FORMAT) else {
             return Memo::default();
         };
         if saved.binary != crate::buildcache::binary() {
@@ -151,7 +154,7 @@ impl Memo {
             versions,
             markdown: &markdown,
         };
-        if crate::buildcache::store_file(file, &saved).is_err() {
+        if crate::cachefile::store(file, "memo", MEMO_FORMAT, &saved).is_err() {
             crate::buildcache::forget(file);
         }
     }
