@@ -17,18 +17,10 @@ import http.server, json, os, shutil, subprocess, sys, tempfile, threading, time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cdp  # noqa: E402
 
+check = cdp.Checks(quiet=False)
+
 site, passphrase = os.path.abspath(sys.argv[1]), sys.argv[2]
-passed = failed = 0
 
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"ok   {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name} {detail}")
 
 
 class Tab(cdp.Tab):
@@ -158,5 +150,4 @@ try:
 finally:
     browser.close()
 
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+check.finish()

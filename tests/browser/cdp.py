@@ -3,7 +3,29 @@
 `--remote-debugging-pipe`: no port, no third-party Python package. Used by the browser
 tests in this folder.
 """
-import json, os, subprocess, tempfile, time
+import json, os, subprocess, sys, tempfile, time
+
+
+class Checks:
+    """Named checks of a browser test: each printed (only failures, when `quiet`), counted,
+    and the process's exit status at the end."""
+
+    def __init__(self, quiet=False):
+        self.passed = self.failed = 0
+        self.quiet = quiet
+
+    def __call__(self, name, ok, detail=""):
+        if ok:
+            self.passed += 1
+            if not self.quiet:
+                print(f"ok   {name}")
+        else:
+            self.failed += 1
+            print(f"FAIL {name} {detail}"[:2000])
+
+    def finish(self):
+        print(f"{self.passed} passed, {self.failed} failed")
+        sys.exit(1 if self.failed else 0)
 
 
 class Chromium:

@@ -24,18 +24,11 @@ import os, re, sys, tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cdp  # noqa: E402
 
+check = cdp.Checks(quiet=True)
+
 axe_source = open(sys.argv[1], encoding="utf-8").read()
 sites = [os.path.abspath(p) for p in sys.argv[2:]]
-passed = failed = 0
 
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL {name} {detail}"[:2000])
 
 
 WIDTHS = {"phone": (360, 780, True), "desktop": (1280, 900, False)}
@@ -236,5 +229,4 @@ found = violations(tab, "file://" + control, "desktop", "light")
 check("control: axe-core notices an image without alternative text", any(f.startswith("image-alt") for f in found), found)
 browser.close()
 
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+check.finish()

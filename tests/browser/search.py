@@ -11,8 +11,12 @@ check can fail.
 """
 import json, os, subprocess, sys, tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import cdp  # noqa: E402
+
+check = cdp.Checks(quiet=False)
+
 public = os.path.abspath(sys.argv[1])
-passed = failed = 0
 
 def chromium(url, netlog):
     args = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
@@ -26,15 +30,6 @@ def page_requests(netlog):
     events = json.load(open(netlog)).get("events", [])
     return sorted({e["params"]["url"] for e in events
                    if "url" in e.get("params", {}) and e["params"].get("initiator", "not an origin") != "not an origin"})
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"ok   {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name} {detail}")
 
 log = os.path.join(tempfile.mkdtemp(), "net.json")
 for query, expected in [("booking", 'href="../notes/2026-09-21-design-approved.html"'),
@@ -55,5 +50,4 @@ open(control, "w").write('<img src="http://example.invalid/x.png">')
 chromium(f"file://{control}", log)
 check("the request check notices a remote image (control)", page_requests(log) == ["http://example.invalid/x.png"], page_requests(log))
 
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+check.finish()
