@@ -783,17 +783,6 @@ fn cadence(input: &Input<'_>, a: i64, b: i64, tz: &jiff::tz::TimeZone) -> Option
         let end = d.tomorrow().map_or(i64::MAX, start_of);
         end > a + 1 && end <= b.saturating_add(1)
     };
-    let mut expected = 0;
-    let mut d = day(a);
-    for _ in 0..MAX_DAYS {
-        if d > day(b) {
-            break;
-        }
-        if ended_in(d) && super::is_due_day(config, d) {
-            expected += 1;
-        }
-        d = d.saturating_add(jiff::ToSpan::days(1));
-    }
     let mut dates: Vec<i64> = input
         .project
         .notes
@@ -802,33 +791,51 @@ fn cadence(input: &Input<'_>, a: i64, b: i64, tz: &jiff::tz::TimeZone) -> Option
         .map(|n| n.date.timestamp().as_second())
         .collect();
     dates.sort_unstable();
+    // The plan's clock starts with the first note: before it nothing was due (a project
+    // that began on the 28th was never late on the 8th).
+    let first = dates.first().map_or(i64::MAX, |t| start_of(day(*t)));
+    let mut expected = 0;
+    let mut d = day(a);
+    for _ in 0..MAX_DAYS {
+        if d > day(b) {
+            break;
+        }
+        if ended_in(d) && start_of(d) > first && super::is_due_day(config, d) {
+            expected += 1;
+        }
+        d = d.saturating_add(jiff::ToSpan::days(1));
+    }
     let published = dates.iter().filter(|t| **t > a && **t <= b).count();
     let show = |t: i64| {
         When::from_commit(jiff::Timestamp::from_second(t).unwrap_or_default(), tz)
             .view()
             .stamp
     };
-    // Walk the period: after each note (or the start), the next is due on its due day.
+    // Walk the period: after each note, the next is due on its due day. Without a note
+    // before the period, its first note starts the clock.
     let mut late = Vec::new();
-    let mut last = dates.iter().rev().find(|t| **t <= a).copied().unwrap_or(a);
-    for t in dates
-        .iter()
-        .copied()
-        .filter(|t| *t > a && *t <= b)
-        .chain(std::iter::once(i64::MAX))
-    {
-        let due = super::next_update_due(config, day(last));
-        let due_end = due.tomorrow().map_or(i64::MAX, start_of);
-        if ended_in(due) && t > due_end {
-            late.push(LateUpdate {
-                due_by: show(start_of(due)),
-                published: (t != i64::MAX).then(|| show(t)),
-            });
+    let before = dates.iter().rev().find(|t| **t <= a).copied();
+    if let Some(start) = before.or_else(|| dates.iter().copied().find(|t| *t > a && *t <= b)) {
+        let mut last = start;
+        for t in dates
+            .iter()
+            .copied()
+            .filter(|t| *t > start && *t <= b)
+            .chain(std::iter::once(i64::MAX))
+        {
+            let due = super::next_update_due(config, day(last));
+            let due_end = due.tomorrow().map_or(i64::MAX, start_of);
+            if ended_in(due) && t > due_end {
+                late.push(LateUpdate {
+                    due_by: show(start_of(due)),
+                    published: (t != i64::MAX).then(|| show(t)),
+                });
+            }
+            if t == i64::MAX {
+                break;
+            }
+            last = t;
         }
-        if t == i64::MAX {
-            break;
-        }
-        last = t;
     }
     Some(Cadence {
         cadence: name,

@@ -1435,3 +1435,54 @@ fn a_milestone_page_says_what_the_team_wrote_before_its_checklist() {
     let list = page.find("h-criteria").expect("the checklist");
     assert!(why < list, "{page}");
 }
+
+/// Nothing was due before the project's first note: a report on a month in which the
+/// project began never says an update was late before it existed.
+#[test]
+fn a_report_expects_no_update_before_the_first_note() {
+    let site = TestSite::new();
+    site.write(
+        "vitrine.toml",
+        "title = \"T\"\n[communication]\ncadence = \"weekly\"\nday = \"monday\"\n",
+    );
+    site.write(
+        "notes/w1.md",
+        &note("title: Week 1\ndate: 2026-11-26\nhealth: on-track", "x"),
+    );
+    site.commit_at("start", "2026-11-26T09:00:00Z");
+    let out = site.vitrine(&[
+        "report",
+        "--from",
+        "2026-11-01",
+        "--to",
+        "2026-11-27",
+        "--format",
+        "json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["cadence"]["expected"], 0, "{r:#}");
+    assert_eq!(r["cadence"]["published"], 1, "{r:#}");
+    assert_eq!(
+        r["cadence"]["late"].as_array().map(Vec::len),
+        Some(0),
+        "{r:#}"
+    );
+    // Later, two Mondays (30 Nov, 7 Dec) have passed without a note: the first is late.
+    let out = site.vitrine(&[
+        "report",
+        "--from",
+        "2026-11-01",
+        "--to",
+        "2026-12-08",
+        "--format",
+        "json",
+    ]);
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["cadence"]["expected"], 2, "{r:#}");
+    assert_eq!(
+        r["cadence"]["late"].as_array().map(Vec::len),
+        Some(1),
+        "{r:#}"
+    );
+}
