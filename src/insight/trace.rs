@@ -79,13 +79,21 @@ fn resolving_before(before: &str) -> bool {
     RESOLVING.iter().any(|w| word.eq_ignore_ascii_case(w))
 }
 
+/// A commit naming an issue.
+#[derive(Debug, Clone)]
+pub struct Work {
+    pub commit: CommitMeta,
+    /// It says it resolves the issue (`Fixes: ISS-7`).
+    pub resolves: bool,
+    /// The tag of the release that shipped it, if one did.
+    pub release: Option<String>,
+}
+
 /// What the history says about one issue.
 #[derive(Debug, Clone, Default)]
 pub struct Trace {
-    /// Commits naming the issue, newest first, and whether each says it resolves it.
-    pub work: Vec<(CommitMeta, bool)>,
-    /// For each of `work`, the tag of the release that shipped it, if one did.
-    pub released: Vec<Option<String>>,
+    /// Commits naming the issue, newest first.
+    pub work: Vec<Work>,
     /// The release containing the newest resolving commit, if one does: (tag, tag commit).
     pub fixed_in: Option<(String, CommitMeta)>,
 }
@@ -103,10 +111,11 @@ pub fn trace(
             continue;
         }
         for (id, resolves) in ids.find(&c.message) {
-            out.entry(id.to_string())
-                .or_default()
-                .work
-                .push((c.clone(), resolves));
+            out.entry(id.to_string()).or_default().work.push(Work {
+                commit: c.clone(),
+                resolves,
+                release: None,
+            });
         }
     }
     let release_of: HashMap<&str, &Release> = releases
@@ -115,14 +124,14 @@ pub fn trace(
         .flat_map(|r| r.commit_ids.iter().map(move |c| (c.as_str(), r)))
         .collect();
     for t in out.values_mut() {
-        t.released = t
-            .work
-            .iter()
-            .map(|(c, _)| release_of.get(c.id.as_str()).and_then(|r| r.tag.clone()))
-            .collect();
-        let fix = t.work.iter().find(|(_, resolves)| *resolves);
+        for w in &mut t.work {
+            w.release = release_of
+                .get(w.commit.id.as_str())
+                .and_then(|r| r.tag.clone());
+        }
+        let fix = t.work.iter().find(|w| w.resolves);
         t.fixed_in = fix
-            .and_then(|(c, _)| release_of.get(c.id.as_str()))
+            .and_then(|w| release_of.get(w.commit.id.as_str()))
             .and_then(|r| Some((r.tag.clone()?, r.commit.clone()?)));
     }
     out

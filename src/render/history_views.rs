@@ -259,20 +259,19 @@ pub fn work_view(
     trace
         .work
         .iter()
-        .zip(&trace.released)
-        .filter(|((c, _), _)| !edits.contains(c.id.as_str()))
-        .map(|((c, resolves), tag)| WorkView {
-            date: When::from_commit(c.timestamp(), tz).view(),
-            author: c.author.clone(),
-            release: tag.as_ref().and_then(|tag| {
+        .filter(|w| !edits.contains(w.commit.id.as_str()))
+        .map(|w| WorkView {
+            date: When::from_commit(w.commit.timestamp(), tz).view(),
+            author: w.commit.author.clone(),
+            release: w.release.as_ref().and_then(|tag| {
                 Some(LinkView {
                     title: tag.clone(),
                     url: release_urls.get(tag)?.clone(),
                 })
             }),
-            commit: c.short().to_string(),
-            commit_url: forge.map(|f| f.commit(&c.id)),
-            resolves: *resolves,
+            commit: w.commit.short().to_string(),
+            commit_url: forge.map(|f| f.commit(&w.commit.id)),
+            resolves: w.resolves,
         })
         .collect()
 }

@@ -941,7 +941,10 @@ fn counts_in_english_take_the_singular_for_one() {
     assert!(index.contains("1 open issue in total"), "{index}");
     assert!(!index.contains("1 open issues"));
     // None open: no "0 open issues" line under "No open defects".
-    site.write("issues/ISS-1.md", &note("title: Login fails\ntype: defect\nstatus: resolved", "x"));
+    site.write(
+        "issues/ISS-1.md",
+        &note("title: Login fails\ntype: defect\nstatus: resolved", "x"),
+    );
     site.commit_at("fixed", "2026-01-06T09:00:00Z");
     site.build_ok(&[]);
     assert!(!site.page("index.html").contains("0 open issues"));
