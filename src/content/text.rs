@@ -104,36 +104,42 @@ fn is_next_steps(title: &str) -> bool {
         .trim()
         .to_lowercase();
     let t = t.strip_prefix("our ").unwrap_or(&t);
-    matches!(
-        t,
-        "next steps"
-            | "next step"
-            | "next"
-            | "next up"
-            | "next week"
-            | "next week's plan"
-            | "plan for next week"
-            | "coming up"
-            | "upcoming"
-            | "what's next"
-            | "what’s next"
-            | "what happens next"
-            | "what we do next"
-            | "what we will do next"
-            | "下一步"
-            | "下一步计划"
-            | "下一步工作"
-            | "下周"
-            | "下周计划"
-            | "下周工作"
-            | "下周工作计划"
-            | "接下来"
-            | "后续"
-            | "后续计划"
-            | "后续工作"
-            | "下一阶段"
-            | "下阶段计划"
-    )
+    // "Next steps (week 12)", "Next steps for December", "下一步计划（第12周）".
+    let qualified = [
+        "next steps ",
+        "next steps(",
+        "next steps—",
+        "下一步",
+        "下周计划",
+        "下周工作",
+    ]
+    .iter()
+    .any(|p| t.starts_with(p));
+    qualified
+        || matches!(
+            t,
+            "next steps"
+                | "next step"
+                | "next"
+                | "next up"
+                | "next week"
+                | "next week's plan"
+                | "plan for next week"
+                | "coming up"
+                | "upcoming"
+                | "what's next"
+                | "what’s next"
+                | "what happens next"
+                | "what we do next"
+                | "what we will do next"
+                | "下周"
+                | "接下来"
+                | "后续"
+                | "后续计划"
+                | "后续工作"
+                | "下一阶段"
+                | "下阶段计划"
+        )
 }
 
 /// One block of a body, as [`next_steps`] reads it.
@@ -512,6 +518,10 @@ mod tests {
             ["培训"]
         );
         assert_eq!(next_steps("## Coming up\n\n- Demo\n"), ["Demo"]);
+        assert_eq!(next_steps("## Next steps (week 12)\n\n- Demo\n"), ["Demo"]);
+        assert_eq!(next_steps("**Next steps:**\n\n- Demo\n"), ["Demo"]);
+        assert_eq!(next_steps("### 下一步计划（第12周）\n\n- 演示\n"), ["演示"]);
+        assert!(next_steps("## Nextcloud setup\n\n- x\n").is_empty());
         // A bold sentence inside the section is an item, not a label ending it.
         let long = "## Next steps\n\n**Please approve the designs by Friday, 4 December, so we can start.**\n\n- Demo\n";
         assert_eq!(next_steps(long).len(), 2);
