@@ -816,4 +816,8 @@ progress: 99
 SECRET DRAFT TEXT should never appear.
 ''')
 commit("docs(status): week 10, M3 slipped", "2026-11-20T18:30:00+08:00")
+# The reviewer then switched the site to Chinese, the language its client reads.
+toml = open(os.path.join(R, S + "vitrine.toml")).read()
+open(os.path.join(R, S + "vitrine.toml"), "w").write(toml.replace('language = "en"', 'language = "zh-CN"'))
+commit("chore(status): switch site to Chinese", "2026-11-20T19:05:00+08:00")
 print("ok")
