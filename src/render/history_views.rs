@@ -244,8 +244,8 @@ fn leak_field(f: &str) -> &'static str {
 }
 
 /// The work done on an issue: the commits that name it, newest first.
-/// `edits` are the commits that changed the issue's own file: the team updating the status
-/// page ("reopen ISS-7"), which its history shows, not work on the issue.
+/// `edits` are the commits that only updated the issue's own file (the team keeping the
+/// status pages current, "reopen ISS-7"): its history shows them; they are not work on it.
 pub fn work_view(
     trace: Option<&Trace>,
     edits: &std::collections::HashSet<&str>,

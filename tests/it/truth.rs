@@ -1494,3 +1494,36 @@ fn a_report_expects_no_update_before_the_first_note() {
         "{r:#}"
     );
 }
+
+/// A fix committed together with the issue's new status is work on the issue; a commit
+/// that only updates the status pages (`docs(status): reopen …`) is its history, not work.
+#[test]
+fn a_fix_that_also_updates_the_issue_file_stays_work() {
+    let site = TestSite::new();
+    site.write("vitrine.toml", "title = \"T\"\n");
+    site.write(
+        "issues/SC-2.md",
+        &note("title: Labels fail\nstatus: open", "x"),
+    );
+    site.commit_at("docs(status): SC-2", "2026-01-05T09:00:00Z");
+    site.write_repo("src/scan.ts", "1");
+    site.write(
+        "issues/SC-2.md",
+        &note("title: Labels fail\nstatus: resolved", "x"),
+    );
+    site.commit_at(
+        "fix(scan): decode profile\n\nFixes: SC-2",
+        "2026-01-06T09:00:00Z",
+    );
+    site.write(
+        "issues/SC-2.md",
+        &note("title: Labels fail\nstatus: open", "again"),
+    );
+    site.commit_at("docs(status): reopen SC-2", "2026-01-08T09:00:00Z");
+    site.build_ok(&[]);
+    let page = site.page("issues/sc-2.html");
+    let work = &page[page.find("h-work").expect("a work list")..];
+    let work = &work[..work.find("</section>").unwrap()];
+    assert_eq!(work.matches("<li>").count(), 1, "{work}");
+    assert!(work.contains("The fix"), "{work}");
+}

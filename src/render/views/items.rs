@@ -165,6 +165,15 @@ pub struct PageView {
     pub internal: bool,
 }
 
+/// A commit that only keeps the status pages up to date (`docs(status): reopen ISS-7`):
+/// when it edits the issue's own file, its history shows it and it is not work on the
+/// issue. A fix committed together with the issue's new status (`fix: …`, `Fixes: ISS-7`)
+/// stays work.
+fn status_update(message: &str) -> bool {
+    insight::changelog::Conventional::parse(message)
+        .is_some_and(|c| matches!(c.kind.as_str(), "docs" | "chore"))
+}
+
 /// An issue's history names the milestones it moved between by their titles, as the client
 /// knows them, not by their ids (`M2 → M3`).
 fn named_milestones(
@@ -241,7 +250,9 @@ pub(super) fn issue_views(ctx: &Ctx<'_>) -> Vec<IssueView> {
                     .map(|h| {
                         h.entries
                             .iter()
-                            .filter_map(|e| e.commit.as_ref().map(|c| c.id.as_str()))
+                            .filter_map(|e| e.commit.as_ref())
+                            .filter(|c| status_update(&c.message))
+                            .map(|c| c.id.as_str())
                             .collect()
                     })
                     .unwrap_or_default(),
