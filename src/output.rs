@@ -335,35 +335,22 @@ fn write_all(
     if reused {
         prune(dir, files)?;
     }
+    // Folders first (serially, each once), then the files from every core.
     let mut made = std::collections::HashSet::new();
-    for (i, f) in files.iter().enumerate() {
-        let rel = safe_relative(&f.path)?;
-        let path = dir.join(&rel);
+    let mut paths = Vec::with_capacity(files.len());
+    for f in files {
+        let path = dir.join(safe_relative(&f.path)?);
         if let Some(p) = path.parent()
             && made.insert(p.to_path_buf())
         {
             fs::create_dir_all(p).with_context(|| format!("cannot create {}", p.display()))?;
         }
-        if from.kept.get(i).copied().unwrap_or(false) {
-            let old = from.dir.join(&rel);
-            if reused {
-                let _ = fs::remove_file(&path);
-            }
-            if fs::hard_link(&old, &path).is_ok() {
-                continue;
-            }
-            if f.bytes.is_empty() {
-                fs::copy(&old, &path).with_context(|| {
-                    format!("cannot copy {} to {}", old.display(), path.display())
-                })?;
-                continue;
-            }
-        }
-        if reused && rewrite_in_place(&path, &f.bytes)? {
-            continue;
-        }
-        fs::write(&path, &f.bytes).with_context(|| format!("cannot write {}", path.display()))?;
+        paths.push(path);
     }
+    use rayon::prelude::*;
+    (files.par_iter().zip(&paths).enumerate()).try_for_each(|(i, (f, path))| {
+        write_one(f, path, from.kept.get(i) == Some(&true), from, reused)
+    })?;
     let text = format!(
         "{MARKER_HEADER}{}",
         toml::to_string(marker).context("cannot describe the output")?
@@ -371,6 +358,28 @@ fn write_all(
     fs::write(dir.join(MARKER), text)
         .with_context(|| format!("cannot write {}", dir.join(MARKER).display()))?;
     Ok(())
+}
+
+/// Writes one file of the output at `path`: linked from the earlier output when `kept`.
+fn write_one(f: &OutFile, path: &Path, kept: bool, from: &Earlier<'_>, reused: bool) -> Result<()> {
+    if kept {
+        let old = from.dir.join(safe_relative(&f.path)?);
+        if reused {
+            let _ = fs::remove_file(path);
+        }
+        if fs::hard_link(&old, path).is_ok() {
+            return Ok(());
+        }
+        if f.bytes.is_empty() {
+            fs::copy(&old, path)
+                .with_context(|| format!("cannot copy {} to {}", old.display(), path.display()))?;
+            return Ok(());
+        }
+    }
+    if reused && rewrite_in_place(path, &f.bytes)? {
+        return Ok(());
+    }
+    fs::write(path, &f.bytes).with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// Rewrites the file at `path` in place if it is a regular file with no other name (so no

@@ -140,9 +140,8 @@ impl Repo {
             })?;
             self.repo.find_tree(entry.id())?
         };
-        let mut files = Vec::new();
+        let mut blobs = Vec::new();
         let mut skipped = Vec::new();
-        let mut err = None;
         let walked = root.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
             let name = String::from_utf8_lossy(entry.name_bytes());
             let path = format!("{dir}{name}");
@@ -162,26 +161,20 @@ impl Repo {
                     });
                     git2::TreeWalkResult::Ok
                 }
-                (Some(ObjectType::Blob), _) => match self.repo.find_blob(entry.id()) {
-                    Ok(blob) => {
-                        files.push(SourceFile {
-                            path,
-                            bytes: blob.content().to_vec(),
-                        });
-                        git2::TreeWalkResult::Ok
-                    }
-                    Err(e) => {
-                        err = Some(anyhow::anyhow!("cannot read {path}: {}", e.message()));
-                        git2::TreeWalkResult::Abort
-                    }
-                },
+                (Some(ObjectType::Blob), _) => {
+                    blobs.push((path, entry.id()));
+                    git2::TreeWalkResult::Ok
+                }
                 _ => git2::TreeWalkResult::Ok,
             }
         });
-        if let Some(e) = err {
-            return Err(e);
-        }
         walked?;
+        let ids: Vec<git2::Oid> = blobs.iter().map(|(_, id)| *id).collect();
+        let mut files = Vec::with_capacity(blobs.len());
+        for ((path, _), bytes) in blobs.into_iter().zip(self.read_objects(&ids)) {
+            let bytes = bytes.with_context(|| format!("cannot read {path}"))?;
+            files.push(SourceFile { path, bytes });
+        }
         Ok((files, skipped))
     }
 
@@ -304,15 +297,42 @@ impl Repo {
 
     /// Reads blobs by id (hex); unknown ids are left out.
     pub fn read_blobs<'a>(&self, ids: impl Iterator<Item = &'a str>) -> Vec<(String, Vec<u8>)> {
-        let Ok(odb) = self.repo.odb() else {
-            return Vec::new();
+        let ids: Vec<(&str, git2::Oid)> = ids
+            .filter_map(|id| Some((id, git2::Oid::from_str(id).ok()?)))
+            .collect();
+        let oids: Vec<git2::Oid> = ids.iter().map(|(_, o)| *o).collect();
+        (ids.iter().zip(self.read_objects(&oids)))
+            .filter_map(|((id, _), bytes)| Some((id.to_string(), bytes?)))
+            .collect()
+    }
+
+    /// The content of each object, in order (`None` where it cannot be read). Inflating is
+    /// most of the cost and a repository is not shared across threads: each worker reads
+    /// its share through a handle of its own.
+    fn read_objects(&self, ids: &[git2::Oid]) -> Vec<Option<Vec<u8>>> {
+        use rayon::prelude::*;
+        let read = |repo: &Repository, ids: &[git2::Oid]| -> Vec<Option<Vec<u8>>> {
+            let odb = repo.odb().ok();
+            (ids.iter())
+                .map(|id| Some(odb.as_ref()?.read(*id).ok()?.data().to_vec()))
+                .collect()
         };
-        ids.filter_map(|id| {
-            let oid = git2::Oid::from_str(id).ok()?;
-            let obj = odb.read(oid).ok()?;
-            Some((id.to_string(), obj.data().to_vec()))
-        })
-        .collect()
+        let workers = rayon::current_num_threads().min(ids.len() / 256).max(1);
+        if workers == 1 {
+            return read(&self.repo, ids);
+        }
+        let path = self.repo.path();
+        let parts: Vec<Result<Vec<Option<Vec<u8>>>, &[git2::Oid]>> = ids
+            .par_chunks(ids.len().div_ceil(workers))
+            .map(|part| match Repository::open(path) {
+                Ok(other) => Ok(read(&other, part)),
+                Err(_) => Err(part),
+            })
+            .collect();
+        // A share whose worker could not open the repository is read here.
+        (parts.into_iter())
+            .flat_map(|p| p.unwrap_or_else(|part| read(&self.repo, part)))
+            .collect()
     }
 
     /// The HEAD revision, or `None` in a repository without commits.

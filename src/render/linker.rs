@@ -136,16 +136,19 @@ impl Linker {
             if t.term.is_some() {
                 // The definition travels inside the link: read by screen readers as part of
                 // it, shown as a bubble on hover, focus or a first tap (see site.js).
-                out.push_str(&format!("<a class=\"term\" href=\"{root}{}\">", t.url));
+                out.push_str("<a class=\"term\" href=\"");
+                escape_into(root, out);
+                escape_into(&t.url, out);
+                out.push_str("\">");
                 escape_into(found, out);
                 out.push_str("<span class=\"tip\" role=\"tooltip\">");
                 escape_into(&t.tip, out);
                 out.push_str("</span></a>");
             } else {
-                out.push_str(&format!(
-                    "<a class=\"issue-ref\" href=\"{root}{}\" title=\"",
-                    t.url
-                ));
+                out.push_str("<a class=\"issue-ref\" href=\"");
+                escape_into(root, out);
+                escape_into(&t.url, out);
+                out.push_str("\" title=\"");
                 escape_into(&t.tip, out);
                 out.push_str("\">");
                 escape_into(found, out);

@@ -75,6 +75,12 @@ impl Markdown {
                 toc: Vec::new(),
             };
         }
+        // Without raw HTML in the source, pulldown-cmark's output (text and attributes
+        // escaped, link targets neutralised below) and this module's own markup (escaped
+        // where it carries text) need no sanitizer: it is parsed only for bodies with HTML.
+        let raw = events
+            .iter()
+            .any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
         remote_images_to_links(&mut events);
         neutralise_urls(&mut events);
         label_task_boxes(&mut events, &self.task_labels);
@@ -90,8 +96,8 @@ impl Markdown {
         let mut out = String::with_capacity(body.len() * 3 / 2);
         html::push_html(&mut out, events.into_iter());
         let html = match &self.sanitizer {
-            Some(s) => s.clean(&out).to_string(),
-            None => out,
+            Some(s) if raw => s.clean(&out).to_string(),
+            _ => out,
         };
         Rendered { html, toc }
     }

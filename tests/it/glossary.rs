@@ -57,7 +57,7 @@ fn terms_and_issue_ids_link_in_every_kind_of_body_first_occurrence_longest_match
         let html = site.page(page);
         let prose = &html[html.find("class=\"prose").unwrap()..];
         assert!(
-            prose.contains(r##"<a class="term" href="../glossary/index.html#user-acceptance-testing">User Acceptance Testing<span class="tip" role="tooltip">Testing done by the client's own staff.</span></a>"##),
+            prose.contains(r##"<a class="term" href="../glossary/index.html#user-acceptance-testing">User Acceptance Testing<span class="tip" role="tooltip">Testing done by the client&#39;s own staff.</span></a>"##),
             "{page}: {prose}"
         );
         assert!(
