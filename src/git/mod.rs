@@ -322,7 +322,8 @@ impl Repo {
             return read(&self.repo, ids);
         }
         let path = self.repo.path();
-        let parts: Vec<Result<Vec<Option<Vec<u8>>>, &[git2::Oid]>> = ids
+        type Share<'a> = Result<Vec<Option<Vec<u8>>>, &'a [git2::Oid]>;
+        let parts: Vec<Share<'_>> = ids
             .par_chunks(ids.len().div_ceil(workers))
             .map(|part| match Repository::open(path) {
                 Ok(other) => Ok(read(&other, part)),
