@@ -73,6 +73,10 @@ pub struct Memo {
     pub markdown: std::sync::Mutex<std::collections::HashMap<u64, render::markdown::Rendered>>,
     /// The last theme, with the fingerprint of the language and overrides it was built from.
     theme: std::sync::Mutex<Option<(u64, Arc<Theme>)>>,
+    /// The last versions, visibility and states, with the fingerprint of what they were
+    /// made from (history tip, content paths, audience, time zone): a save in the work tree
+    /// changes none of them.
+    past: std::sync::Mutex<Option<(u64, Past, Diagnostics)>>,
 }
 
 impl std::fmt::Debug for Memo {
@@ -219,11 +223,11 @@ pub struct Loaded {
     pub revision: Option<Revision>,
     pub history: Option<Arc<HistoryIndex>>,
     /// Front matter of every version of every content file, by blob id.
-    pub versions: Versions,
+    pub versions: Arc<Versions>,
     /// The versions of each content file this build's audience may see.
-    pub visible: Visible,
+    pub visible: Arc<Visible>,
     /// The typed state of each of those versions of issues, milestones and feedback.
-    pub states: States,
+    pub states: Arc<States>,
     /// The text blocks of each visible version of each incident note, by blob id.
     pub bodies: Bodies,
     /// Tags (name, commit id).
@@ -296,7 +300,7 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded, BuildError> {
     );
     timings.push(("versions", t.elapsed().as_secs_f64()));
     let dating = Dating {
-        history: history.as_deref().map(|h| (h, &visible)),
+        history: history.as_deref().map(|h| (h, &*visible)),
         fallback: now.clone(),
     };
     let t = Instant::now();
@@ -351,10 +355,11 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded, BuildError> {
 }
 
 /// Every past version of the content files, and what the audience may see of them.
+#[derive(Clone, Default)]
 struct Past {
-    versions: Versions,
-    visible: Visible,
-    states: States,
+    versions: Arc<Versions>,
+    visible: Arc<Visible>,
+    states: Arc<States>,
     tags: Vec<(String, String)>,
 }
 
@@ -369,20 +374,29 @@ fn read_past(
     diagnostics: &mut Diagnostics,
 ) -> Past {
     let (Some(repo), Some(h)) = (repo, history) else {
-        return Past {
-            versions: Versions::default(),
-            visible: Visible::default(),
-            states: States::default(),
-            tags: Vec::new(),
-        };
+        return Past::default();
     };
     let paths: Vec<String> = files
         .iter()
         .filter(|f| content::is_content_path(&f.path))
         .map(|f| f.path.clone())
         .collect();
+    let key = {
+        use std::hash::{Hash, Hasher};
+        let mut k = std::collections::hash_map::DefaultHasher::new();
+        (&h.tip, &paths, opts.internal, format!("{tz:?}")).hash(&mut k);
+        k.finish()
+    };
+    let kept = (opts.memo.as_ref())
+        .and_then(|m| m.past.lock().ok()?.clone())
+        .filter(|(k, ..)| *k == key);
+    if let Some((_, past, notes)) = kept {
+        diagnostics.extend(notes);
+        return past;
+    }
+    let mut notes = Diagnostics::default();
     let known = opts.memo.as_ref().map(|m| m.versions());
-    let versions = read_versions(repo, h, &paths, known.as_ref(), diagnostics);
+    let versions = read_versions(repo, h, &paths, known.as_ref(), &mut notes);
     if let Some(m) = &opts.memo {
         m.remember(h.clone(), &versions);
     }
@@ -393,13 +407,20 @@ fn read_past(
         opts.internal,
     );
     let (states, warnings) = States::build(h, &versions, &visible, tz);
-    diagnostics.extend(warnings);
-    Past {
-        versions,
-        visible,
-        states,
+    notes.extend(warnings);
+    let past = Past {
+        versions: Arc::new(versions),
+        visible: Arc::new(visible),
+        states: Arc::new(states),
         tags: repo.tags(),
+    };
+    if let Some(m) = &opts.memo
+        && let Ok(mut slot) = m.past.lock()
+    {
+        *slot = Some((key, past.clone(), notes.clone()));
     }
+    diagnostics.extend(notes);
+    past
 }
 
 /// What was read of the site root: its files, the revision they are from, the repository.
@@ -824,6 +845,13 @@ pub fn prepare(opts: &BuildOptions) -> Result<(Prepared, Loaded, Timings), Build
         opts.internal,
         opts.source == Source::Worktree,
     );
+    // What the views were made of is not needed to render them: freed before the pages
+    // take their memory.
+    loaded.versions = Arc::default();
+    loaded.visible = Arc::default();
+    loaded.states = Arc::default();
+    loaded.bodies = Bodies::default();
+    loaded.history = None;
     if opts.lint && !opts.internal {
         // Links are checked against the route table: exactly the pages this build writes.
         let links = crate::lint::lint_links(&loaded.project, &data.routes);

@@ -238,8 +238,8 @@ fn watch(
 > {
     let (tx, rx) = std::sync::mpsc::channel();
     let mut debouncer = notify_debouncer_full::new_debouncer(
-        Duration::from_millis(20),
-        Some(Duration::from_millis(5)),
+        Duration::from_millis(10),
+        Some(Duration::from_millis(2)),
         tx,
     )?;
     debouncer

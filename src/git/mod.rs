@@ -56,6 +56,7 @@ impl Repo {
         // Every object read is hashed again by default (SHA-1DC, a third of a history walk);
         // git itself does not, and a corrupt object still fails to inflate.
         git2::opts::strict_hash_verification(false);
+        git2::opts::enable_caching(false);
         let repo = Repository::discover(site_root)
             .with_context(|| format!("{} is not inside a git repository", site_root.display()))?;
         let base = match repo.workdir() {

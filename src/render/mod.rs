@@ -563,6 +563,8 @@ pub fn render_site_with(
     if errors.has_errors() {
         return Err(errors);
     }
+    // The pages' template values are freed before the data files take their memory.
+    drop((pages, jobs));
     let mut rest: Vec<OutFile> = theme
         .statics
         .iter()
@@ -778,34 +780,90 @@ fn data_files(data: &SiteData, theme: &Theme) -> Vec<OutFile> {
 /// renders each page when it is asked for: converting every view for every request cost
 /// more than the page).
 pub struct OnDemand {
-    shared: Shared,
-    lookup: Lookup,
+    /// Every view converted, for list pages (the first that is asked for converts them).
+    all: std::sync::OnceLock<(Shared, Lookup)>,
     globals: Globals,
 }
 
 impl OnDemand {
     pub fn of(data: &SiteData) -> OnDemand {
-        let shared = Shared::of(data);
-        let lookup = Lookup::of(data, &shared);
         OnDemand {
-            shared,
-            lookup,
+            all: std::sync::OnceLock::new(),
             globals: Globals::of(data),
         }
     }
 
-    /// The page at `path` if it is a template page of the site (`None` otherwise).
+    /// The page at `path` if it is a template page of the site (`None` otherwise). An
+    /// item's page converts that item alone: the page a save reloads is served without
+    /// converting the whole site.
     fn render(
         &self,
         data: &SiteData,
         theme: &Theme,
         path: &str,
     ) -> Option<Result<OutFile, Diagnostic>> {
-        let t = ui_text(theme);
         let route = data.routes.iter().find(|r| r.path() == path)?;
-        let job = job_for(route, data, &self.shared, &self.lookup, &t)?;
+        let job = match item_view(data, route) {
+            Some((template, section, data, title)) => job(template, path, section, title, data),
+            None => {
+                let t = ui_text(theme);
+                let (shared, lookup) = self.all.get_or_init(|| {
+                    let shared = Shared::of(data);
+                    let lookup = Lookup::of(data, &shared);
+                    (shared, lookup)
+                });
+                job_for(route, data, shared, lookup, &t)?
+            }
+        };
         Some(render_job(&job, &self.globals, theme))
     }
+}
+
+/// The template, section, page data and title of an item's page, converted on its own;
+/// the same as [`Lookup`] gives (`None` for any other page).
+fn item_view(data: &SiteData, route: &Route) -> Option<(&'static str, &'static str, Data, String)> {
+    let path = route.path();
+    fn one<T: Serialize>(v: &T) -> Value {
+        Value::from_serializable(v)
+    }
+    Some(match route {
+        Route::Note(_) => {
+            let n = data.notes.iter().find(|n| n.url == path)?;
+            (
+                "note.html",
+                "notes",
+                Data::Note { note: one(n) },
+                n.title.clone(),
+            )
+        }
+        Route::Issue(_) => {
+            let i = data.issues.iter().find(|i| i.url == path)?;
+            let title = format!("{} {}", i.id, i.title);
+            ("issue.html", "issues", Data::Issue { issue: one(i) }, title)
+        }
+        Route::Milestone(_) => {
+            let m = data.milestones.iter().find(|m| m.url == path)?;
+            let milestone = Data::Milestone { milestone: one(m) };
+            ("milestone.html", "milestones", milestone, m.title.clone())
+        }
+        Route::Page(_) => {
+            let p = data.pages.iter().find(|p| p.url == path)?;
+            (
+                "page.html",
+                "page",
+                Data::Page { page_view: one(p) },
+                p.title.clone(),
+            )
+        }
+        Route::Report(_) => {
+            let r = data.reports.iter().find(|r| r.url == path)?;
+            let report = Data::Report {
+                report_page: one(r),
+            };
+            ("report_page.html", "reports", report, r.label.clone())
+        }
+        _ => return None,
+    })
 }
 
 /// One file of the site by its path, rendered on request (`serve`), with the site's template

@@ -381,3 +381,58 @@ fn serve_previews_the_work_tree_rebuilds_on_change_and_keeps_the_last_good_site_
     let _ = child.kill();
     let _ = child.wait();
 }
+
+/// `serve` converts an item's page on its own (a save reloads one page) and the rest of the
+/// site at once: either way, every page is the one `build --worktree` writes.
+#[test]
+fn serve_answers_every_page_with_the_bytes_a_build_of_the_work_tree_writes() {
+    let site = TestSite::new();
+    site.write(
+        "notes/a.md",
+        &note("title: Week one\ndate: 2026-01-05", "Work on ISS-1."),
+    );
+    site.write(
+        "notes/b.md",
+        &note("title: Week two\ndate: 2026-01-12", "More."),
+    );
+    site.write(
+        "issues/ISS-1.md",
+        &note("title: Login fails\nstatus: open", "Steps."),
+    );
+    site.write(
+        "milestones/beta.md",
+        &note("title: Beta\ndue: 2026-03-01", "Criteria."),
+    );
+    site.write("pages/about.md", &note("title: About", "Who we are."));
+    site.commit_at("a", "2026-01-05T10:00:00+08:00");
+    site.write(
+        "notes/c.md",
+        &note("title: Draft\ndate: 2026-01-19", "Not committed."),
+    );
+    site.build_ok(&["--worktree"]);
+    let (_server, url) = crate::safety::serve(&site, &[], &[]);
+    let built = all_files(&site.out());
+    let pages: Vec<&(String, String)> =
+        built.iter().filter(|(p, _)| p.ends_with(".html")).collect();
+    for kind in ["notes/", "issues/", "milestones/", "pages/", "reports/"] {
+        assert!(
+            pages
+                .iter()
+                .any(|(p, _)| p.starts_with(kind) && !p.ends_with("index.html")),
+            "the site has an item page under {kind}"
+        );
+    }
+    let injected = |b: &str| match b.find("<script>(function(){var g=") {
+        Some(i) => format!(
+            "{}{}",
+            &b[..i],
+            &b[i + b[i..].find("</script>").unwrap() + 9..]
+        ),
+        None => b.to_string(),
+    };
+    for (path, text) in pages {
+        let (status, body) = get(&format!("{url}{path}"));
+        assert_eq!(status, 200, "{path}");
+        assert_eq!(injected(&body), *text, "{path} as served");
+    }
+}

@@ -255,7 +255,7 @@ fn publish_refuses_branch_and_remote_names_git_would_reject_or_read_as_options()
 }
 
 /// A server process, stopped when the test ends (even by a failed assertion).
-struct Running(std::process::Child);
+pub(crate) struct Running(std::process::Child);
 
 impl Drop for Running {
     fn drop(&mut self) {
@@ -265,7 +265,7 @@ impl Drop for Running {
 }
 
 /// Starts `vitrine serve` (see `authoring::start_server_with`).
-fn serve(site: &TestSite, args: &[&str], env: &[(&str, &str)]) -> (Running, String) {
+pub(crate) fn serve(site: &TestSite, args: &[&str], env: &[(&str, &str)]) -> (Running, String) {
     let (child, url) = crate::authoring::start_server_with(site, args, env);
     (Running(child), url)
 }
