@@ -70,13 +70,13 @@ impl Lang {
     pub fn translate(&self, kwargs: &tera::Kwargs) -> Result<tera::Value, tera::Error> {
         let key = kwargs.must_get::<&str>("key")?;
         let n = kwargs.get::<f64>("n").ok().flatten();
-        let plural = n.map(|n| format!("{key}.{}", self.plural(n)));
-        let other = format!("{key}.other");
-        let found = plural
-            .as_deref()
-            .and_then(|k| self.get(k))
-            .or_else(|| n.and_then(|_| self.get(&other)))
-            .or_else(|| self.get(key));
+        // Every page asks for dozens of strings: the plain lookup allocates nothing.
+        let found = match n {
+            Some(n) => (self.get(&format!("{key}.{}", self.plural(n))))
+                .or_else(|| self.get(&format!("{key}.other")))
+                .or_else(|| self.get(key)),
+            None => self.get(key),
+        };
         let Some(text) = found else {
             if let Some(d) = kwargs.get::<tera::Value>("default")? {
                 return Ok(d);
@@ -86,6 +86,9 @@ impl Lang {
                 self.tag
             )));
         };
+        if !text.contains('{') {
+            return Ok(tera::Value::from(text));
+        }
         let mut out = text.to_string();
         for (k, v) in kwargs.iter() {
             let name = k.to_string();

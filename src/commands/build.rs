@@ -76,11 +76,6 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     )?;
     let before = [("target", t_target), ("cache", t_cache), ("memo", t_memo)];
     timings.splice(0..0, before);
-    let t = Instant::now();
-    if let (Some((m, sizes)), Some(c)) = (&memo, &cache) {
-        m.save(&c.memo_file, loaded.project.metas().len(), *sizes);
-    }
-    timings.push(("memo out", t.elapsed().as_secs_f64()));
     for note in recovered {
         loaded.diagnostics.push(Diagnostic::warning(note));
     }
@@ -92,15 +87,30 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let id = cache
         .as_ref()
         .map(|_| content_id(&site.files, &site.records));
-    output::write_reusing(
-        &opts.out,
-        &site.files,
-        &site.kept,
-        audience,
-        source,
-        id.clone(),
-        cache.as_ref().map(|c| c.spare.as_path()),
-    )?;
+    // The memo is saved while the output is written (they share nothing).
+    let metas = loaded.project.metas().len();
+    let (memo_out, written) = rayon::join(
+        || {
+            let t = Instant::now();
+            if let (Some((m, sizes)), Some(c)) = (&memo, &cache) {
+                m.save(&c.memo_file, metas, *sizes);
+            }
+            t.elapsed().as_secs_f64()
+        },
+        || {
+            output::write_reusing(
+                &opts.out,
+                &site.files,
+                &site.kept,
+                audience,
+                source,
+                id.clone(),
+                cache.as_ref().map(|c| c.spare.as_path()),
+            )
+        },
+    );
+    written?;
+    timings.push(("memo out", memo_out));
     timings.push(("write", t.elapsed().as_secs_f64()));
     let mut report = BuildReport {
         pages: site

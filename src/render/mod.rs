@@ -511,19 +511,24 @@ pub fn render_site_with(
     };
     let done = std::sync::atomic::AtomicU64::new(0);
     let total = jobs.len() as u64;
-    let results: Vec<Result<Outcome, Diagnostic>> = jobs
-        .par_iter()
-        .map(|j| {
-            let r = pages.page(j);
-            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            if let Some(p) = caching.progress
-                && (n.is_multiple_of(64) || n == total)
-            {
-                p(n, total);
-            }
-            r
-        })
-        .collect();
+    // The data files (the search index most) are made while the pages render.
+    let (results, data_files): (Vec<Result<Outcome, Diagnostic>>, _) = rayon::join(
+        || {
+            (jobs.par_iter())
+                .map(|j| {
+                    let r = pages.page(j);
+                    let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                    if let Some(p) = caching.progress
+                        && (n.is_multiple_of(64) || n == total)
+                    {
+                        p(n, total);
+                    }
+                    r
+                })
+                .collect()
+        },
+        || data_files(data, theme),
+    );
     if std::env::var_os("VITRINE_TIMINGS").is_some() {
         eprintln!(
             "  render: plan {:?}, splice check {:?}, pages {:?}",
@@ -571,7 +576,7 @@ pub fn render_site_with(
         .map(|(p, b)| file(&format!("assets/{p}"), b.clone()))
         .collect();
     rest.extend(assets.iter().map(|(p, b)| file(p, b.clone())));
-    rest.extend(data_files(data, theme));
+    rest.extend(data_files);
     if let Some(base) = &data.site.base_url {
         let all = site.files.iter().chain(&rest).map(|f| f.path.as_str());
         rest.push(sitemap(base, all));
