@@ -55,8 +55,10 @@ impl Visible {
         paths: impl IntoIterator<Item = &'a str>,
         team: bool,
     ) -> Visible {
+        use rayon::prelude::*;
+        let paths: Vec<&str> = paths.into_iter().collect();
         let files = paths
-            .into_iter()
+            .into_par_iter()
             .map(|path| (path.to_string(), visible_of(index, versions, path, team)))
             .collect();
         Visible { files }
