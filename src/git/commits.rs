@@ -26,7 +26,8 @@ pub(super) struct Read {
     pub parents: Vec<Oid>,
     /// Committer time: the walk's order.
     pub time: i64,
-    pub meta: CommitMeta,
+    /// Boxed: the walk's vector of reads stays small as it grows.
+    pub meta: Box<CommitMeta>,
 }
 
 /// Reads commits, raw when it can.
@@ -87,7 +88,7 @@ impl<'r> Reader<'r> {
         Some(Read {
             tree: c.tree,
             time: c.committer_time,
-            meta: CommitMeta {
+            meta: Box::new(CommitMeta {
                 id: hex(id.as_bytes()),
                 author,
                 email,
@@ -95,7 +96,7 @@ impl<'r> Reader<'r> {
                 offset_seconds: c.author.offset_minutes * 60,
                 message: lossy(c.message),
                 parents: c.parents.iter().map(|p| hex(p.as_bytes())).collect(),
-            },
+            }),
             parents: c.parents,
         })
     }
@@ -107,7 +108,7 @@ impl<'r> Reader<'r> {
             tree: commit.tree_id(),
             parents: commit.parent_ids().collect(),
             time: commit.committer().when().seconds(),
-            meta: super::history::commit_meta(&commit, self.mailmap.as_ref()),
+            meta: Box::new(super::history::commit_meta(&commit, self.mailmap.as_ref())),
         })
     }
 }

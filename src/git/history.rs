@@ -248,14 +248,14 @@ pub(super) fn index(
         shallow: repo.is_shallow(),
         ..Default::default()
     };
-    let mut metas: Vec<Option<CommitMeta>> = reads.into_iter().map(|r| Some(r.meta)).collect();
+    let mut metas: Vec<Option<Box<CommitMeta>>> = reads.into_iter().map(|r| Some(r.meta)).collect();
     let mut changes = changes;
     idx.commits.reserve(order.len());
     for (n, slot) in order.iter().enumerate() {
         let slot = *slot as usize;
         idx.commits
-            .push(metas[slot].take().unwrap_or_else(|| unreachable!()));
-        for (d, from) in std::mem::take(&mut changes[slot]) {
+            .push(*metas[slot].take().unwrap_or_else(|| unreachable!()));
+        for (d, from) in changes.remove(&(slot as u32)).unwrap_or_default() {
             idx.files.entry(d.path).or_default().push(FileEvent {
                 commit: n as u32,
                 change: d.change,
@@ -277,8 +277,8 @@ pub(super) fn index(
     })
 }
 
-/// What each commit (by slot) changed under the site root.
-type Changes = Vec<Vec<(Delta, Option<String>)>>;
+/// What each commit (by slot) changed under the site root, for the commits that did.
+type Changes = HashMap<u32, Vec<(Delta, Option<String>)>>;
 
 /// Every commit reachable from `tip`, in order, with its changes. A commit's changes are
 /// found as soon as its parents are read, while their trees are likely still cached.
@@ -318,12 +318,7 @@ fn walk_all(
     if let Some(e) = failed {
         return Err(e);
     }
-    let mut changes: Changes = Vec::new();
-    changes.resize_with(reads.len(), Vec::new);
-    for (slot, c) in found {
-        changes[slot as usize] = c;
-    }
-    Ok((reads, order, changes))
+    Ok((reads, order, found.into_iter().collect()))
 }
 
 /// The commits reachable from `tip` and not from `old` (a cached tip), in libgit2's order,
@@ -340,14 +335,17 @@ fn walk_new(
     walk.push(tip)?;
     walk.hide(old)?;
     let mut walker = Walker::new(repo, prefix)?;
-    let (mut reads, mut changes) = (Vec::new(), Vec::new());
+    let (mut reads, mut changes) = (Vec::new(), Changes::new());
     for oid in walk {
         let read = reader.read(oid?)?;
         let mut parents = Vec::with_capacity(read.parents.len());
         for p in &read.parents {
             parents.push(reader.read(*p)?.tree);
         }
-        changes.push(walker.commit_changes(read.tree, &parents)?);
+        changes.insert(
+            reads.len() as u32,
+            walker.commit_changes(read.tree, &parents)?,
+        );
         reads.push(read);
     }
     let order = (0..reads.len() as u32).collect();
