@@ -208,6 +208,13 @@ impl Conventional {
     /// [`parse`](Self::parse), for a caller that already knows whether the message is
     /// internal.
     fn parse_known(message: &str, internal: impl FnOnce() -> bool) -> Option<Conventional> {
+        if !may_be_conventional(message) {
+            return None;
+        }
+        Self::parse_subject(message, internal)
+    }
+
+    fn parse_subject(message: &str, internal: impl FnOnce() -> bool) -> Option<Conventional> {
         let subject = subject(message);
         let (head, description) = subject.split_once(": ")?;
         let (head, bang) = match head.strip_suffix('!') {
@@ -239,6 +246,15 @@ impl Conventional {
             internal: internal(),
         })
     }
+}
+
+/// What every Conventional Commits subject has, cheap to check: the type is the first
+/// line's leading letters, followed there by `(`, `!` or `:`. Most commits of a long
+/// history fail this before their subject is joined.
+fn may_be_conventional(message: &str) -> bool {
+    let first = message.lines().next().unwrap_or("").trim().as_bytes();
+    let letters = first.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+    letters > 0 && matches!(first.get(letters), Some(b'(' | b'!' | b':'))
 }
 
 /// The first paragraph of a message joined into one line; a footer ends it early.
@@ -663,6 +679,34 @@ mod tests {
         );
         assert!(Conventional::parse("Merge branch 'x'").is_none());
         assert!(Conventional::parse("fix(: x").is_none());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+        #[test]
+        fn the_cheap_check_never_refuses_a_conventional_subject(
+            m in "[fixA (:)!\\n\t-]{0,24}"
+        ) {
+            if Conventional::parse_subject(&m, || false).is_some() {
+                proptest::prop_assert!(may_be_conventional(&m), "{m:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn tricky_subjects_parse_as_before() {
+        for (m, kind) in [
+            ("fix(a\nb): c", Some("fix")),
+            ("feat:\nmore", Some("feat")),
+            ("feat\n: x", None),
+            ("  fix!: x", Some("fix")),
+            ("FIX: y", Some("fix")),
+            ("fix :x", None),
+            ("Auto merge of #1 - a:b", None),
+        ] {
+            let c = Conventional::parse(m);
+            assert_eq!(c.as_ref().map(|c| c.kind.as_str()), kind, "{m:?}");
+        }
     }
 
     #[test]
