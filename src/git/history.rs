@@ -1,5 +1,6 @@
-//! The history index: one revwalk over every commit reachable from the built revision,
-//! one tree diff per commit limited to the site root, and for every file the commits that
+//! The history index: one walk over every commit reachable from the built revision (in
+//! libgit2's time order, each commit read once: see `commits`), one tree diff per commit
+//! limited to the site root, and for every file the commits that
 //! added, changed, renamed or deleted it, with the blob id of each version.
 //!
 //! A commit whose site-root tree is identical to its parent's costs one tree lookup and no
