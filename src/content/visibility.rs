@@ -153,6 +153,9 @@ fn strip_markers(text: &str) -> String {
 /// marker but is not one (`<!-- internal: -->`, `<!-- begin internal -->`, `<!--- internal
 /// --->`, a no-break or zero-width space inside): its text would otherwise be published.
 fn tokens(text: &str) -> Result<Vec<Token>, MarkerError> {
+    if !may_hold_markers(text) {
+        return Ok(Vec::new());
+    }
     let code = code_ranges(text);
     let bytes = text.as_bytes();
     let mut out = Vec::new();
@@ -189,6 +192,21 @@ fn tokens(text: &str) -> Result<Vec<Token>, MarkerError> {
         }
     }
     Ok(out)
+}
+
+/// Whether some `<!--` of `text` starts a marker or a near miss, code spans or not. When
+/// none does, [`tokens`] finds nothing whatever the code ranges are, and the Markdown parse
+/// that finds them (most of the cost, for a commit message with an HTML comment) is skipped.
+fn may_hold_markers(text: &str) -> bool {
+    let mut from = 0;
+    while let Some(i) = memchr_str(&text[from..], "<!--") {
+        let at = from + i;
+        if marker_at(text.as_bytes(), at).is_some() || near_miss(&text[at..]) {
+            return true;
+        }
+        from = at + 4;
+    }
+    false
 }
 
 /// Whether the comment starting `s` (with `<!--`) mentions the word `internal` in any
@@ -459,10 +477,11 @@ pub fn version_hidden(front: &Map<String, Value>) -> bool {
 pub fn internal_commit(message: &str) -> bool {
     let trailer = message.lines().skip(1).any(|line| {
         line.split_once(':').is_some_and(|(k, v)| {
+            // The value first: it is cheap, and rarely `internal`.
             let key = k.trim();
-            (key.eq_ignore_ascii_case("visibility")
-                || misspelled_visibility_key(key) == Some("visibility"))
-                && v.trim().eq_ignore_ascii_case("internal")
+            v.trim().eq_ignore_ascii_case("internal")
+                && (key.eq_ignore_ascii_case("visibility")
+                    || misspelled_visibility_key(key) == Some("visibility"))
         })
     });
     trailer || (message.contains("<!--") && !matches!(tokens(message), Ok(t) if t.is_empty()))
@@ -474,6 +493,21 @@ mod tests {
 
     fn client(s: &str) -> Result<String, MarkerError> {
         strip(s, Keep::No).map(|s| s.text)
+    }
+
+    #[test]
+    fn a_commit_message_is_internal_by_marker_or_near_miss_outside_code_only() {
+        // Plain HTML comments (a PR template's) are not markers: no Markdown parse needed.
+        let homu = "Auto merge\n\n<!-- homu-ignore:start -->\nx\n<!-- homu-ignore:end -->\n";
+        assert!(!internal_commit(homu));
+        assert!(internal_commit("a\n\n<!-- internal -->s<!-- /internal -->"));
+        assert!(internal_commit("a\n\n<!-- Internal note: s -->"));
+        assert!(!internal_commit("a\n\nuse `<!-- internal -->` <!-- x -->"));
+        assert!(internal_commit("a\n\n<!-- x --> `y` <!-- /internal -->"));
+        assert!(internal_commit("a\n\nVisiblity:  Internal\n"));
+        assert!(!internal_commit(
+            "a\n\nVisibility: public\nSee: internal docs\n"
+        ));
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! The history index: one revwalk over every commit reachable from the built revision,
-//! one tree diff per commit limited to the site root, and for every file the commits that
+//! The history index: one walk over every commit reachable from the built revision (in
+//! libgit2's time order, each commit read once: see `commits`), one tree diff per commit
+//! limited to the site root, and for every file the commits that
 //! added, changed, renamed or deleted it, with the blob id of each version.
 //!
 //! A commit whose site-root tree is identical to its parent's costs one tree lookup and no
@@ -20,6 +21,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::Revision;
+use super::commits::{self, Read, Reader};
 use super::treediff::{Delta, TreeReader};
 
 /// What a commit did to one file.
@@ -237,35 +239,26 @@ pub(super) fn index(
     {
         return Ok(c.clone());
     }
-    let mut walk = repo.revwalk()?;
-    walk.set_sorting(Sort::TIME)?;
-    walk.push(tip)?;
-    if let Some(c) = &cached {
-        walk.hide(Oid::from_str(&c.tip)?)?;
-    }
-    let mailmap = repo.mailmap().ok();
+    let reader = Reader::new(repo)?;
+    let (reads, order, changes) = match &cached {
+        Some(c) => walk_new(repo, &reader, prefix, tip, Oid::from_str(&c.tip)?)?,
+        None => walk_all(repo, &reader, prefix, tip, tick)?,
+    };
     let mut idx = HistoryIndex {
         tip: rev.id.clone(),
         shallow: repo.is_shallow(),
         ..Default::default()
     };
-    let mut walker = Walker {
-        repo,
-        prefix,
-        trees: TreeReader::new(repo.odb()?),
-        roots: HashMap::new(),
-    };
-    for oid in walk {
-        let commit = repo.find_commit(oid?)?;
-        let changes = walker.commit_changes(&commit, &mut idx.warnings)?;
-        let n = idx.commits.len() as u32;
-        if n.is_multiple_of(512) {
-            tick(u64::from(n));
-        }
-        idx.commits.push(commit_meta(&commit, mailmap.as_ref()));
-        for (d, from) in changes {
+    let mut metas: Vec<Option<Box<CommitMeta>>> = reads.into_iter().map(|r| Some(r.meta)).collect();
+    let mut changes = changes;
+    idx.commits.reserve(order.len());
+    for (n, slot) in order.iter().enumerate() {
+        let slot = *slot as usize;
+        idx.commits
+            .push(*metas[slot].take().unwrap_or_else(|| unreachable!()));
+        for (d, from) in changes.remove(&(slot as u32)).unwrap_or_default() {
             idx.files.entry(d.path).or_default().push(FileEvent {
-                commit: n,
+                commit: n as u32,
                 change: d.change,
                 blob: d.blob.to_string(),
                 from,
@@ -283,6 +276,81 @@ pub(super) fn index(
         Some(old) => merge(idx, old),
         None => idx,
     })
+}
+
+/// What each commit (by slot) changed under the site root, for the commits that did.
+type Changes = HashMap<u32, Vec<(Delta, Option<String>)>>;
+
+/// Every commit reachable from `tip`, in order, with its changes. A commit's changes are
+/// found as soon as its parents are read, while their trees are likely still cached.
+///
+/// (Splitting the tree reads onto a second thread with its own `Repository` was measured:
+/// libgit2's pack windows sit behind one process-wide mutex, and the two threads spent
+/// their gain waiting on it.)
+fn walk_all(
+    repo: &Repository,
+    reader: &Reader<'_>,
+    prefix: &str,
+    tip: Oid,
+    tick: &dyn Fn(u64),
+) -> Result<(Vec<Read>, Vec<u32>, Changes)> {
+    let mut walker = Walker::new(repo, prefix)?;
+    let mut found = Vec::new();
+    let mut failed = None;
+    let mut walked = 0u64;
+    let (reads, order) = commits::walk(
+        tip,
+        |id| reader.read(id),
+        |slot, tree, parents| {
+            if walked.is_multiple_of(512) {
+                tick(walked);
+            }
+            walked += 1;
+            if failed.is_some() {
+                return;
+            }
+            match walker.commit_changes(tree, &parents) {
+                Ok(c) if c.is_empty() => {}
+                Ok(c) => found.push((slot, c)),
+                Err(e) => failed = Some(e),
+            }
+        },
+    )?;
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    Ok((reads, order, found.into_iter().collect()))
+}
+
+/// The commits reachable from `tip` and not from `old` (a cached tip), in libgit2's order,
+/// with their changes: the few commits since the last build, on one thread.
+fn walk_new(
+    repo: &Repository,
+    reader: &Reader<'_>,
+    prefix: &str,
+    tip: Oid,
+    old: Oid,
+) -> Result<(Vec<Read>, Vec<u32>, Changes)> {
+    let mut walk = repo.revwalk()?;
+    walk.set_sorting(Sort::TIME)?;
+    walk.push(tip)?;
+    walk.hide(old)?;
+    let mut walker = Walker::new(repo, prefix)?;
+    let (mut reads, mut changes) = (Vec::new(), Changes::new());
+    for oid in walk {
+        let read = reader.read(oid?)?;
+        let mut parents = Vec::with_capacity(read.parents.len());
+        for p in &read.parents {
+            parents.push(reader.read(*p)?.tree);
+        }
+        changes.insert(
+            reads.len() as u32,
+            walker.commit_changes(read.tree, &parents)?,
+        );
+        reads.push(read);
+    }
+    let order = (0..reads.len() as u32).collect();
+    Ok((reads, order, changes))
 }
 
 /// Puts newly walked commits in front of a cached index of an ancestor.
@@ -325,14 +393,23 @@ fn merge(mut new: HistoryIndex, old: HistoryIndex) -> HistoryIndex {
 
 /// What one walk keeps between commits.
 struct Walker<'r> {
-    repo: &'r Repository,
+    odb: git2::Odb<'r>,
     prefix: &'r str,
     trees: TreeReader<'r>,
     /// Commit tree id → the site root's tree id in it.
     roots: HashMap<Oid, Option<Oid>>,
 }
 
-impl Walker<'_> {
+impl<'r> Walker<'r> {
+    fn new(repo: &'r Repository, prefix: &'r str) -> Result<Walker<'r>> {
+        Ok(Walker {
+            odb: repo.odb()?,
+            prefix,
+            trees: TreeReader::new(repo.odb()?),
+            roots: HashMap::new(),
+        })
+    }
+
     /// The site root's tree id in a commit's tree.
     fn site_tree(&mut self, tree_id: Oid) -> Result<Option<Oid>> {
         if let Some(r) = self.roots.get(&tree_id) {
@@ -346,23 +423,17 @@ impl Walker<'_> {
         Ok(r)
     }
 
-    /// The files a commit changed under the site root, with renames paired up. A merge is
-    /// given only what differs from every parent.
+    /// The files a commit (its tree, its parents' trees) changed under the site root, with
+    /// renames paired up. A merge is given only what differs from every parent.
     fn commit_changes(
         &mut self,
-        commit: &git2::Commit<'_>,
-        warnings: &mut Vec<String>,
+        tree: Oid,
+        parent_trees: &[Oid],
     ) -> Result<Vec<(Delta, Option<String>)>> {
-        let mine = self.site_tree(commit.tree_id())?;
-        let mut parents = Vec::new();
-        for pid in commit.parent_ids() {
-            match self.repo.find_commit(pid) {
-                Ok(p) => parents.push(self.site_tree(p.tree_id())?),
-                Err(_) => warnings.push(format!(
-                    "parent {pid} of commit {} is missing; history is cut short",
-                    commit.id()
-                )),
-            }
+        let mine = self.site_tree(tree)?;
+        let mut parents = Vec::with_capacity(parent_trees.len());
+        for p in parent_trees {
+            parents.push(self.site_tree(*p)?);
         }
         if parents.contains(&mine) {
             return Ok(Vec::new());
@@ -375,7 +446,7 @@ impl Walker<'_> {
             self.trees.diff(*other, mine, &mut theirs)?;
             changes.retain(|c| theirs.iter().any(|t| t.path == c.path));
         }
-        let odb = self.repo.odb()?;
+        let odb = &self.odb;
         let read = |id: Oid| odb.read(id).ok().map(|o| o.data().to_vec());
         Ok(pair_renames(changes, read))
     }
@@ -478,7 +549,10 @@ fn similarity(a: &Lines, b: &Lines) -> f64 {
     }
 }
 
-fn commit_meta(commit: &git2::Commit<'_>, mailmap: Option<&git2::Mailmap>) -> CommitMeta {
+pub(super) fn commit_meta(
+    commit: &git2::Commit<'_>,
+    mailmap: Option<&git2::Mailmap>,
+) -> CommitMeta {
     let raw = commit.author();
     let sig = mailmap.and_then(|m| m.resolve_signature(&raw).ok());
     let sig = sig.as_ref().unwrap_or(&raw);

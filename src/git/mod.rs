@@ -5,6 +5,7 @@
 //! from a commit id and keeps an uncommitted draft out of a client build.
 
 pub mod cache;
+mod commits;
 mod history;
 mod script;
 mod treediff;
@@ -56,6 +57,11 @@ impl Repo {
         // Every object read is hashed again by default (SHA-1DC, a third of a history walk);
         // git itself does not, and a corrupt object still fails to inflate.
         git2::opts::strict_hash_verification(false);
+        // libgit2 keeps every commit and tree it reads in a cache, then frees them one by one
+        // when the repository is dropped; a history walk reads each object once (its trees
+        // are cached by the walk itself), so the cache only cost time (a fifth of a cold
+        // build of a 23,000-commit repository, perf) and memory (the system allocator kept
+        // it: 90 MiB of a 50,000-commit build's peak).
         git2::opts::enable_caching(false);
         let repo = Repository::discover(site_root)
             .with_context(|| format!("{} is not inside a git repository", site_root.display()))?;

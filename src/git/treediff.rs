@@ -71,14 +71,17 @@ impl<'r> TreeReader<'r> {
         Ok(data)
     }
 
-    /// The id of the folder at `path` (`a/b`) under `tree`, if there is one.
-    pub fn subtree(&mut self, tree: Oid, path: &str) -> Result<Option<Oid>> {
+    /// The id of the folder at `path` (`a/b`) under `tree`, if there is one. The trees on
+    /// the way are read, not cached: a walk asks once per commit tree (and caches the
+    /// answer), so they would only push the site root's versions out of the cache.
+    pub fn subtree(&self, tree: Oid, path: &str) -> Result<Option<Oid>> {
         let mut id = tree;
         for part in path.split('/').filter(|p| !p.is_empty()) {
-            let raw = self.raw(id)?;
+            let obj = self.odb.read(id)?;
+            let raw = obj.data();
             let mut off = 0;
             let mut found = None;
-            while let Some((e, end)) = entry_at(&raw, off) {
+            while let Some((e, end)) = entry_at(raw, off) {
                 if e.name == part.as_bytes() && e.is_tree() {
                     found = Some(e.oid());
                     break;

@@ -131,6 +131,13 @@ impl Rules {
                 .is_some_and(|h| !h.find(&commit.message).is_empty())
     }
 
+    /// [`hides`](Self::hides) for every commit of the index, in its order (in parallel: it
+    /// reads every message of the repository).
+    pub fn hidden(&self, index: &HistoryIndex) -> Vec<bool> {
+        use rayon::prelude::*;
+        index.commits.par_iter().map(|c| self.hides(c)).collect()
+    }
+
     pub fn skips(&self, commit: &CommitMeta) -> bool {
         self.skip.iter().any(|p| commit.id.starts_with(p.as_str()))
             || self
@@ -195,6 +202,19 @@ impl Conventional {
     /// `type(scope)!: description`, footers `BREAKING CHANGE:` and trailer
     /// `Visibility: internal`. `None` for a message that does not follow the convention.
     pub fn parse(message: &str) -> Option<Conventional> {
+        Self::parse_known(message, || is_internal(message))
+    }
+
+    /// [`parse`](Self::parse), for a caller that already knows whether the message is
+    /// internal.
+    fn parse_known(message: &str, internal: impl FnOnce() -> bool) -> Option<Conventional> {
+        if !may_be_conventional(message) {
+            return None;
+        }
+        Self::parse_subject(message, internal)
+    }
+
+    fn parse_subject(message: &str, internal: impl FnOnce() -> bool) -> Option<Conventional> {
         let subject = subject(message);
         let (head, description) = subject.split_once(": ")?;
         let (head, bang) = match head.strip_suffix('!') {
@@ -223,9 +243,18 @@ impl Conventional {
             description: description.trim().to_string(),
             breaking: bang || breaking_note.is_some(),
             breaking_note,
-            internal: is_internal(message),
+            internal: internal(),
         })
     }
+}
+
+/// What every Conventional Commits subject has, cheap to check: the type is the first
+/// line's leading letters, followed there by `(`, `!` or `:`. Most commits of a long
+/// history fail this before their subject is joined.
+fn may_be_conventional(message: &str) -> bool {
+    let first = message.lines().next().unwrap_or("").trim().as_bytes();
+    let letters = first.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+    letters > 0 && matches!(first.get(letters), Some(b'(' | b'!' | b':'))
 }
 
 /// The first paragraph of a message joined into one line; a footer ends it early.
@@ -307,18 +336,33 @@ pub struct ChangeEntry {
 
 /// Builds the changelog, newest release first (unreleased commits at the top).
 pub fn changelog(index: &HistoryIndex, tags: &[(String, String)], rules: &Rules) -> Vec<Release> {
+    changelog_with(index, tags, rules, &rules.hidden(index))
+}
+
+/// [`changelog`], given [`Rules::hidden`] of the index.
+pub fn changelog_with(
+    index: &HistoryIndex,
+    tags: &[(String, String)],
+    rules: &Rules,
+    hidden: &[bool],
+) -> Vec<Release> {
     let releases = release_tags(tags, rules, index);
     let owner = owners(index, &releases);
-    let commits_of = |r: Option<usize>| -> Vec<&CommitMeta> {
-        index
-            .commits
-            .iter()
-            .zip(&owner)
-            .filter(|(_, o)| **o == r)
-            .map(|(c, _)| c)
-            .collect()
-    };
-    let internal: Vec<&CommitMeta> = index.commits.iter().filter(|c| rules.hides(c)).collect();
+    // Each release's commits (the unreleased ones last), newest first: one pass, not one
+    // scan of the whole history per release.
+    let mut by_release: Vec<Vec<(&CommitMeta, bool)>> = vec![Vec::new(); releases.len() + 1];
+    for ((c, o), h) in index.commits.iter().zip(&owner).zip(hidden) {
+        by_release[o.unwrap_or(releases.len())].push((c, *h));
+    }
+    let mut commits_of =
+        |r: Option<usize>| std::mem::take(&mut by_release[r.unwrap_or(releases.len())]);
+    let internal: Vec<&CommitMeta> = index
+        .commits
+        .iter()
+        .zip(hidden)
+        .filter(|(_, h)| **h)
+        .map(|(c, _)| c)
+        .collect();
     let mut out = Vec::new();
     let unreleased = commits_of(None);
     let (groups, maintenance) = group(&unreleased, rules, &internal);
@@ -330,7 +374,7 @@ pub fn changelog(index: &HistoryIndex, tags: &[(String, String)], rules: &Rules)
             previous: releases.last().map(|r| r.1.to_string()),
             groups,
             maintenance,
-            commit_ids: unreleased.iter().map(|c| c.id.clone()).collect(),
+            commit_ids: unreleased.iter().map(|c| c.0.id.clone()).collect(),
         });
     }
     for (r, (version, tag, tip)) in releases.iter().enumerate().rev() {
@@ -343,7 +387,7 @@ pub fn changelog(index: &HistoryIndex, tags: &[(String, String)], rules: &Rules)
             previous: r.checked_sub(1).map(|p| releases[p].1.to_string()),
             groups,
             maintenance,
-            commit_ids: commits.iter().map(|c| c.id.clone()).collect(),
+            commit_ids: commits.iter().map(|c| c.0.id.clone()).collect(),
         });
     }
     if rules.empty_releases == EmptyReleases::Fold {
@@ -453,23 +497,27 @@ fn fold_empty(releases: &mut Vec<Release>) {
 }
 
 /// The listed entries of a release's commits by group, and how many were not listed.
-fn group(commits: &[&CommitMeta], rules: &Rules, internal: &[&CommitMeta]) -> (Vec<Group>, usize) {
+/// `commits` come with whether [`Rules::hides`] them.
+fn group(
+    commits: &[(&CommitMeta, bool)],
+    rules: &Rules,
+    internal: &[&CommitMeta],
+) -> (Vec<Group>, usize) {
     let mut entries: Vec<(String, ChangeEntry)> = Vec::new();
     let mut maintenance = 0;
     let mut reverts: Vec<(usize, Option<String>, String)> = Vec::new();
-    for c in commits {
-        if rules.hides(c) || rules.skips(c) {
+    for &(c, hidden) in commits {
+        if hidden || rules.skips(c) {
             continue;
         }
+        // Not hidden, so not internal.
+        let parse = |m: &str| Conventional::parse_known(m, || false);
         if let Some((id, subject)) = reverted(&c.message) {
             reverts.push((entries.len(), id, subject));
-            entries.push((
-                "revert".into(),
-                entry(c, Conventional::parse(&c.message).as_ref()),
-            ));
+            entries.push(("revert".into(), entry(c, parse(&c.message).as_ref())));
             continue;
         }
-        let Some(cc) = Conventional::parse(&c.message) else {
+        let Some(cc) = parse(&c.message) else {
             maintenance += usize::from(c.parents.len() < 2);
             continue;
         };
@@ -631,6 +679,34 @@ mod tests {
         );
         assert!(Conventional::parse("Merge branch 'x'").is_none());
         assert!(Conventional::parse("fix(: x").is_none());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+        #[test]
+        fn the_cheap_check_never_refuses_a_conventional_subject(
+            m in "[fixA (:)!\\n\t-]{0,24}"
+        ) {
+            if Conventional::parse_subject(&m, || false).is_some() {
+                proptest::prop_assert!(may_be_conventional(&m), "{m:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn tricky_subjects_parse_as_before() {
+        for (m, kind) in [
+            ("fix(a\nb): c", Some("fix")),
+            ("feat:\nmore", Some("feat")),
+            ("feat\n: x", None),
+            ("  fix!: x", Some("fix")),
+            ("FIX: y", Some("fix")),
+            ("fix :x", None),
+            ("Auto merge of #1 - a:b", None),
+        ] {
+            let c = Conventional::parse(m);
+            assert_eq!(c.as_ref().map(|c| c.kind.as_str()), kind, "{m:?}");
+        }
     }
 
     #[test]

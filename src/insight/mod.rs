@@ -163,14 +163,16 @@ pub fn history_data(p: &Project, input: &HistoryInput<'_>, config: &Config) -> H
     let tz = config.tz();
     let mut data = HistoryData::default();
     if let Some(index) = input.index {
+        // Which commits may never be shown, read once for the changelog and the traces.
+        let hidden = input.rules.hidden(index);
         let (issues, changelog) = rayon::join(
             || issue_histories(p, index, input, &tz),
-            || changelog::changelog(index, input.tags, input.rules),
+            || changelog::changelog_with(index, input.tags, input.rules, &hidden),
         );
         data.issues = issues;
         data.changelog = changelog;
         let ids = trace::IssueIds::new(p.issues.iter().map(|i| i.id.as_str()));
-        data.traces = trace::trace(index, &ids, &data.changelog, input.rules);
+        data.traces = trace::trace_with(index, &ids, &data.changelog, &hidden);
         data.milestones = p
             .milestones
             .iter()

@@ -105,11 +105,21 @@ pub fn trace(
     releases: &[Release],
     rules: &Rules,
 ) -> HashMap<String, Trace> {
+    trace_with(index, ids, releases, &rules.hidden(index))
+}
+
+/// [`trace`], given [`Rules::hidden`] of the index.
+pub fn trace_with(
+    index: &HistoryIndex,
+    ids: &IssueIds,
+    releases: &[Release],
+    hidden: &[bool],
+) -> HashMap<String, Trace> {
     let mut out: HashMap<String, Trace> = HashMap::new();
-    for c in &index.commits {
-        if rules.hides(c) {
-            continue;
-        }
+    if ids.is_empty() {
+        return out;
+    }
+    for (c, _) in index.commits.iter().zip(hidden).filter(|(_, h)| !**h) {
         for (id, resolves) in ids.find(&c.message) {
             out.entry(id.to_string()).or_default().work.push(Work {
                 commit: c.clone(),

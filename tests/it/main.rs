@@ -25,6 +25,7 @@ mod safety;
 mod theme;
 mod truth;
 mod visibility;
+mod walk;
 
 #[test]
 fn all_test_files_are_wired_in() {

@@ -1,0 +1,375 @@
+//! Reading every commit of a history once, in the order libgit2's time-sorted revwalk gives.
+//!
+//! The history index needs each commit's tree, parents, committer time (for the order) and
+//! its metadata. libgit2's revwalk parses every commit to order them and `find_commit`
+//! parses each again; here each commit object is read raw through the odb once and its
+//! header parsed in place. The parse accepts only the canonical shape git writes
+//! (`tree`, `parent`s, one `author`, `committer`, signatures `Name <email> secs ±hhmm`);
+//! anything else, and every commit of a repository with grafts or a shallow boundary
+//! (which libgit2 rewrites), is read through `find_commit` instead, so the result is always
+//! what libgit2 would give.
+//!
+//! The order is libgit2's `Sort::TIME` walk, reproduced exactly, ties included: a frontier
+//! kept newest committer time first (first come first among equals, as libgit2's
+//! date-ordered list), then libgit2's binary heap over that list.
+
+use std::collections::{BinaryHeap, HashMap};
+
+use anyhow::{Result, bail};
+use git2::{Mailmap, Odb, Oid, Repository};
+
+use super::history::CommitMeta;
+
+/// One commit as the walk needs it.
+pub(super) struct Read {
+    pub tree: Oid,
+    pub parents: Vec<Oid>,
+    /// Committer time: the walk's order.
+    pub time: i64,
+    /// Boxed: the walk's vector of reads stays small as it grows.
+    pub meta: Box<CommitMeta>,
+}
+
+/// Reads commits, raw when it can.
+pub(super) struct Reader<'r> {
+    repo: &'r Repository,
+    odb: Odb<'r>,
+    /// A mailmap that may have entries (none when the repository has no mailmap source).
+    mailmap: Option<Mailmap>,
+    /// Grafts or a shallow boundary: parents are not what the objects say.
+    exact: bool,
+}
+
+impl<'r> Reader<'r> {
+    pub fn new(repo: &'r Repository) -> Result<Reader<'r>> {
+        let exact = repo.is_shallow() || repo.commondir().join("info").join("grafts").exists();
+        let mailmap = if has_mailmap(repo) {
+            repo.mailmap().ok()
+        } else {
+            None
+        };
+        Ok(Reader {
+            repo,
+            odb: repo.odb()?,
+            mailmap,
+            exact,
+        })
+    }
+
+    /// One commit by id.
+    pub fn read(&self, id: Oid) -> Result<Read> {
+        if !self.exact {
+            let obj = self.odb.read(id)?;
+            if obj.kind() != git2::ObjectType::Commit {
+                bail!("object {id} is not a commit");
+            }
+            if let Some(r) = self.fast(id, obj.data()) {
+                return Ok(r);
+            }
+        }
+        self.slow(id)
+    }
+
+    fn fast(&self, id: Oid, data: &[u8]) -> Option<Read> {
+        let c = parse(data)?;
+        let (author, email) = match &self.mailmap {
+            None => (lossy(c.author.name), lossy(c.author.email)),
+            Some(m) => {
+                let name = std::str::from_utf8(c.author.name).ok()?;
+                let email = std::str::from_utf8(c.author.email).ok()?;
+                let time = git2::Time::new(c.author.time, c.author.offset_minutes);
+                let raw = git2::Signature::new(name, email, &time).ok()?;
+                match m.resolve_signature(&raw) {
+                    Ok(s) => (lossy(s.name_bytes()), lossy(s.email_bytes())),
+                    Err(_) => (name.to_string(), email.to_string()),
+                }
+            }
+        };
+        Some(Read {
+            tree: c.tree,
+            time: c.committer_time,
+            meta: Box::new(CommitMeta {
+                id: hex(id.as_bytes()),
+                author,
+                email,
+                time: c.author.time,
+                offset_seconds: c.author.offset_minutes * 60,
+                message: lossy(c.message),
+                parents: c.parents.iter().map(|p| hex(p.as_bytes())).collect(),
+            }),
+            parents: c.parents,
+        })
+    }
+
+    /// Through libgit2's own parse (grafts, odd signatures).
+    fn slow(&self, id: Oid) -> Result<Read> {
+        let commit = self.repo.find_commit(id)?;
+        Ok(Read {
+            tree: commit.tree_id(),
+            parents: commit.parent_ids().collect(),
+            time: commit.committer().when().seconds(),
+            meta: Box::new(super::history::commit_meta(&commit, self.mailmap.as_ref())),
+        })
+    }
+}
+
+/// Whether the repository has anywhere a mailmap could come from (libgit2 reads the work
+/// tree's `.mailmap`, `mailmap.blob` — `HEAD:.mailmap` in a bare repository — and
+/// `mailmap.file`); without one, resolving every author is skipped.
+fn has_mailmap(repo: &Repository) -> bool {
+    if repo.is_bare() {
+        return true;
+    }
+    if repo.workdir().is_some_and(|w| w.join(".mailmap").exists()) {
+        return true;
+    }
+    repo.config()
+        .is_ok_and(|c| c.get_entry("mailmap.blob").is_ok() || c.get_entry("mailmap.file").is_ok())
+}
+
+fn lossy(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// Lowercase hex of an object id.
+pub(super) fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(DIGITS[usize::from(b >> 4)] as char);
+        s.push(DIGITS[usize::from(b & 15)] as char);
+    }
+    s
+}
+
+/// A commit's header fields, borrowed from its raw object.
+struct Parsed<'a> {
+    tree: Oid,
+    parents: Vec<Oid>,
+    author: Sig<'a>,
+    committer_time: i64,
+    message: &'a [u8],
+}
+
+/// A signature as libgit2 parses it (`git_signature__parse`), canonical shape only.
+struct Sig<'a> {
+    name: &'a [u8],
+    email: &'a [u8],
+    time: i64,
+    offset_minutes: i32,
+}
+
+/// Parses a raw commit as libgit2 would, or `None` when it is not in the canonical shape
+/// (then libgit2 parses it).
+fn parse(data: &[u8]) -> Option<Parsed<'_>> {
+    let mut rest = data;
+    let tree = oid_line(&mut rest, b"tree ")?;
+    let mut parents = Vec::with_capacity(1);
+    while rest.starts_with(b"parent ") {
+        parents.push(oid_line(&mut rest, b"parent ")?);
+    }
+    let author = sig_line(&mut rest, b"author ")?;
+    if rest.starts_with(b"author ") {
+        return None;
+    }
+    let committer = sig_line(&mut rest, b"committer ")?;
+    // The header ends at the first empty line; libgit2 keeps the message up to a NUL and
+    // without leading newlines.
+    let after = data.len() - rest.len();
+    let message = match memchr::memmem::find(&data[after - 1..], b"\n\n") {
+        Some(k) => &data[after + k + 1..],
+        None => &[][..],
+    };
+    let message = match memchr::memchr(0, message) {
+        Some(nul) => &message[..nul],
+        None => message,
+    };
+    let start = message
+        .iter()
+        .position(|b| *b != b'\n')
+        .unwrap_or(message.len());
+    Some(Parsed {
+        tree,
+        parents,
+        author,
+        committer_time: committer.time,
+        message: &message[start..],
+    })
+}
+
+/// `header` followed by 40 hex digits and a newline.
+fn oid_line(rest: &mut &[u8], header: &[u8]) -> Option<Oid> {
+    let line = rest.strip_prefix(header)?;
+    if line.len() < 41 || line[40] != b'\n' {
+        return None;
+    }
+    let hex = std::str::from_utf8(&line[..40]).ok()?;
+    let id = Oid::from_str(hex).ok()?;
+    *rest = &line[41..];
+    Some(id)
+}
+
+/// A `header Name <email> secs ±hhmm` line, parsed as `git_signature__parse` does; `None`
+/// for any other shape.
+fn sig_line<'a>(rest: &mut &'a [u8], header: &[u8]) -> Option<Sig<'a>> {
+    let body = rest.strip_prefix(header)?;
+    let eol = memchr::memchr(b'\n', body)?;
+    let line = &body[..eol];
+    *rest = &body[eol + 1..];
+    let lt = memchr::memrchr(b'<', line)?;
+    let gt = memchr::memrchr(b'>', line)?;
+    if gt <= lt {
+        return None;
+    }
+    let name = cstr(trim_crud(&line[..lt]));
+    let email = cstr(trim_crud(&line[lt + 1..gt]));
+    let (mut time, mut offset_minutes) = (0, 0);
+    if gt + 2 < line.len() {
+        if line[gt + 1] != b' ' {
+            return None;
+        }
+        let tail = &line[gt + 2..];
+        let digits = tail.iter().take_while(|b| b.is_ascii_digit()).count();
+        if digits == 0 || digits > 18 {
+            return None;
+        }
+        time = std::str::from_utf8(&tail[..digits]).ok()?.parse().ok()?;
+        let tz = &tail[digits..];
+        if !tz.is_empty() {
+            offset_minutes = offset(tz)?;
+        }
+    }
+    Some(Sig {
+        name,
+        email,
+        time,
+        offset_minutes,
+    })
+}
+
+/// ` ±hhmm` after the time: minutes east of UTC, 0 when out of range (as libgit2).
+fn offset(tz: &[u8]) -> Option<i32> {
+    let [b' ', sign @ (b'+' | b'-'), d @ ..] = tz else {
+        return None;
+    };
+    if d.len() != 4 || !d.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let n = d.iter().fold(0i32, |n, b| n * 10 + i32::from(b - b'0'));
+    let (hours, mins) = (n / 100, n % 100);
+    if hours > 14 || mins > 59 {
+        return Some(0);
+    }
+    let minutes = hours * 60 + mins;
+    Some(if *sign == b'-' { -minutes } else { minutes })
+}
+
+/// libgit2's trimming of names and emails: spaces, controls and `,:;<>"\'` at both ends.
+fn trim_crud(mut s: &[u8]) -> &[u8] {
+    let crud = |c: u8| c <= 32 || b",:;<>\"\\'".contains(&c);
+    while let [first, rest @ ..] = s
+        && crud(*first)
+    {
+        s = rest;
+    }
+    while let [rest @ .., last] = s
+        && crud(*last)
+    {
+        s = rest;
+    }
+    s
+}
+
+/// Up to the first NUL, as libgit2's C strings end.
+fn cstr(s: &[u8]) -> &[u8] {
+    memchr::memchr(0, s).map_or(s, |n| &s[..n])
+}
+
+/// The commits reachable from `tip` in libgit2's `Sort::TIME` order, each read once with
+/// `read`. `popped` is told each commit (its slot in the returned reads, its tree,
+/// its parents' trees) once its parents have been read, in the walk's frontier order, so work on a commit can start
+/// before the walk ends. Returns the reads and the order (slots, newest first).
+pub(super) fn walk(
+    tip: Oid,
+    mut read: impl FnMut(Oid) -> Result<Read>,
+    mut popped: impl FnMut(u32, Oid, Vec<Oid>),
+) -> Result<(Vec<Read>, Vec<u32>)> {
+    let mut reads: Vec<Read> = Vec::new();
+    let mut slots: HashMap<Oid, u32> = HashMap::new();
+    reads.push(read(tip)?);
+    slots.insert(tip, 0);
+    // libgit2's limit_list: a list kept by committer time, newest first, equal times in
+    // the order they were added.
+    let mut frontier = BinaryHeap::new();
+    let mut seq = 0u64;
+    frontier.push((reads[0].time, std::cmp::Reverse(seq), 0u32));
+    let mut listed = Vec::new();
+    while let Some((_, _, slot)) = frontier.pop() {
+        for i in 0..reads[slot as usize].parents.len() {
+            let pid = reads[slot as usize].parents[i];
+            if slots.contains_key(&pid) {
+                continue;
+            }
+            let p = read(pid)?;
+            let ps = reads.len() as u32;
+            seq += 1;
+            frontier.push((p.time, std::cmp::Reverse(seq), ps));
+            reads.push(p);
+            slots.insert(pid, ps);
+        }
+        let r = &reads[slot as usize];
+        let parents = r.parents.iter().map(|p| reads[slots[p] as usize].tree);
+        popped(slot, r.tree, parents.collect());
+        listed.push(slot);
+    }
+    let order = heap_order(&listed, |s| reads[s as usize].time);
+    Ok((reads, order))
+}
+
+/// The order libgit2's priority queue (`pqueue.c`) pops `items` in, all inserted first,
+/// newest time first: the same heap, so that equal times come out as libgit2's do.
+fn heap_order(items: &[u32], time: impl Fn(u32) -> i64) -> Vec<u32> {
+    // cmp(a, b) > 0 when a is older than b.
+    let older = |a: u32, b: u32| time(a) < time(b);
+    let mut heap: Vec<u32> = Vec::with_capacity(items.len());
+    for &item in items {
+        let mut el = heap.len();
+        heap.push(item);
+        while el > 0 {
+            let parent = heap[(el - 1) >> 1];
+            if !older(parent, item) {
+                break;
+            }
+            heap[el] = parent;
+            el = (el - 1) >> 1;
+        }
+        heap[el] = item;
+    }
+    let mut out = Vec::with_capacity(items.len());
+    while !heap.is_empty() {
+        out.push(heap[0]);
+        let last = heap.pop().unwrap_or_default();
+        if heap.is_empty() {
+            break;
+        }
+        let mut el = 0;
+        loop {
+            let mut kid_el = 2 * el + 1;
+            let Some(&kid) = heap.get(kid_el) else { break };
+            let mut kid = kid;
+            if let Some(&rkid) = heap.get(kid_el + 1)
+                && older(kid, rkid)
+            {
+                kid = rkid;
+                kid_el += 1;
+            }
+            if !older(last, kid) {
+                break;
+            }
+            heap[el] = kid;
+            el = kid_el;
+        }
+        heap[el] = last;
+    }
+    out
+}

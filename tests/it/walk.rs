@@ -1,0 +1,294 @@
+//! The history walk reads raw commit objects and orders them itself; libgit2's revwalk and
+//! commit parser are the oracle: same commits, same order (ties of committer time
+//! included), same metadata (through a mailmap too), whatever odd shape a commit has.
+
+use git2::{ObjectType, Oid, Repository};
+use vitrine::git::{Change, HistoryIndex, Repo};
+
+/// Writes a commit object exactly as given.
+fn raw_commit(repo: &Repository, tree: Oid, parents: &[Oid], headers: &str, msg: &[u8]) -> Oid {
+    let mut body = format!("tree {tree}\n");
+    for p in parents {
+        body.push_str(&format!("parent {p}\n"));
+    }
+    let mut bytes = body.into_bytes();
+    bytes.extend_from_slice(headers.as_bytes());
+    bytes.extend_from_slice(b"\n");
+    bytes.extend_from_slice(msg);
+    repo.odb()
+        .unwrap()
+        .write(ObjectType::Commit, &bytes)
+        .unwrap()
+}
+
+/// A tree with `status/<name>` files and a top-level README.
+fn tree(repo: &Repository, files: &[(&str, &str)], readme: &str) -> Oid {
+    let mut site = repo.treebuilder(None).unwrap();
+    for (name, text) in files {
+        let blob = repo.blob(text.as_bytes()).unwrap();
+        site.insert(name, blob, 0o100644).unwrap();
+    }
+    let site = site.write().unwrap();
+    let mut top = repo.treebuilder(None).unwrap();
+    top.insert("status", site, 0o040000).unwrap();
+    top.insert("README", repo.blob(readme.as_bytes()).unwrap(), 0o100644)
+        .unwrap();
+    top.write().unwrap()
+}
+
+fn sig(who: &str, time: i64, tz: &str) -> String {
+    format!("author {who} {time} {tz}\ncommitter {who} {time} {tz}\n")
+}
+
+fn index_of(dir: &std::path::Path) -> HistoryIndex {
+    let repo = Repo::discover(&dir.join("status")).unwrap();
+    let rev = repo.resolve("HEAD").unwrap();
+    repo.history(&rev, false).unwrap().0
+}
+
+/// What libgit2's own walk and parser say: (id, author, email, time, offset, message,
+/// parents) in `Sort::TIME` order.
+type Row = (String, String, String, i64, i32, String, Vec<String>);
+
+fn oracle(dir: &std::path::Path) -> Vec<Row> {
+    let repo = Repository::open(dir).unwrap();
+    let mailmap = repo.mailmap().unwrap();
+    let mut walk = repo.revwalk().unwrap();
+    walk.set_sorting(git2::Sort::TIME).unwrap();
+    walk.push_head().unwrap();
+    walk.map(|id| {
+        let c = repo.find_commit(id.unwrap()).unwrap();
+        let raw = c.author();
+        let a = mailmap.resolve_signature(&raw).unwrap_or(raw);
+        (
+            c.id().to_string(),
+            String::from_utf8_lossy(a.name_bytes()).into_owned(),
+            String::from_utf8_lossy(a.email_bytes()).into_owned(),
+            a.when().seconds(),
+            a.when().offset_minutes() * 60,
+            String::from_utf8_lossy(c.message_bytes()).into_owned(),
+            c.parent_ids().map(|p| p.to_string()).collect(),
+        )
+    })
+    .collect()
+}
+
+fn rows(idx: &HistoryIndex) -> Vec<Row> {
+    idx.commits
+        .iter()
+        .map(|c| {
+            (
+                c.id.clone(),
+                c.author.clone(),
+                c.email.clone(),
+                c.time,
+                c.offset_seconds,
+                c.message.clone(),
+                c.parents.clone(),
+            )
+        })
+        .collect()
+}
+
+fn head_at(repo: &Repository, id: Oid) {
+    repo.reference("refs/heads/main", id, true, "test").unwrap();
+    repo.set_head("refs/heads/main").unwrap();
+}
+
+#[test]
+fn the_walk_reads_odd_commits_merges_and_a_mailmap_as_libgit2_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = Repository::init(dir.path()).unwrap();
+    std::fs::create_dir_all(dir.path().join("status")).unwrap();
+    let two = [("a.md", "one\n"), ("b.md", "bee\nbee\n")];
+    let c0 = raw_commit(
+        &repo,
+        tree(&repo, &two, "r0"),
+        &[],
+        &sig("Ann <ann@x.org>", 1000, "+0800"),
+        b"root\n",
+    );
+    let edited = [("a.md", "two\n"), ("b.md", "bee\nbee\n")];
+    let c1 = raw_commit(
+        &repo,
+        tree(&repo, &edited, "r0"),
+        &[c0],
+        // Crud around the name and email, as libgit2 trims it.
+        &sig(" \"Ann, Lee\" <<ann@x.org>>", 2000, "-0530"),
+        b"\n\nfix: edit a (leading newlines)\n",
+    );
+    let c2 = raw_commit(
+        &repo,
+        tree(&repo, &edited, "r1"),
+        &[c1],
+        &sig("Bob <bob@x.org>", 3000, "+0000"),
+        b"outside the site root\n",
+    );
+    let renamed = [("a.md", "two\n"), ("c.md", "bee\nbee\n")];
+    let b1 = raw_commit(
+        &repo,
+        tree(&repo, &renamed, "r0"),
+        &[c1],
+        &sig("Cy <cy@x.org>", 3000, "+0100"),
+        b"rename b to c on a branch\n",
+    );
+    let m1 = raw_commit(
+        &repo,
+        tree(&repo, &renamed, "r1"),
+        &[c2, b1],
+        &sig("Bob <bob@x.org>", 3000, "+0000"),
+        b"Merge branch\n",
+    );
+    let u0 = raw_commit(
+        &repo,
+        tree(&repo, &[("x.md", "ex\n")], "other"),
+        &[],
+        &sig("Dee <dee@x.org>", 2500, "+0200"),
+        b"unrelated root\n",
+    );
+    let all = [("a.md", "two\n"), ("c.md", "bee\nbee\n"), ("x.md", "ex\n")];
+    let m2 = raw_commit(
+        &repo,
+        tree(&repo, &all, "r1"),
+        &[m1, u0],
+        &sig("Bob <bob@x.org>", 4000, "+0000"),
+        b"Merge unrelated history\n",
+    );
+    // No timezone; a message that is not UTF-8.
+    let c3 = raw_commit(
+        &repo,
+        tree(&repo, &all, "r2"),
+        &[m2],
+        "author Eve <eve@x.org> 4500\ncommitter Eve <eve@x.org> 4500\n",
+        b"caf\xe9\n",
+    );
+    // Extra headers, an out-of-range timezone, a tie of committer time.
+    let c4 = raw_commit(
+        &repo,
+        tree(&repo, &all, "r3"),
+        &[c3],
+        "author Fay <fay@x.org> 4400 +1500\ncommitter Fay <fay@x.org> 4500 +0000\nencoding ISO-8859-1\ngpgsig -----BEGIN-----\n line\n -----END-----\n",
+        b"signed\n",
+    );
+    // Two author lines, a NUL in the message, uppercase parent hex, a name with `<`.
+    let c5 = {
+        let t = tree(&repo, &all, "r4");
+        let headers = "author Gil <g <gil@x.org> 4600 +0000\nauthor Other <o@x.org> 1 +0000\ncommitter Gil <gil@x.org> 4600 +0000\n";
+        let text = format!(
+            "tree {t}\nparent {}\n{headers}\nbefore\0after\n",
+            c4.to_string().to_uppercase()
+        );
+        repo.odb()
+            .unwrap()
+            .write(ObjectType::Commit, text.as_bytes())
+            .unwrap()
+    };
+    let c6 = raw_commit(
+        &repo,
+        tree(&repo, &all, "r4"),
+        &[c5],
+        "author Hal <hal@x.org>  4700 +0000\ncommitter Hal <hal@x.org> 4700 +0000\n",
+        b"two spaces before the time\n",
+    );
+    head_at(&repo, c6);
+
+    // Without a mailmap, then with one.
+    let idx = index_of(dir.path());
+    assert_eq!(rows(&idx), oracle(dir.path()));
+    std::fs::write(
+        dir.path().join(".mailmap"),
+        "Ann Canonical <ann@canonical.org> <ann@x.org>\nGil Real <gil@real.org> <gil@x.org>\n",
+    )
+    .unwrap();
+    let mapped = index_of(dir.path());
+    assert_eq!(rows(&mapped), oracle(dir.path()));
+    assert!(mapped.commits.iter().any(|c| c.author == "Ann Canonical"));
+
+    // And the events, commit by commit.
+    let events = |path: &str| -> Vec<(String, Change, Option<String>)> {
+        idx.files[path]
+            .iter()
+            .map(|e| (idx.commit(e).id.clone(), e.change, e.from.clone()))
+            .collect()
+    };
+    let s = |o: Oid| o.to_string();
+    assert_eq!(
+        events("a.md"),
+        [
+            (s(c1), Change::Modified, None),
+            (s(c0), Change::Added, None)
+        ]
+    );
+    assert_eq!(
+        events("b.md"),
+        [(s(b1), Change::Deleted, None), (s(c0), Change::Added, None)]
+    );
+    assert_eq!(
+        events("c.md"),
+        [(s(b1), Change::Added, Some("b.md".to_string()))]
+    );
+    assert_eq!(events("x.md"), [(s(u0), Change::Added, None)]);
+    assert_eq!(idx.files.len(), 4);
+}
+
+#[test]
+fn commits_with_equal_times_come_in_libgit2s_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = Repository::init(dir.path()).unwrap();
+    std::fs::create_dir_all(dir.path().join("status")).unwrap();
+    // A tangle of branches, merges and new roots whose committer times repeat and go
+    // backwards, as clock skew and rebases leave them.
+    let mut ids: Vec<Oid> = Vec::new();
+    let mut is_parent = Vec::new();
+    let mut seed = 7u64;
+    let mut next = |n: u64| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) % n
+    };
+    for i in 0..120usize {
+        let mut parents = Vec::new();
+        if i > 0 && next(10) != 0 {
+            parents.push(i - 1 - next(i.min(6) as u64) as usize);
+            if next(4) == 0 {
+                let other = next(i as u64) as usize;
+                if !parents.contains(&other) {
+                    parents.push(other);
+                }
+            }
+        }
+        let time = 1000 + (next(6) as i64) * 100;
+        let files = [("n.md", format!("{}\n", next(3)))];
+        let files: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
+        let parent_ids: Vec<Oid> = parents.iter().map(|p| ids[*p]).collect();
+        for p in &parents {
+            is_parent[*p] = true;
+        }
+        ids.push(raw_commit(
+            &repo,
+            tree(&repo, &files, &format!("r{i}")),
+            &parent_ids,
+            &sig("Ann <ann@x.org>", time, "+0000"),
+            format!("commit {i}\n").as_bytes(),
+        ));
+        is_parent.push(false);
+    }
+    let tips: Vec<Oid> = ids
+        .iter()
+        .zip(&is_parent)
+        .filter(|(_, p)| !**p)
+        .map(|(id, _)| *id)
+        .collect();
+    let top = raw_commit(
+        &repo,
+        tree(&repo, &[("n.md", "end\n")], "end"),
+        &tips,
+        &sig("Ann <ann@x.org>", 1200, "+0000"),
+        b"octopus\n",
+    );
+    head_at(&repo, top);
+    let idx = index_of(dir.path());
+    assert_eq!(idx.commits.len(), 121);
+    assert_eq!(rows(&idx), oracle(dir.path()));
+}
