@@ -22,10 +22,12 @@
 # cache runs on a copy.
 #
 # Outputs and copies are moved aside, not deleted, between runs (into trash/, removed at
-# the end): on an ext4 without a journal, a file system allocating inodes skips, one by
-# one, every inode deleted in the last few minutes, so deleting one run's output made the
-# next run of either tool slower, and slower with every run (Hugo 1.2 s → 1.7 s over five
-# runs, vitrine's writing 0.08 s → 2.2 s). The runs measure the tools, not that.
+# the end), and the runs start a minute after anything this machine deleted before: on an
+# ext4 without a journal (this VM's disk), allocating an inode skips, one by one, every
+# free inode deleted in the last minute (five, while its inode table is unwritten), so a
+# run after a deletion of thousands of files paid for it in both tools, more with every
+# run (Hugo 1.2 s → 1.7 s over five runs, vitrine's writing 0.08 s → 2.2 s). The runs
+# measure the tools, not that.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=status; repo=""
@@ -58,13 +60,19 @@ v="$bin/vitrine"
 # of every warm and no-change run: each run gets it back at the same paths (w/), so the
 # caches, which name the output folder, apply.
 git clone -q --no-local "$repo" "$work/w/repo"
-"$v" -q -C "$work/w/repo/$root" build --rev HEAD~1 -o "$work/w/out"
+# (A repository whose site root was added by its last commit has no HEAD~1 site to build.)
+if git -C "$work/w/repo" cat-file -e "HEAD~1:${root}/vitrine.toml" 2>/dev/null; then
+  "$v" -q -C "$work/w/repo/$root" build --rev HEAD~1 -o "$work/w/out"
+fi
 "$v" -q -C "$work/w/repo/$root" build -o "$work/w/out"
 mv "$work/w" "$work/template"
 note=$(cd "$work/template/repo/$root" && git ls-files notes | sed -n 1p)
 next=$(( $(git -C "$repo" log -1 --format=%ct) + 3600 ))
 fresh="$(aside $work/w) && cp -a $work/template $work/w"
 edit="echo 'One more line.' >> $work/w/repo/$root/$note && GIT_AUTHOR_DATE=@$next GIT_COMMITTER_DATE=@$next git -C $work/w/repo -c user.name=bench -c user.email=bench@example.com commit -qam 'docs: edit one note'"
+# Whatever was deleted before this run (an earlier benchmark's clean-up) is made old for
+# the file system (see above): its inode tables written out, then a minute.
+sync; sleep 61
 hyperfine --style basic --runs "${RUNS:-10}" --export-json "$work/times.json" \
   -n cold --prepare "$(aside $work/cold)" "$v -q -C $repo/$root build --no-cache -o $work/cold" \
   -n warm --prepare "$fresh && $edit" "$v -q -C $work/w/repo/$root build -o $work/w/out" \
