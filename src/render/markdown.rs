@@ -371,6 +371,65 @@ mod tests {
         assert!(!r.html.contains("onerror"));
     }
 
+    /// Bodies without raw HTML skip the sanitizer: everything Markdown itself can put in
+    /// an attribute or a link must come out escaped or neutralised, and the result must be
+    /// what the sanitizer would leave as it is.
+    #[test]
+    fn markdown_without_raw_html_cannot_inject_markup() {
+        let md = Markdown::new(false);
+        let hostile = [
+            "# Title {#x onclick=alert(1) .c style=color:red data-x=\"y\"}",
+            "[a](javascript:alert(1)) [b](<javascript:alert(1)>) <javascript:alert(1)>",
+            "[c](https://example.com \"t\\\" onmouseover=\\\"alert(1)\")",
+            "![d](javascript:alert(1)) ![e](https://example.com/x.png\" onerror=\"alert(1))",
+            "```js\" onclick=\"alert(1)\nx\n```",
+            "Note[^a\" onclick=\"x].\n\n[^a\" onclick=\"x]: foot",
+            "| a | b |\n|:-|-:|\n| <x | \"y\" |",
+            "[[javascript:alert(1)]] `<script>` &lt;script&gt; \\<script>",
+        ];
+        let sanitizer = sanitizer();
+        for body in hostile {
+            let r = md.render(body);
+            // Every tag, as written: no handler, script URL or style but table alignment.
+            for tag in r
+                .html
+                .split('<')
+                .skip(1)
+                .map(|t| t.split('>').next().unwrap_or(""))
+            {
+                let tag = tag.to_lowercase();
+                // Attribute names: words outside quoted values.
+                let (mut names, mut quoted, mut word) = (Vec::new(), false, String::new());
+                for c in tag.chars() {
+                    match c {
+                        '"' => quoted = !quoted,
+                        '=' if !quoted => names.push(std::mem::take(&mut word)),
+                        c if c.is_whitespace() && !quoted => word.clear(),
+                        c if !quoted => word.push(c),
+                        _ => {}
+                    }
+                }
+                let handler = names.iter().any(|n| n.starts_with("on"));
+                assert!(!handler, "{body:?}: a handler in <{tag}>");
+                assert!(!tag.contains("javascript:"), "{body:?}: <{tag}>");
+                assert!(!tag.starts_with("script"), "{body:?}: <{tag}>");
+                assert!(
+                    !tag.contains("style=") || tag.contains("style=\"text-align:"),
+                    "{body:?}: <{tag}>"
+                );
+                assert!(!tag.contains("data-x"), "{body:?}: <{tag}>");
+            }
+            let cleaned = sanitizer.clean(&r.html).to_string();
+            let tags = |h: &str| h.matches('<').count();
+            assert_eq!(
+                tags(&cleaned),
+                tags(&r.html),
+                "{body:?}: the sanitizer removed markup from {}",
+                r.html
+            );
+        }
+    }
+
     #[test]
     fn too_deep_bodies_render_as_escaped_text() {
         let md = Markdown::new(false);
