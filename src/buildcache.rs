@@ -29,8 +29,8 @@ use serde::{Deserialize, Serialize};
 use siphasher::sip128::{Hasher128, SipHasher13};
 
 /// Bumped whenever what a fingerprint covers or what the cache holds changes (3: the
-/// shared cache file header, `crate::cachefile`).
-const FORMAT: u32 = 3;
+/// shared cache file header, `crate::cachefile`; 4: its checksum is SipHash).
+const FORMAT: u32 = 4;
 
 /// A 128-bit digest (SipHash-1-3, fixed keys: the same input gives the same value in
 /// every process and every version of Rust).

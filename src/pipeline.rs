@@ -85,8 +85,9 @@ impl std::fmt::Debug for Memo {
     }
 }
 
-/// The memo file's format: bumped when what it holds changes.
-const MEMO_FORMAT: u32 = 1;
+/// The memo file's format: bumped when what it holds changes (2: the cache file's
+/// checksum is SipHash).
+const MEMO_FORMAT: u32 = 2;
 
 impl Memo {
     fn history_at(&self, tip: &str) -> Option<Arc<HistoryIndex>> {

@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use super::history::HistoryIndex;
 
 /// Bumped whenever what the index holds changes (2: renames need 50% similar content; 3:
-/// the shared cache file header).
-const FORMAT: u32 = 3;
+/// the shared cache file header; 4: its checksum is SipHash).
+const FORMAT: u32 = 4;
 
 /// What happened to the cache in one build (for messages and tests).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
