@@ -184,14 +184,17 @@ pub fn period_report(
     from: crate::insight::report::End,
     to: crate::insight::report::End,
 ) -> crate::insight::report::Report {
+    use crate::insight::{changelog, trace};
     let index = loaded.history.as_deref();
-    let releases = index
-        .map(|i| crate::insight::changelog::changelog(i, &loaded.tags, &loaded.changelog_rules))
+    // Which commits may never be shown, read once for the changelog and the traces.
+    let hidden = index.map(|i| loaded.changelog_rules.hidden(i));
+    let rules = &loaded.changelog_rules;
+    let releases = (index.zip(hidden.as_deref()))
+        .map(|(i, h)| changelog::changelog_with(i, &loaded.tags, rules, h))
         .unwrap_or_default();
-    let ids =
-        crate::insight::trace::IssueIds::new(loaded.project.issues.iter().map(|i| i.id.as_str()));
-    let traces = index
-        .map(|i| crate::insight::trace::trace(i, &ids, &releases, &loaded.changelog_rules))
+    let ids = trace::IssueIds::new(loaded.project.issues.iter().map(|i| i.id.as_str()));
+    let traces = (index.zip(hidden.as_deref()))
+        .map(|(i, h)| trace::trace(i, &ids, &releases, h))
         .unwrap_or_default();
     let input = crate::insight::report::Input {
         project: &loaded.project,

@@ -172,7 +172,7 @@ pub fn history_data(p: &Project, input: &HistoryInput<'_>, config: &Config) -> H
         data.issues = issues;
         data.changelog = changelog;
         let ids = trace::IssueIds::new(p.issues.iter().map(|i| i.id.as_str()));
-        data.traces = trace::trace_with(index, &ids, &data.changelog, &hidden);
+        data.traces = trace::trace(index, &ids, &data.changelog, &hidden);
         data.milestones = p
             .milestones
             .iter()

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
-use super::changelog::{Release, Rules};
+use super::changelog::Release;
 use crate::git::{CommitMeta, HistoryIndex};
 
 /// Words that, written just before an id (`fixes ISS-7`, `Closes: ISS-7`), say the commit
@@ -98,18 +98,10 @@ pub struct Trace {
     pub fixed_in: Option<(String, CommitMeta)>,
 }
 
-/// Traces every id of `ids` through the history; `releases` place the resolving commits.
+/// Traces every id of `ids` through the history; `releases` place the resolving commits;
+/// `hidden` ([`Rules::hidden`](super::changelog::Rules::hidden) of the index) names the
+/// commits never shown.
 pub fn trace(
-    index: &HistoryIndex,
-    ids: &IssueIds,
-    releases: &[Release],
-    rules: &Rules,
-) -> HashMap<String, Trace> {
-    trace_with(index, ids, releases, &rules.hidden(index))
-}
-
-/// [`trace`], given [`Rules::hidden`] of the index.
-pub fn trace_with(
     index: &HistoryIndex,
     ids: &IssueIds,
     releases: &[Release],

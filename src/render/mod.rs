@@ -220,8 +220,8 @@ impl Lookup {
             views.insert(n.url.clone(), (note, n.title.clone()));
         }
         for (i, v) in data.issues.iter().zip(items(&shared.issues)) {
-            let title = format!("{} {}", i.id, i.title);
-            views.insert(i.url.clone(), (Data::Issue { issue: v.clone() }, title));
+            let issue = Data::Issue { issue: v.clone() };
+            views.insert(i.url.clone(), (issue, issue_title(i)));
         }
         for (m, v) in data.milestones.iter().zip(items(&shared.milestones)) {
             let milestone = Data::Milestone {
@@ -256,10 +256,10 @@ fn job_for(
 ) -> Option<Job> {
     use Route::*;
     let path = route.path();
-    let item = |template, section| {
+    if let Some((template, section)) = item_template(route) {
         let (data, title) = lookup.views.get(path.as_str())?.clone();
-        Some(job(template, &path, section, title, data))
-    };
+        return Some(job(template, &path, section, title, data));
+    }
     let split = data
         .changelog
         .iter()
@@ -356,7 +356,6 @@ fn job_for(
                 reports: shared.reports.clone(),
             },
         ),
-        Report(_) => return item("report_page.html", "reports"),
         Feed | IncidentFeed => {
             let incidents = matches!(route, IncidentFeed);
             let events = data.timeline.iter().flat_map(|m| &m.events);
@@ -411,10 +410,8 @@ fn job_for(
                 metrics: shared.metrics.clone(),
             },
         ),
-        Note(_) => return item("note.html", "notes"),
-        Issue(_) => return item("issue.html", "issues"),
-        Milestone(_) => return item("milestone.html", "milestones"),
-        Page(_) => return item("page.html", "page"),
+        // Answered above, from the lookup.
+        Note(_) | Issue(_) | Milestone(_) | Page(_) | Report(_) => return None,
         Term(_)
         | FeedbackItem(_)
         | Release { .. }
@@ -808,8 +805,9 @@ impl OnDemand {
         path: &str,
     ) -> Option<Result<OutFile, Diagnostic>> {
         let route = data.routes.iter().find(|r| r.path() == path)?;
-        let job = match item_view(data, route) {
-            Some((template, section, data, title)) => job(template, path, section, title, data),
+        let item = item_template(route).zip(item_view(data, route));
+        let job = match item {
+            Some(((template, section), (data, title))) => job(template, path, section, title, data),
             None => {
                 let t = ui_text(theme);
                 let (shared, lookup) = self.all.get_or_init(|| {
@@ -824,9 +822,21 @@ impl OnDemand {
     }
 }
 
-/// The template, section, page data and title of an item's page, converted on its own;
-/// the same as [`Lookup`] gives (`None` for any other page).
-fn item_view(data: &SiteData, route: &Route) -> Option<(&'static str, &'static str, Data, String)> {
+/// The template and section of an item's page (`None` for any other page).
+fn item_template(route: &Route) -> Option<(&'static str, &'static str)> {
+    Some(match route {
+        Route::Note(_) => ("note.html", "notes"),
+        Route::Issue(_) => ("issue.html", "issues"),
+        Route::Milestone(_) => ("milestone.html", "milestones"),
+        Route::Page(_) => ("page.html", "page"),
+        Route::Report(_) => ("report_page.html", "reports"),
+        _ => return None,
+    })
+}
+
+/// The page data and title of an item's page, converted on its own; the same as
+/// [`Lookup`] gives.
+fn item_view(data: &SiteData, route: &Route) -> Option<(Data, String)> {
     let path = route.path();
     fn one<T: Serialize>(v: &T) -> Value {
         Value::from_serializable(v)
@@ -834,41 +844,36 @@ fn item_view(data: &SiteData, route: &Route) -> Option<(&'static str, &'static s
     Some(match route {
         Route::Note(_) => {
             let n = data.notes.iter().find(|n| n.url == path)?;
-            (
-                "note.html",
-                "notes",
-                Data::Note { note: one(n) },
-                n.title.clone(),
-            )
+            (Data::Note { note: one(n) }, n.title.clone())
         }
         Route::Issue(_) => {
             let i = data.issues.iter().find(|i| i.url == path)?;
-            let title = format!("{} {}", i.id, i.title);
-            ("issue.html", "issues", Data::Issue { issue: one(i) }, title)
+            (Data::Issue { issue: one(i) }, issue_title(i))
         }
         Route::Milestone(_) => {
             let m = data.milestones.iter().find(|m| m.url == path)?;
-            let milestone = Data::Milestone { milestone: one(m) };
-            ("milestone.html", "milestones", milestone, m.title.clone())
+            (Data::Milestone { milestone: one(m) }, m.title.clone())
         }
         Route::Page(_) => {
             let p = data.pages.iter().find(|p| p.url == path)?;
-            (
-                "page.html",
-                "page",
-                Data::Page { page_view: one(p) },
-                p.title.clone(),
-            )
+            (Data::Page { page_view: one(p) }, p.title.clone())
         }
         Route::Report(_) => {
             let r = data.reports.iter().find(|r| r.url == path)?;
-            let report = Data::Report {
-                report_page: one(r),
-            };
-            ("report_page.html", "reports", report, r.label.clone())
+            (
+                Data::Report {
+                    report_page: one(r),
+                },
+                r.label.clone(),
+            )
         }
         _ => return None,
     })
+}
+
+/// An issue page's title: its id, then its title.
+fn issue_title(i: &views::IssueView) -> String {
+    format!("{} {}", i.id, i.title)
 }
 
 /// One file of the site by its path, rendered on request (`serve`), with the site's template
