@@ -16,9 +16,12 @@
 use std::collections::{BinaryHeap, HashMap};
 
 use anyhow::{Result, bail};
-use git2::{Mailmap, Odb, Oid, Repository};
+use std::sync::Arc;
+
+use git2::{Mailmap, Oid, Repository};
 
 use super::history::CommitMeta;
+use super::packs::{Objects, Packs};
 
 /// One commit as the walk needs it.
 pub(super) struct Read {
@@ -33,7 +36,7 @@ pub(super) struct Read {
 /// Reads commits, raw when it can.
 pub(super) struct Reader<'r> {
     repo: &'r Repository,
-    odb: Odb<'r>,
+    objects: Objects<'r>,
     /// A mailmap that may have entries (none when the repository has no mailmap source).
     mailmap: Option<Mailmap>,
     /// Grafts or a shallow boundary: parents are not what the objects say.
@@ -41,7 +44,7 @@ pub(super) struct Reader<'r> {
 }
 
 impl<'r> Reader<'r> {
-    pub fn new(repo: &'r Repository) -> Result<Reader<'r>> {
+    pub fn new(repo: &'r Repository, packs: Arc<Packs>) -> Result<Reader<'r>> {
         let exact = repo.is_shallow() || repo.commondir().join("info").join("grafts").exists();
         let mailmap = if has_mailmap(repo) {
             repo.mailmap().ok()
@@ -50,7 +53,7 @@ impl<'r> Reader<'r> {
         };
         Ok(Reader {
             repo,
-            odb: repo.odb()?,
+            objects: Objects::new(repo, packs)?,
             mailmap,
             exact,
         })
@@ -59,11 +62,11 @@ impl<'r> Reader<'r> {
     /// One commit by id.
     pub fn read(&self, id: Oid) -> Result<Read> {
         if !self.exact {
-            let obj = self.odb.read(id)?;
-            if obj.kind() != git2::ObjectType::Commit {
+            let (kind, data) = self.objects.read(id)?;
+            if kind != git2::ObjectType::Commit {
                 bail!("object {id} is not a commit");
             }
-            if let Some(r) = self.fast(id, obj.data()) {
+            if let Some(r) = self.fast(id, &data) {
                 return Ok(r);
             }
         }

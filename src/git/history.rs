@@ -14,6 +14,7 @@
 //! commits that are new.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use anyhow::Result;
 use git2::{Oid, Repository, Sort};
@@ -22,6 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Revision;
 use super::commits::{self, Read, Reader};
+use super::packs::{Objects, Packs};
 use super::treediff::{Delta, TreeReader};
 
 /// What a commit did to one file.
@@ -228,6 +230,7 @@ pub(super) fn index(
     rev: &Revision,
     cached: Option<HistoryIndex>,
     tick: &dyn Fn(u64),
+    packs: Arc<Packs>,
 ) -> Result<HistoryIndex> {
     let tip = Oid::from_str(&rev.id)?;
     let cached = cached.filter(|c| {
@@ -239,10 +242,10 @@ pub(super) fn index(
     {
         return Ok(c.clone());
     }
-    let reader = Reader::new(repo)?;
+    let reader = Reader::new(repo, packs.clone())?;
     let (reads, order, changes) = match &cached {
-        Some(c) => walk_new(repo, &reader, prefix, tip, Oid::from_str(&c.tip)?)?,
-        None => walk_all(repo, &reader, prefix, tip, tick)?,
+        Some(c) => walk_new(repo, &reader, prefix, tip, Oid::from_str(&c.tip)?, packs)?,
+        None => walk_all(repo, &reader, prefix, tip, tick, packs)?,
     };
     let mut idx = HistoryIndex {
         tip: rev.id.clone(),
@@ -281,45 +284,77 @@ pub(super) fn index(
 /// What each commit (by slot) changed under the site root, for the commits that did.
 type Changes = HashMap<u32, Vec<(Delta, Option<String>)>>;
 
-/// Every commit reachable from `tip`, in order, with its changes. A commit's changes are
-/// found as soon as its parents are read, while their trees are likely still cached.
-///
-/// (Splitting the tree reads onto a second thread with its own `Repository` was measured:
-/// libgit2's pack windows sit behind one process-wide mutex, and the two threads spent
-/// their gain waiting on it.)
+/// Every commit reachable from `tip`, in order, with its changes. Commits are read on this
+/// thread and their trees compared on another, with its own repository handle, while the
+/// walk goes on (both read the pack files without libgit2's lock, see [`super::packs`]);
+/// on one thread when a second handle cannot be opened.
 fn walk_all(
     repo: &Repository,
     reader: &Reader<'_>,
     prefix: &str,
     tip: Oid,
     tick: &dyn Fn(u64),
+    packs: Arc<Packs>,
 ) -> Result<(Vec<Read>, Vec<u32>, Changes)> {
-    let mut walker = Walker::new(repo, prefix)?;
-    let mut found = Vec::new();
-    let mut failed = None;
     let mut walked = 0u64;
-    let (reads, order) = commits::walk(
-        tip,
-        |id| reader.read(id),
-        |slot, tree, parents| {
-            if walked.is_multiple_of(512) {
-                tick(walked);
+    let mut count = move || {
+        if walked.is_multiple_of(512) {
+            tick(walked);
+        }
+        walked += 1;
+    };
+    let Ok(other) = Repository::open(repo.path()) else {
+        let mut walker = Walker::new(repo, prefix, packs)?;
+        let mut found = Vec::new();
+        let mut failed = None;
+        let (reads, order) = commits::walk(
+            tip,
+            |id| reader.read(id),
+            |slot, tree, parents| {
+                count();
+                if failed.is_none() {
+                    match walker.commit_changes(tree, &parents) {
+                        Ok(c) if c.is_empty() => {}
+                        Ok(c) => found.push((slot, c)),
+                        Err(e) => failed = Some(e),
+                    }
+                }
+            },
+        )?;
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        return Ok((reads, order, found.into_iter().collect()));
+    };
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<(u32, Oid, Vec<Oid>)>(1024);
+        let differ = scope.spawn(move || -> Result<Changes> {
+            let mut walker = Walker::new(&other, prefix, packs)?;
+            let mut found = Changes::new();
+            for (slot, tree, parents) in rx {
+                let c = walker.commit_changes(tree, &parents)?;
+                if !c.is_empty() {
+                    found.insert(slot, c);
+                }
             }
-            walked += 1;
-            if failed.is_some() {
-                return;
-            }
-            match walker.commit_changes(tree, &parents) {
-                Ok(c) if c.is_empty() => {}
-                Ok(c) => found.push((slot, c)),
-                Err(e) => failed = Some(e),
-            }
-        },
-    )?;
-    if let Some(e) = failed {
-        return Err(e);
-    }
-    Ok((reads, order, found.into_iter().collect()))
+            Ok(found)
+        });
+        let walked = commits::walk(
+            tip,
+            |id| reader.read(id),
+            |slot, tree, parents| {
+                count();
+                // A failed differ has hung up; its error is reported below.
+                let _ = tx.send((slot, tree, parents));
+            },
+        );
+        drop(tx);
+        let found = differ
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p))?;
+        let (reads, order) = walked?;
+        Ok((reads, order, found))
+    })
 }
 
 /// The commits reachable from `tip` and not from `old` (a cached tip), in libgit2's order,
@@ -330,12 +365,13 @@ fn walk_new(
     prefix: &str,
     tip: Oid,
     old: Oid,
+    packs: Arc<Packs>,
 ) -> Result<(Vec<Read>, Vec<u32>, Changes)> {
     let mut walk = repo.revwalk()?;
     walk.set_sorting(Sort::TIME)?;
     walk.push(tip)?;
     walk.hide(old)?;
-    let mut walker = Walker::new(repo, prefix)?;
+    let mut walker = Walker::new(repo, prefix, packs)?;
     let (mut reads, mut changes) = (Vec::new(), Changes::new());
     for oid in walk {
         let read = reader.read(oid?)?;
@@ -393,7 +429,6 @@ fn merge(mut new: HistoryIndex, old: HistoryIndex) -> HistoryIndex {
 
 /// What one walk keeps between commits.
 struct Walker<'r> {
-    odb: git2::Odb<'r>,
     prefix: &'r str,
     trees: TreeReader<'r>,
     /// Commit tree id → the site root's tree id in it.
@@ -401,11 +436,10 @@ struct Walker<'r> {
 }
 
 impl<'r> Walker<'r> {
-    fn new(repo: &'r Repository, prefix: &'r str) -> Result<Walker<'r>> {
+    fn new(repo: &'r Repository, prefix: &'r str, packs: Arc<Packs>) -> Result<Walker<'r>> {
         Ok(Walker {
-            odb: repo.odb()?,
             prefix,
-            trees: TreeReader::new(repo.odb()?),
+            trees: TreeReader::new(Objects::new(repo, packs)?),
             roots: HashMap::new(),
         })
     }
@@ -446,8 +480,8 @@ impl<'r> Walker<'r> {
             self.trees.diff(*other, mine, &mut theirs)?;
             changes.retain(|c| theirs.iter().any(|t| t.path == c.path));
         }
-        let odb = &self.odb;
-        let read = |id: Oid| odb.read(id).ok().map(|o| o.data().to_vec());
+        let objects = self.trees.objects();
+        let read = |id: Oid| objects.read(id).ok().map(|(_, o)| o.to_vec());
         Ok(pair_renames(changes, read))
     }
 }

@@ -7,6 +7,7 @@
 pub mod cache;
 mod commits;
 mod history;
+pub mod packs;
 mod script;
 mod treediff;
 
@@ -40,6 +41,8 @@ pub struct Repo {
     /// The site root relative to the repository's work tree, `/`-separated, no trailing slash;
     /// empty when the site root is the repository root.
     prefix: String,
+    /// Its pack files, mapped when first read.
+    packs: std::sync::OnceLock<std::sync::Arc<packs::Packs>>,
 }
 
 /// The commit a build reads from.
@@ -70,6 +73,7 @@ impl Repo {
             // A bare repository: the site root is the top of its tree.
             None => {
                 return Ok(Repo {
+                    packs: Default::default(),
                     repo,
                     prefix: String::new(),
                 });
@@ -85,7 +89,11 @@ impl Repo {
             .map(|c| c.to_string_lossy())
             .collect::<Vec<_>>()
             .join("/");
-        Ok(Repo { repo, prefix })
+        Ok(Repo {
+            repo,
+            prefix,
+            packs: Default::default(),
+        })
     }
 
     /// The repository's work tree, if it has one.
@@ -268,7 +276,7 @@ impl Repo {
     ) -> Result<(HistoryIndex, CacheUse)> {
         if !use_cache {
             return Ok((
-                history::index(&self.repo, &self.prefix, rev, None, tick)?,
+                history::index(&self.repo, &self.prefix, rev, None, tick, self.packs())?,
                 CacheUse::Missing,
             ));
         }
@@ -279,7 +287,7 @@ impl Repo {
             Err(_) => (None, CacheUse::Rejected),
         };
         let current = cached.as_ref().is_some_and(|c| c.tip == rev.id);
-        let index = history::index(&self.repo, &self.prefix, rev, cached, tick)?;
+        let index = history::index(&self.repo, &self.prefix, rev, cached, tick, self.packs())?;
         if !current {
             let _ = cache::store(&file, &self.prefix, &index);
         }
@@ -313,10 +321,38 @@ impl Repo {
             .collect()
     }
 
+    /// Its pack files (read once per `Repo`).
+    fn packs(&self) -> std::sync::Arc<packs::Packs> {
+        (self.packs.get_or_init(|| packs::Packs::of(&self.repo))).clone()
+    }
+
     /// The content of each object, in order (`None` where it cannot be read). Inflating is
-    /// most of the cost and a repository is not shared across threads: each worker reads
-    /// its share through a handle of its own.
+    /// most of the cost: every worker reads its share from the pack files with a reader of
+    /// its own; what is not in a pack is read through libgit2 afterwards.
     fn read_objects(&self, ids: &[git2::Oid]) -> Vec<Option<Vec<u8>>> {
+        use rayon::prelude::*;
+        let packs = self.packs();
+        let mut out: Vec<Option<Vec<u8>>> = ids
+            .par_iter()
+            .map_init(
+                || packs::PackReader::new(packs.clone()),
+                |r, id| r.read(*id).map(|(_, bytes)| bytes.to_vec()),
+            )
+            .collect();
+        let missing: Vec<usize> = (0..ids.len()).filter(|i| out[*i].is_none()).collect();
+        if !missing.is_empty() {
+            let rest: Vec<git2::Oid> = missing.iter().map(|i| ids[*i]).collect();
+            for (i, bytes) in missing.into_iter().zip(self.read_unpacked(&rest)) {
+                out[i] = bytes;
+            }
+        }
+        out
+    }
+
+    /// [`Repo::read_objects`] through libgit2 (loose objects, alternates): a repository
+    /// is not shared across threads, so each worker reads its share through a handle of
+    /// its own.
+    fn read_unpacked(&self, ids: &[git2::Oid]) -> Vec<Option<Vec<u8>>> {
         use rayon::prelude::*;
         let read = |repo: &Repository, ids: &[git2::Oid]| -> Vec<Option<Vec<u8>>> {
             let odb = repo.odb().ok();

@@ -8,17 +8,18 @@
 //! child's parent tree).
 
 use std::collections::HashMap;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use anyhow::Result;
-use git2::{Odb, Oid};
+use git2::Oid;
 
 use super::history::Change;
+use super::packs::Objects;
 
 /// Reads and caches raw tree objects.
 pub struct TreeReader<'r> {
-    odb: Odb<'r>,
-    cache: HashMap<Oid, Rc<[u8]>>,
+    objects: Objects<'r>,
+    cache: HashMap<Oid, Arc<[u8]>>,
 }
 
 /// One file that differs between two trees: its path, what happened, and its blob id
@@ -51,22 +52,26 @@ impl Entry<'_> {
 }
 
 impl<'r> TreeReader<'r> {
-    pub fn new(odb: Odb<'r>) -> Self {
+    pub fn new(objects: Objects<'r>) -> Self {
         TreeReader {
-            odb,
+            objects,
             cache: HashMap::new(),
         }
     }
 
-    fn raw(&mut self, id: Oid) -> Result<Rc<[u8]>> {
+    /// The objects it reads through (for the blobs of renamed files).
+    pub fn objects(&self) -> &Objects<'r> {
+        &self.objects
+    }
+
+    fn raw(&mut self, id: Oid) -> Result<Arc<[u8]>> {
         if let Some(t) = self.cache.get(&id) {
             return Ok(t.clone());
         }
         if self.cache.len() > 256 {
             self.cache.clear();
         }
-        let obj = self.odb.read(id)?;
-        let data: Rc<[u8]> = Rc::from(obj.data());
+        let (_, data) = self.objects.read(id)?;
         self.cache.insert(id, data.clone());
         Ok(data)
     }
@@ -77,8 +82,8 @@ impl<'r> TreeReader<'r> {
     pub fn subtree(&self, tree: Oid, path: &str) -> Result<Option<Oid>> {
         let mut id = tree;
         for part in path.split('/').filter(|p| !p.is_empty()) {
-            let obj = self.odb.read(id)?;
-            let raw = obj.data();
+            let (_, obj) = self.objects.read(id)?;
+            let raw = &obj[..];
             let mut off = 0;
             let mut found = None;
             while let Some((e, end)) = entry_at(raw, off) {
@@ -114,11 +119,11 @@ impl<'r> TreeReader<'r> {
         }
         let a = match old {
             Some(id) => self.raw(id)?,
-            None => Rc::from(&[][..]),
+            None => Arc::from(&[][..]),
         };
         let b = match new {
             Some(id) => self.raw(id)?,
-            None => Rc::from(&[][..]),
+            None => Arc::from(&[][..]),
         };
         // Skip the common prefix (backed off to an entry boundary) and stop the merge-join
         // as soon as both remainders are the same whole entries of the common suffix.
@@ -346,7 +351,8 @@ mod tests {
             commits.push(tree);
             parent = Some(id);
         }
-        let mut reader = TreeReader::new(repo.odb().unwrap());
+        let packs = super::super::packs::Packs::of(&repo);
+        let mut reader = TreeReader::new(Objects::new(&repo, packs).unwrap());
         for w in commits.windows(2) {
             let mut deltas = Vec::new();
             reader.diff(Some(w[0]), Some(w[1]), &mut deltas).unwrap();

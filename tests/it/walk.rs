@@ -2,6 +2,8 @@
 //! commit parser are the oracle: same commits, same order (ties of committer time
 //! included), same metadata (through a mailmap too), whatever odd shape a commit has.
 
+use std::collections::BTreeMap;
+
 use git2::{ObjectType, Oid, Repository};
 use vitrine::git::{Change, HistoryIndex, Repo};
 
@@ -229,6 +231,41 @@ fn the_walk_reads_odd_commits_merges_and_a_mailmap_as_libgit2_does() {
     );
     assert_eq!(events("x.md"), [(s(u0), Change::Added, None)]);
     assert_eq!(idx.files.len(), 4);
+
+    // The same history from a pack file (as a clone or `git gc` leaves it), which vitrine
+    // reads without libgit2: the same commits in the same order, the same events.
+    let events = |i: &HistoryIndex| format!("{:?}", i.files.iter().collect::<BTreeMap<_, _>>());
+    let unpacked = (rows(&mapped), events(&mapped));
+    pack_everything(&repo, dir.path());
+    let packed = index_of(dir.path());
+    assert_eq!(rows(&packed), unpacked.0);
+    assert_eq!(events(&packed), unpacked.1);
+}
+
+/// Moves every object of `repo` into one pack file, deltas included, and removes the
+/// loose copies.
+fn pack_everything(repo: &Repository, dir: &std::path::Path) {
+    let mut pb = repo.packbuilder().unwrap();
+    let odb = repo.odb().unwrap();
+    odb.foreach(|id| {
+        pb.insert_object(*id, None).unwrap();
+        true
+    })
+    .unwrap();
+    let objects = dir.join(".git/objects");
+    pb.write(&objects.join("pack"), 0o644).unwrap();
+    for e in std::fs::read_dir(&objects).unwrap().flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.len() == 2 && name.chars().all(|c| c.is_ascii_hexdigit()) {
+            std::fs::remove_dir_all(e.path()).unwrap();
+        }
+    }
+    assert!(
+        std::fs::read_dir(objects.join("pack"))
+            .unwrap()
+            .flatten()
+            .any(|e| e.path().extension().is_some_and(|x| x == "pack"))
+    );
 }
 
 #[test]
