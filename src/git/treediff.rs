@@ -20,6 +20,11 @@ use super::packs::Objects;
 pub struct TreeReader<'r> {
     objects: Objects<'r>,
     cache: HashMap<Oid, Arc<[u8]>>,
+    /// Where each entry starts, for trees whose entries were counted: a diff of two
+    /// versions starts at the entry where they first differ, found by a binary search
+    /// here instead of a walk over every entry before it, and gives the older version's
+    /// starts from the newer one's (a walk goes from newer to older).
+    starts: HashMap<Oid, Arc<Vec<u32>>>,
 }
 
 /// One file that differs between two trees: its path, what happened, and its blob id
@@ -56,7 +61,25 @@ impl<'r> TreeReader<'r> {
         TreeReader {
             objects,
             cache: HashMap::new(),
+            starts: HashMap::new(),
         }
+    }
+
+    /// Where the entries of tree `id` (raw `raw`) start.
+    fn starts_of(&mut self, id: Oid, raw: &[u8]) -> Arc<Vec<u32>> {
+        if let Some(s) = self.starts.get(&id) {
+            return s.clone();
+        }
+        let starts = Arc::new(entry_starts(raw));
+        self.keep_starts(id, starts.clone());
+        starts
+    }
+
+    fn keep_starts(&mut self, id: Oid, starts: Arc<Vec<u32>>) {
+        if self.starts.len() > 256 {
+            self.starts.clear();
+        }
+        self.starts.insert(id, starts);
     }
 
     /// The objects it reads through (for the blobs of renamed files).
@@ -127,12 +150,29 @@ impl<'r> TreeReader<'r> {
         };
         // Skip the common prefix (backed off to an entry boundary) and stop the merge-join
         // as soon as both remainders are the same whole entries of the common suffix.
-        let start = prefix_boundary(&a, &b);
+        // Entry starts are known for both trees of a folder that is in both (and big
+        // enough to be worth it): the newer one's are counted once, the older one's made
+        // from them.
+        let starts_b = match (old, new) {
+            (Some(_), Some(id)) if b.len() > 4096 => Some(self.starts_of(id, &b)),
+            _ => None,
+        };
+        let start = match &starts_b {
+            Some(sb) => {
+                let common = common_prefix(&a, &b) as u32;
+                let k = sb.partition_point(|s| *s <= common);
+                k.checked_sub(1).map_or(0, |k| sb[k] as usize)
+            }
+            None => prefix_boundary(&a, &b),
+        };
         let suffix = common_suffix(&a[start..], &b[start..]);
         let (mut ia, mut ib) = (start, start);
+        let mut starts_a = Vec::new();
+        let mut ended = false;
         loop {
             let (rest_a, rest_b) = (a.len() - ia, b.len() - ib);
             if rest_a == rest_b && rest_a <= suffix {
+                ended = true;
                 break;
             }
             let (x, y) = (entry_at(&a, ia), entry_at(&b, ib));
@@ -140,11 +180,15 @@ impl<'r> TreeReader<'r> {
                 (Some((x, _)), Some((y, _))) => git_order(x, y),
                 (Some(_), None) => std::cmp::Ordering::Less,
                 (None, Some(_)) => std::cmp::Ordering::Greater,
-                (None, None) => break,
+                (None, None) => {
+                    ended = true;
+                    break;
+                }
             };
             match (ord, x, y) {
                 (std::cmp::Ordering::Less, Some((x, end)), _) => {
                     self.one_side(&x, prefix, Change::Deleted, out)?;
+                    starts_a.push(ia as u32);
                     ia = end;
                 }
                 (std::cmp::Ordering::Greater, _, Some((y, end))) => {
@@ -167,11 +211,24 @@ impl<'r> TreeReader<'r> {
                             });
                         }
                     }
+                    starts_a.push(ia as u32);
                     ia = end_a;
                     ib = end_b;
                 }
                 _ => break,
             }
+        }
+        if let (Some(sb), Some(id), true) = (starts_b, old, ended) {
+            // The older tree's entries: the newer one's before the first difference, those
+            // the merge-join passed, and the newer one's of the common suffix, moved.
+            let before = sb.partition_point(|s| (*s as usize) < start);
+            let after = sb.partition_point(|s| (*s as usize) < ib);
+            let mut sa = Vec::with_capacity(before + starts_a.len() + sb.len() - after);
+            sa.extend_from_slice(&sb[..before]);
+            sa.extend_from_slice(&starts_a);
+            sa.extend(sb[after..].iter().map(|s| (*s as usize + ia - ib) as u32));
+            debug_assert_eq!(sa, entry_starts(&a));
+            self.keep_starts(id, Arc::new(sa));
         }
         Ok(())
     }
@@ -249,6 +306,17 @@ fn common_suffix(a: &[u8], b: &[u8]) -> usize {
     i
 }
 
+/// Where each entry of a raw tree starts.
+fn entry_starts(raw: &[u8]) -> Vec<u32> {
+    let mut starts = Vec::new();
+    let mut off = 0;
+    while let Some(end) = entry_end(raw, off) {
+        starts.push(off as u32);
+        off = end;
+    }
+    starts
+}
+
 /// The end of the entry that starts at `off`.
 fn entry_end(buf: &[u8], off: usize) -> Option<usize> {
     let nul = buf[off..].iter().position(|&c| c == 0)? + off;
@@ -313,9 +381,15 @@ mod tests {
             "a/y/z",
             "b",
             "big/f",
+            "big/f",
+            "big/f",
             "deep/1/2/3/f",
             "x0",
         ];
+        // A folder big enough for the diff to count its entries (see `starts`).
+        for i in 0..300 {
+            state.insert(format!("big/f{i}"), "v".into());
+        }
         let mut commits = Vec::new();
         let mut parent: Option<Oid> = None;
         for step in 0..120 {
@@ -362,11 +436,53 @@ mod tests {
             ours.sort_by(|a, b| a.0.cmp(&b.0));
             assert_eq!(ours, theirs);
         }
+        // Newest first, as a walk goes: the older tree's entry starts are made from the
+        // newer one's (checked against a count in debug builds).
+        let packs = super::super::packs::Packs::of(&repo);
+        let mut reader = TreeReader::new(Objects::new(&repo, packs).unwrap());
+        for w in commits.windows(2).rev() {
+            let mut deltas = Vec::new();
+            reader.diff(Some(w[0]), Some(w[1]), &mut deltas).unwrap();
+            let mut ours: Vec<(String, Change)> =
+                deltas.into_iter().map(|d| (d.path, d.change)).collect();
+            ours.sort_by(|a, b| a.0.cmp(&b.0));
+            assert_eq!(ours, libgit2_diff(&repo, w[0], w[1]));
+        }
     }
 
+    /// The tree of `files`, each distinct content written once (writing a blob again makes
+    /// a file again, which costs seconds over a run on some file systems).
     fn build_tree(repo: &Repository, files: &std::collections::BTreeMap<String, String>) -> Oid {
-        super::super::tree_from_files(repo, files.iter().map(|(p, t)| (p.as_str(), t.as_bytes())))
-            .unwrap()
+        thread_local! {
+            static BLOBS: std::cell::RefCell<std::collections::HashMap<(std::path::PathBuf, String), Oid>> =
+                Default::default();
+        }
+        let mut index = git2::Index::new().unwrap();
+        for (path, text) in files {
+            let key = (repo.path().to_path_buf(), text.clone());
+            let id = BLOBS.with(|b| {
+                *b.borrow_mut()
+                    .entry(key)
+                    .or_insert_with(|| repo.blob(text.as_bytes()).unwrap())
+            });
+            index
+                .add(&git2::IndexEntry {
+                    ctime: git2::IndexTime::new(0, 0),
+                    mtime: git2::IndexTime::new(0, 0),
+                    dev: 0,
+                    ino: 0,
+                    mode: 0o100644,
+                    uid: 0,
+                    gid: 0,
+                    file_size: text.len() as u32,
+                    id,
+                    flags: 0,
+                    flags_extended: 0,
+                    path: path.as_bytes().to_vec(),
+                })
+                .unwrap();
+        }
+        index.write_tree_to(repo).unwrap()
     }
 
     fn libgit2_diff(repo: &Repository, a: Oid, b: Oid) -> Vec<(String, Change)> {
