@@ -261,20 +261,58 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded, BuildError> {
     let mut timings = Vec::new();
     let t = Instant::now();
     let mut diagnostics = Diagnostics::default();
+    // The site root's files are read on a thread of its own (with a repository handle of
+    // its own) while the history is read here: the walk keeps two threads busy only where
+    // commits are many and cheap to compare. (The other way round, the history's many
+    // small allocations would be freed by another thread than made them, which costs more.)
+    let found = Repo::discover(&opts.root);
+    let second = found.as_ref().ok().and_then(Repo::another);
+    let (read, early) = match second {
+        None => (read_source(opts, found, &mut diagnostics), None),
+        Some(second) => std::thread::scope(|scope| {
+            let reading = scope.spawn(|| {
+                let mut diags = Diagnostics::default();
+                (read_source(opts, Ok(second), &mut diags), diags)
+            });
+            let early = (|| {
+                let repo = found.as_ref().ok()?;
+                let rev = match &opts.source {
+                    Source::Rev(spec) => repo.resolve(spec).ok()?,
+                    Source::Worktree => repo.head()?,
+                };
+                let mut diags = Diagnostics::default();
+                let h = read_history(opts, Some(repo), Some(&rev), &mut diags);
+                Some((rev.id, h, diags))
+            })();
+            timings.push(("history", t.elapsed().as_secs_f64()));
+            let (read, diags) = reading
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p));
+            diagnostics.extend(diags);
+            (read, early)
+        }),
+    };
+    // What is left of the tree after the history (all of it when read again below).
+    let t = Instant::now();
     let Read {
         files,
         revision,
         repo,
-    } = read_source(opts, &mut diagnostics)?;
+    } = read?;
     let config = read_config(&files, source)?;
     let logo_line = files
         .iter()
         .find(|f| f.path == "vitrine.toml")
         .and_then(|f| crate::config::key_line(std::str::from_utf8(&f.bytes).ok()?, "logo"));
+    // Read again when the thread's revision is not the build's (HEAD moved in between).
+    let history = match early {
+        Some((id, h, diags)) if revision.as_ref().is_some_and(|r| r.id == id) => {
+            diagnostics.extend(diags);
+            h?
+        }
+        _ => read_history(opts, repo.as_ref(), revision.as_ref(), &mut diagnostics)?,
+    };
     timings.push(("tree", t.elapsed().as_secs_f64()));
-    let t = Instant::now();
-    let history = read_history(opts, repo.as_ref(), revision.as_ref(), &mut diagnostics)?;
-    timings.push(("history", t.elapsed().as_secs_f64()));
     let tz = config.tz();
     let now = match (source, &revision, &history) {
         (Source::Rev(_), Some(rev), Some(h)) => {
@@ -433,9 +471,12 @@ struct Read {
 
 /// The site root's files from the committed tree of a revision, or from the work tree;
 /// what was skipped is a warning.
-fn read_source(opts: &BuildOptions, diagnostics: &mut Diagnostics) -> Result<Read, BuildError> {
+fn read_source(
+    opts: &BuildOptions,
+    repo: anyhow::Result<Repo>,
+    diagnostics: &mut Diagnostics,
+) -> Result<Read, BuildError> {
     let root = opts.root.as_path();
-    let repo = Repo::discover(root);
     let (files, skipped, revision, repo) = match &opts.source {
         Source::Rev(spec) => {
             let repo = repo?;

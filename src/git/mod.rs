@@ -96,6 +96,16 @@ impl Repo {
         })
     }
 
+    /// A second handle on the same repository, for another thread, sharing the pack files
+    /// read so far (a repository handle is not shared across threads).
+    pub fn another(&self) -> Option<Repo> {
+        Some(Repo {
+            repo: Repository::open(self.repo.path()).ok()?,
+            prefix: self.prefix.clone(),
+            packs: std::sync::OnceLock::from(self.packs()),
+        })
+    }
+
     /// The repository's work tree, if it has one.
     pub fn workdir(&self) -> Option<PathBuf> {
         self.repo.workdir().map(Path::to_path_buf)
@@ -336,7 +346,13 @@ impl Repo {
             .par_iter()
             .map_init(
                 || packs::PackReader::new(packs.clone()),
-                |r, id| r.read(*id).map(|(_, bytes)| bytes.to_vec()),
+                |r, id| {
+                    let (_, bytes) = r.read(*id)?;
+                    Some(
+                        std::sync::Arc::try_unwrap(bytes)
+                            .unwrap_or_else(|shared| (*shared).clone()),
+                    )
+                },
             )
             .collect();
         let missing: Vec<usize> = (0..ids.len()).filter(|i| out[*i].is_none()).collect();

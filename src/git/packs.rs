@@ -33,7 +33,7 @@ struct Pack {
     /// Objects in the pack.
     count: usize,
     /// Windows read so far, by number.
-    windows: Mutex<HashMap<u64, Arc<[u8]>>>,
+    windows: Mutex<HashMap<u64, Arc<Vec<u8>>>>,
 }
 
 const IDX_MAGIC: &[u8] = b"\xfftOc";
@@ -47,7 +47,7 @@ const WINDOWS_KEPT: usize = 128;
 
 /// Bytes of a pack: a shared window, or a read of their own for what crosses a window.
 struct Span {
-    bytes: Arc<[u8]>,
+    bytes: Arc<Vec<u8>>,
     start: usize,
 }
 
@@ -97,7 +97,7 @@ impl Pack {
             let mut own = vec![0u8; usize::try_from(want).ok()?];
             self.file.read_exact_at(&mut own, offset).ok()?;
             return Some(Span {
-                bytes: Arc::from(own),
+                bytes: Arc::new(own),
                 start: 0,
             });
         }
@@ -110,7 +110,7 @@ impl Pack {
         }
         let mut bytes = vec![0u8; (WINDOW.min(self.len - n * WINDOW)) as usize];
         self.file.read_exact_at(&mut bytes, n * WINDOW).ok()?;
-        let bytes: Arc<[u8]> = Arc::from(bytes);
+        let bytes = Arc::new(bytes);
         let mut windows = self.windows.lock().ok()?;
         if windows.len() >= WINDOWS_KEPT {
             windows.clear();
@@ -206,7 +206,9 @@ pub struct PackReader {
 const CACHE_BYTES: usize = 24 << 20;
 
 /// An object's type and bytes.
-pub type Object = (ObjectType, Arc<[u8]>);
+///
+/// (An `Arc<Vec<u8>>` rather than `Arc<[u8]>`: made from a vector without copying it.)
+pub type Object = (ObjectType, Arc<Vec<u8>>);
 
 impl PackReader {
     pub fn new(packs: Arc<Packs>) -> PackReader {
@@ -288,10 +290,10 @@ impl PackReader {
         let inflated = self.inflate(body.get(at..)?, size)?;
         drop(body);
         match base {
-            None => Some((plain(kind)?, Arc::from(inflated))),
+            None => Some((plain(kind)?, Arc::new(inflated))),
             Some((base_pack, base_offset)) => {
                 let (kind, base) = self.at(base_pack, base_offset, depth + 1)?;
-                let out: Arc<[u8]> = Arc::from(apply(&base, &inflated)?);
+                let out = Arc::new(apply(&base, &inflated)?);
                 self.remember((base_pack, base_offset), (kind, base));
                 Some((kind, out))
             }
@@ -410,7 +412,7 @@ impl<'r> Objects<'r> {
             return Ok(o);
         }
         let o = self.odb.read(id)?;
-        Ok((o.kind(), Arc::from(o.data())))
+        Ok((o.kind(), Arc::new(o.data().to_vec())))
     }
 }
 

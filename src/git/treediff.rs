@@ -19,7 +19,7 @@ use super::packs::Objects;
 /// Reads and caches raw tree objects.
 pub struct TreeReader<'r> {
     objects: Objects<'r>,
-    cache: HashMap<Oid, Arc<[u8]>>,
+    cache: HashMap<Oid, Arc<Vec<u8>>>,
     /// Where each entry starts, for trees whose entries were counted: a diff of two
     /// versions starts at the entry where they first differ, found by a binary search
     /// here instead of a walk over every entry before it, and gives the older version's
@@ -87,7 +87,7 @@ impl<'r> TreeReader<'r> {
         &self.objects
     }
 
-    fn raw(&mut self, id: Oid) -> Result<Arc<[u8]>> {
+    fn raw(&mut self, id: Oid) -> Result<Arc<Vec<u8>>> {
         if let Some(t) = self.cache.get(&id) {
             return Ok(t.clone());
         }
@@ -142,11 +142,11 @@ impl<'r> TreeReader<'r> {
         }
         let a = match old {
             Some(id) => self.raw(id)?,
-            None => Arc::from(&[][..]),
+            None => Arc::new(Vec::new()),
         };
         let b = match new {
             Some(id) => self.raw(id)?,
-            None => Arc::from(&[][..]),
+            None => Arc::new(Vec::new()),
         };
         // Skip the common prefix (backed off to an entry boundary) and stop the merge-join
         // as soon as both remainders are the same whole entries of the common suffix.
