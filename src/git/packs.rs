@@ -204,6 +204,11 @@ pub struct PackReader {
 }
 
 const CACHE_BYTES: usize = 24 << 20;
+/// Delta chains longer than this are read through libgit2.
+const MAX_DEPTH: usize = 1_000;
+/// Objects (and deltas) said to be bigger than this are read through libgit2: a damaged
+/// or hostile size is never allocated here.
+const MAX_OBJECT: usize = 1 << 30;
 
 /// An object's type and bytes.
 ///
@@ -230,8 +235,10 @@ impl PackReader {
         if let Some(hit) = self.cache.get(&(pack, offset)) {
             return Some(hit.clone());
         }
-        // Deeper chains than git ever writes (its default is 50) are damage.
-        if depth > 10_000 {
+        // Deeper chains than git writes (50 by default, at most 4,095) are left to libgit2,
+        // which resolves them without recursing; this recursion stays far from the end of
+        // a worker thread's stack.
+        if depth > MAX_DEPTH {
             return None;
         }
         let packs = self.packs.clone();
@@ -253,7 +260,7 @@ impl PackReader {
             size |= u64::from(byte & 0x7f) << shift;
             shift += 7;
         }
-        let size = usize::try_from(size).ok()?;
+        let size = usize::try_from(size).ok().filter(|n| *n <= MAX_OBJECT)?;
         let plain = |k| match k {
             1 => Some(ObjectType::Commit),
             2 => Some(ObjectType::Tree),
@@ -355,7 +362,7 @@ fn apply(base: &[u8], delta: &[u8]) -> Option<Vec<u8>> {
         }
     };
     let (from, to) = (size()?, size()?);
-    if from != base.len() {
+    if from != base.len() || to > MAX_OBJECT {
         return None;
     }
     let mut out = Vec::with_capacity(to);
@@ -379,9 +386,15 @@ fn apply(base: &[u8], delta: &[u8]) -> Option<Vec<u8>> {
             if len == 0 {
                 len = 0x10000;
             }
+            if out.len() + len > to {
+                return None;
+            }
             out.extend_from_slice(base.get(offset..offset.checked_add(len)?)?);
         } else if op != 0 {
             let n = usize::from(op);
+            if out.len() + n > to {
+                return None;
+            }
             out.extend_from_slice(delta.get(at..at + n)?);
             at += n;
         } else {
@@ -612,6 +625,88 @@ mod tests {
         idx.extend([0u8; 40]);
         std::fs::write(stem.with_extension("pack"), pack).unwrap();
         std::fs::write(stem.with_extension("idx"), idx).unwrap();
+    }
+
+    /// Damaged or hostile entries read as nothing (the caller then asks libgit2, which
+    /// reports them), never as a panic, an endless loop or a huge allocation.
+    #[test]
+    fn damaged_entries_are_not_read() {
+        use std::io::Write;
+        let dir = std::env::temp_dir().join(format!("vitrine-hostile-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("pack")).unwrap();
+        let zip = |bytes: &[u8]| {
+            let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+            z.write_all(bytes).unwrap();
+            z.finish().unwrap()
+        };
+        let id = |n: u8| Oid::from_bytes(&[n; 20]).unwrap();
+        // (id, entry bytes)
+        let mut entries: Vec<(Oid, Vec<u8>)> = Vec::new();
+        // A blob said to be 2^40 bytes.
+        let mut huge = vec![0x80 | (3 << 4), 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x10];
+        huge.extend(zip(b"x"));
+        entries.push((id(1), huge));
+        // A delta whose base is itself (offset 0 back).
+        let mut own = vec![(6 << 4) | 4, 0];
+        own.extend(zip(&[1, 1, 0x91, 0, 1]));
+        entries.push((id(2), own));
+        // Two deltas that name each other as their base.
+        for (me, other) in [(3u8, 4u8), (4, 3)] {
+            let mut e = vec![(7 << 4) | 3];
+            e.extend([other; 20]);
+            e.extend(zip(&[1, 1, 1]));
+            entries.push((id(me), e));
+        }
+        // A blob of 100 bytes with 3 in its stream.
+        let mut short = vec![0x80 | (3 << 4) | 4, 6];
+        short.extend(zip(b"abc"));
+        entries.push((id(5), short));
+        // A delta of the 1-byte blob below that copies 16 bytes of it.
+        let mut tiny = vec![(3 << 4) | 1];
+        tiny.extend(zip(b"t"));
+        entries.push((id(6), tiny));
+        let mut over = vec![(7 << 4) | 5];
+        over.extend([6u8; 20]);
+        over.extend(zip(&[1, 16, 0x90, 16]));
+        entries.push((id(7), over));
+
+        let mut pack = b"PACK\0\0\0\x02".to_vec();
+        pack.extend((entries.len() as u32).to_be_bytes());
+        let mut offsets = Vec::new();
+        for (oid, bytes) in &entries {
+            offsets.push((*oid, pack.len() as u32));
+            pack.extend(bytes);
+        }
+        pack.extend([0u8; 20]);
+        let mut idx = b"\xfftOc\0\0\0\x02".to_vec();
+        for b in 0..256usize {
+            let n = (offsets.iter())
+                .filter(|(id, _)| (id.as_bytes()[0] as usize) <= b)
+                .count();
+            idx.extend((n as u32).to_be_bytes());
+        }
+        offsets.iter().for_each(|(id, _)| idx.extend(id.as_bytes()));
+        offsets.iter().for_each(|_| idx.extend([0u8; 4]));
+        offsets
+            .iter()
+            .for_each(|(_, at)| idx.extend(at.to_be_bytes()));
+        idx.extend([0u8; 40]);
+        std::fs::write(dir.join("pack/pack-x.pack"), pack).unwrap();
+        std::fs::write(dir.join("pack/pack-x.idx"), idx).unwrap();
+
+        let packs = Arc::new(Packs::open(&dir));
+        let mut reader = PackReader::new(packs.clone());
+        for n in [1, 2, 3, 4, 5, 7] {
+            assert!(
+                packs.find(id(n).as_bytes()).is_some(),
+                "{n} is in the index"
+            );
+            assert!(reader.read(id(n)).is_none(), "entry {n} is not read");
+        }
+        // The sound entry next to them reads.
+        assert_eq!(&reader.read(id(6)).unwrap().1[..], b"t");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     /// `VITRINE_PACKCHECK=/path/to/repo cargo test --release packcheck -- --ignored`:
