@@ -86,8 +86,14 @@ impl Pack {
         })
     }
 
-    /// Up to `want` bytes from `offset` (fewer at the end of the pack).
-    fn span(&self, offset: u64, want: usize) -> Option<Span> {
+    /// Up to `want` bytes from `offset` (fewer at the end of the pack). `last` is the
+    /// caller's window of this pack from its last read: taken again without the lock.
+    fn span(
+        &self,
+        offset: u64,
+        want: usize,
+        last: &mut Option<(u64, Arc<Vec<u8>>)>,
+    ) -> Option<Span> {
         if offset >= self.len {
             return None;
         }
@@ -102,7 +108,16 @@ impl Pack {
             });
         }
         let start = (offset - n * WINDOW) as usize;
+        if let Some((at, w)) = last
+            && *at == n
+        {
+            return Some(Span {
+                bytes: w.clone(),
+                start,
+            });
+        }
         if let Some(w) = self.windows.lock().ok()?.get(&n) {
+            *last = Some((n, w.clone()));
             return Some(Span {
                 bytes: w.clone(),
                 start,
@@ -116,6 +131,7 @@ impl Pack {
             windows.clear();
         }
         windows.insert(n, bytes.clone());
+        *last = Some((n, bytes.clone()));
         Some(Span { bytes, start })
     }
 
@@ -130,10 +146,16 @@ impl Pack {
         let hi = be32(&self.idx[FANOUT + first * 4..]) as usize;
         let names = FANOUT + 256 * 4;
         let (mut lo, mut hi) = (lo, hi.min(self.count));
+        // Ids compared by their first eight bytes as a number, then by the rest.
+        let key = u64::from_be_bytes(id[..8].try_into().ok()?);
         while lo < hi {
             let mid = (lo + hi) / 2;
             let at = names + mid * 20;
-            match self.idx[at..at + 20].cmp(id) {
+            let here = u64::from_be_bytes(self.idx[at..at + 8].try_into().ok()?);
+            match here
+                .cmp(&key)
+                .then_with(|| self.idx[at + 8..at + 20].cmp(&id[8..20]))
+            {
                 std::cmp::Ordering::Less => lo = mid + 1,
                 std::cmp::Ordering::Greater => hi = mid,
                 std::cmp::Ordering::Equal => return self.offset(mid),
@@ -201,6 +223,8 @@ pub struct PackReader {
     cache: HashMap<(usize, u64), Object>,
     cached: usize,
     z: flate2::Decompress,
+    /// The window of each pack this reader read last.
+    last: Vec<Option<(u64, Arc<Vec<u8>>)>>,
 }
 
 const CACHE_BYTES: usize = 24 << 20;
@@ -222,6 +246,7 @@ impl PackReader {
             cache: HashMap::new(),
             cached: 0,
             z: flate2::Decompress::new(true),
+            last: Vec::new(),
         }
     }
 
@@ -244,7 +269,10 @@ impl PackReader {
         let packs = self.packs.clone();
         let p = &packs.packs[pack];
         // The entry's header: type and size, then a delta's base (at most 32 bytes).
-        let head = p.span(offset, 32)?;
+        if self.last.len() <= pack {
+            self.last.resize(pack + 1, None);
+        }
+        let head = p.span(offset, 32, &mut self.last[pack])?;
         let mut at = 0;
         let mut byte = *head.get(at)?;
         at += 1;
@@ -292,7 +320,7 @@ impl PackReader {
             head
         } else {
             drop(head);
-            p.span(offset, at + deflated_bound(size))?
+            p.span(offset, at + deflated_bound(size), &mut self.last[pack])?
         };
         let inflated = self.inflate(body.get(at..)?, size)?;
         drop(body);
@@ -456,7 +484,7 @@ mod tests {
             let theirs = odb.read(id).unwrap();
             let (kind, ours) = reader.read(id).expect("a packed object reads");
             assert_eq!((kind, &ours[..]), (theirs.kind(), theirs.data()), "{id}");
-            let head = packs.packs[pack].span(offset, 1).unwrap();
+            let head = packs.packs[pack].span(offset, 1, &mut None).unwrap();
             deltas += usize::from((head[0] >> 4) & 7 >= 6);
             read += 1;
         }
