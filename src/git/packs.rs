@@ -227,8 +227,15 @@ impl Packs {
         Packs { packs }
     }
 
-    /// The packs of `repo` (shared by every reader of one build).
+    /// The packs of `repo` (shared by every reader of one build); none for a repository
+    /// whose object ids are not SHA-1 (its index files hold longer ids).
     pub fn of(repo: &git2::Repository) -> Arc<Packs> {
+        let format = (repo.config().ok())
+            .and_then(|c| c.get_string("extensions.objectformat").ok())
+            .unwrap_or_else(|| "sha1".into());
+        if !format.eq_ignore_ascii_case("sha1") {
+            return Arc::new(Packs { packs: Vec::new() });
+        }
         Arc::new(Packs::open(&repo.commondir().join("objects")))
     }
 
@@ -756,6 +763,30 @@ mod tests {
         }
         // The sound entry next to them reads.
         assert_eq!(&reader.read(id(6)).unwrap().1[..], b"t");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A repository of SHA-256 ids has index files this reader would misread: it reads
+    /// none of its packs.
+    #[test]
+    fn packs_of_another_object_format_are_not_read() {
+        let dir = std::env::temp_dir().join(format!("vitrine-sha256-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let repo = git2::Repository::init(&dir).unwrap();
+        let sig = git2::Signature::new("a", "a@example.com", &git2::Time::new(0, 0)).unwrap();
+        let tree = super::super::tree_from_files(&repo, [("a.md", &b"a"[..])]).unwrap();
+        let tree = repo.find_tree(tree).unwrap();
+        repo.commit(Some("HEAD"), &sig, &sig, "c", &tree, &[])
+            .unwrap();
+        let mut pb = repo.packbuilder().unwrap();
+        let mut walk = repo.revwalk().unwrap();
+        walk.push_head().unwrap();
+        pb.insert_walk(&mut walk).unwrap();
+        pb.write(&dir.join(".git/objects/pack"), 0o644).unwrap();
+        assert_eq!(Packs::of(&repo).packs.len(), 1);
+        let mut config = repo.config().unwrap();
+        config.set_str("extensions.objectformat", "sha256").unwrap();
+        assert!(Packs::of(&repo).packs.is_empty());
         let _ = std::fs::remove_dir_all(&dir);
     }
 
