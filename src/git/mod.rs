@@ -634,7 +634,15 @@ pub(crate) fn tree_from_files<'a>(
     files: impl IntoIterator<Item = (&'a str, &'a [u8])>,
 ) -> Result<git2::Oid> {
     let mut index = git2::Index::new()?;
+    let odb = repo.odb()?;
     for (path, bytes) in files {
+        // A blob already there is not written again (libgit2 would write a file again
+        // to throw it away, which costs seconds over a test on some file systems).
+        let known = git2::Oid::hash_object(ObjectType::Blob, bytes)?;
+        let id = match odb.exists(known) {
+            true => known,
+            false => repo.blob(bytes)?,
+        };
         let entry = git2::IndexEntry {
             ctime: git2::IndexTime::new(0, 0),
             mtime: git2::IndexTime::new(0, 0),
@@ -644,7 +652,7 @@ pub(crate) fn tree_from_files<'a>(
             uid: 0,
             gid: 0,
             file_size: bytes.len() as u32,
-            id: repo.blob(bytes)?,
+            id,
             flags: 0,
             flags_extended: 0,
             path: path.as_bytes().to_vec(),

@@ -450,39 +450,9 @@ mod tests {
         }
     }
 
-    /// The tree of `files`, each distinct content written once (writing a blob again makes
-    /// a file again, which costs seconds over a run on some file systems).
     fn build_tree(repo: &Repository, files: &std::collections::BTreeMap<String, String>) -> Oid {
-        thread_local! {
-            static BLOBS: std::cell::RefCell<std::collections::HashMap<(std::path::PathBuf, String), Oid>> =
-                Default::default();
-        }
-        let mut index = git2::Index::new().unwrap();
-        for (path, text) in files {
-            let key = (repo.path().to_path_buf(), text.clone());
-            let id = BLOBS.with(|b| {
-                *b.borrow_mut()
-                    .entry(key)
-                    .or_insert_with(|| repo.blob(text.as_bytes()).unwrap())
-            });
-            index
-                .add(&git2::IndexEntry {
-                    ctime: git2::IndexTime::new(0, 0),
-                    mtime: git2::IndexTime::new(0, 0),
-                    dev: 0,
-                    ino: 0,
-                    mode: 0o100644,
-                    uid: 0,
-                    gid: 0,
-                    file_size: text.len() as u32,
-                    id,
-                    flags: 0,
-                    flags_extended: 0,
-                    path: path.as_bytes().to_vec(),
-                })
-                .unwrap();
-        }
-        index.write_tree_to(repo).unwrap()
+        super::super::tree_from_files(repo, files.iter().map(|(p, t)| (p.as_str(), t.as_bytes())))
+            .unwrap()
     }
 
     fn libgit2_diff(repo: &Repository, a: Oid, b: Oid) -> Vec<(String, Change)> {
