@@ -266,7 +266,11 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded, BuildError> {
     // commits are many and cheap to compare. (The other way round, the history's many
     // small allocations would be freed by another thread than made them, which costs more.)
     let found = Repo::discover(&opts.root);
-    let second = found.as_ref().ok().and_then(Repo::another);
+    // (A build of the work tree — `serve` — reads no blobs and has its history remembered.)
+    let second = match opts.source {
+        Source::Rev(_) => found.as_ref().ok().and_then(Repo::another),
+        Source::Worktree => None,
+    };
     let (read, early) = match second {
         None => (read_source(opts, found, &mut diagnostics), None),
         Some(second) => std::thread::scope(|scope| {

@@ -41,8 +41,8 @@ pub struct Repo {
     /// The site root relative to the repository's work tree, `/`-separated, no trailing slash;
     /// empty when the site root is the repository root.
     prefix: String,
-    /// Its pack files, mapped when first read.
-    packs: std::sync::OnceLock<std::sync::Arc<packs::Packs>>,
+    /// Its pack files, opened when first read (shared with [`Repo::another`]'s handles).
+    packs: std::sync::Arc<std::sync::OnceLock<std::sync::Arc<packs::Packs>>>,
 }
 
 /// The commit a build reads from.
@@ -102,7 +102,7 @@ impl Repo {
         Some(Repo {
             repo: Repository::open(self.repo.path()).ok()?,
             prefix: self.prefix.clone(),
-            packs: std::sync::OnceLock::from(self.packs()),
+            packs: self.packs.clone(),
         })
     }
 
