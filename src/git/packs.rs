@@ -258,10 +258,17 @@ pub struct PackReader {
 
 const CACHE_BYTES: usize = 24 << 20;
 /// Delta chains longer than this are read through libgit2.
-const MAX_DEPTH: usize = 1_000;
+const MAX_DEPTH: usize = 10_000;
 /// Objects (and deltas) said to be bigger than this are read through libgit2: a damaged
 /// or hostile size is never allocated here.
 const MAX_OBJECT: usize = 1 << 30;
+
+/// One pack entry, inflated.
+enum Entry {
+    Whole(ObjectType, Vec<u8>),
+    /// Where the base is (pack, offset), and the delta.
+    Delta((usize, u64), Vec<u8>),
+}
 
 /// An object's type and bytes.
 ///
@@ -282,25 +289,49 @@ impl PackReader {
     /// The object, when it is in a pack and reads cleanly.
     pub fn read(&mut self, id: Oid) -> Option<Object> {
         let (pack, offset) = self.packs.find(id.as_bytes())?;
-        self.at(pack, offset, 0)
+        self.at(pack, offset)
     }
 
-    fn at(&mut self, pack: usize, offset: u64, depth: usize) -> Option<Object> {
-        if let Some(hit) = self.cache.get(&(pack, offset)) {
-            return Some(hit.clone());
+    /// The object at `offset` of a pack: its chain of deltas followed down to a whole
+    /// object (or one in the cache), then applied back up, remembering each base. A loop,
+    /// not a recursion: a long chain costs no stack.
+    fn at(&mut self, pack: usize, offset: u64) -> Option<Object> {
+        let mut chain: Vec<((usize, u64), Vec<u8>)> = Vec::new();
+        let mut key = (pack, offset);
+        let (kind, mut bytes) = loop {
+            if let Some(hit) = self.cache.get(&key) {
+                break hit.clone();
+            }
+            // Longer chains than git writes (50 by default, at most 4,095) are damage, or
+            // a cycle; libgit2 is asked instead.
+            if chain.len() > MAX_DEPTH {
+                return None;
+            }
+            match self.entry(key.0, key.1)? {
+                Entry::Whole(kind, data) => break (kind, Arc::new(data)),
+                Entry::Delta(base, delta) => {
+                    chain.push((key, delta));
+                    key = base;
+                }
+            }
+        };
+        // `key` names `bytes`, the base of the innermost delta.
+        while let Some((outer, delta)) = chain.pop() {
+            let out = Arc::new(apply(&bytes, &delta)?);
+            self.remember(key, (kind, bytes));
+            (key, bytes) = (outer, out);
         }
-        // Deeper chains than git writes (50 by default, at most 4,095) are left to libgit2,
-        // which resolves them without recursing; this recursion stays far from the end of
-        // a worker thread's stack.
-        if depth > MAX_DEPTH {
-            return None;
-        }
+        Some((kind, bytes))
+    }
+
+    /// One entry of a pack: a whole object, or a delta and where its base is.
+    fn entry(&mut self, pack: usize, offset: u64) -> Option<Entry> {
         let packs = self.packs.clone();
         let p = &packs.packs[pack];
-        // The entry's header: type and size, then a delta's base (at most 32 bytes).
         if self.last.len() <= pack {
             self.last.resize(pack + 1, None);
         }
+        // The entry's header: type and size, then a delta's base (at most 32 bytes).
         let head = p.span(offset, 32, &mut self.last[pack])?;
         let mut at = 0;
         let mut byte = *head.get(at)?;
@@ -318,13 +349,6 @@ impl PackReader {
             shift += 7;
         }
         let size = usize::try_from(size).ok().filter(|n| *n <= MAX_OBJECT)?;
-        let plain = |k| match k {
-            1 => Some(ObjectType::Commit),
-            2 => Some(ObjectType::Tree),
-            3 => Some(ObjectType::Blob),
-            4 => Some(ObjectType::Tag),
-            _ => None,
-        };
         let base = match kind {
             1..=4 => None,
             6 => {
@@ -352,16 +376,18 @@ impl PackReader {
             p.span(offset, at + deflated_bound(size), &mut self.last[pack])?
         };
         let inflated = self.inflate(body.get(at..)?, size)?;
-        drop(body);
-        match base {
-            None => Some((plain(kind)?, Arc::new(inflated))),
-            Some((base_pack, base_offset)) => {
-                let (kind, base) = self.at(base_pack, base_offset, depth + 1)?;
-                let out = Arc::new(apply(&base, &inflated)?);
-                self.remember((base_pack, base_offset), (kind, base));
-                Some((kind, out))
-            }
-        }
+        Some(match base {
+            None => Entry::Whole(
+                match kind {
+                    1 => ObjectType::Commit,
+                    2 => ObjectType::Tree,
+                    3 => ObjectType::Blob,
+                    _ => ObjectType::Tag,
+                },
+                inflated,
+            ),
+            Some(base) => Entry::Delta(base, inflated),
+        })
     }
 
     fn remember(&mut self, key: (usize, u64), value: Object) {
