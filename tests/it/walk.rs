@@ -329,3 +329,39 @@ fn commits_with_equal_times_come_in_libgit2s_order() {
     assert_eq!(idx.commits.len(), 121);
     assert_eq!(rows(&idx), oracle(dir.path()));
 }
+
+/// The example project's whole history (renames, internal notes, incidents, releases),
+/// built from loose objects and again from one pack with deltas (as a clone or `git gc`
+/// leaves a repository, read without libgit2): every file of the site is the same, for
+/// the client and for the team.
+#[test]
+fn the_example_builds_the_same_from_a_pack_as_from_loose_objects() {
+    use crate::support::{all_files, run, stderr};
+    let dir = tempfile::tempdir().unwrap();
+    let demo = dir.path().join("demo");
+    let out = run(&["demo", demo.to_str().unwrap()], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let build = |to: &str, internal: bool| {
+        let to = dir.path().join(to);
+        let mut args = vec![
+            "-C",
+            "status",
+            "build",
+            "--no-cache",
+            "-o",
+            to.to_str().unwrap(),
+        ];
+        if internal {
+            args.push("--internal");
+        }
+        let out = run(&args, &demo);
+        assert!(out.status.success(), "{}", stderr(&out));
+        all_files(&to)
+    };
+    let loose = (build("loose", false), build("loose-internal", true));
+    let repo = Repository::open(&demo).unwrap();
+    pack_everything(&repo, &demo);
+    let packed = (build("packed", false), build("packed-internal", true));
+    assert!(loose.0.len() > 50, "{} files", loose.0.len());
+    assert_eq!(packed, loose);
+}
