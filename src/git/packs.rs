@@ -1,8 +1,7 @@
 //! Objects read straight from the repository's pack files.
 //!
 //! libgit2 reads every packed object behind one process-wide lock (its pack windows), so
-//! threads that read history and file versions at once mostly wait for each other, and it
-//! hashes each object again on every read. Here a pack's index is read once and the pack
+//! threads that read history and file versions at once mostly wait for each other. Here a pack's index is read once and the pack
 //! itself in windows of [`WINDOW`] bytes, shared by every thread; each thread reads through
 //! a [`PackReader`] of its own: an index lookup, zlib, and the delta chain resolved through
 //! a cache of recent bases (walking a history reads each folder's versions in the order
@@ -14,7 +13,6 @@
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::os::unix::fs::FileExt;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
@@ -67,7 +65,7 @@ impl Pack {
             return None;
         }
         let mut head = [0u8; 12];
-        file.read_exact_at(&mut head, 0).ok()?;
+        read_at(&file, &mut head, 0).ok()?;
         if &head[..4] != b"PACK" {
             return None;
         }
@@ -101,7 +99,7 @@ impl Pack {
         let n = offset / WINDOW;
         if offset + want > (n + 1) * WINDOW {
             let mut own = vec![0u8; usize::try_from(want).ok()?];
-            self.file.read_exact_at(&mut own, offset).ok()?;
+            read_at(&self.file, &mut own, offset).ok()?;
             return Some(Span {
                 bytes: Arc::new(own),
                 start: 0,
@@ -124,7 +122,7 @@ impl Pack {
             });
         }
         let mut bytes = vec![0u8; (WINDOW.min(self.len - n * WINDOW)) as usize];
-        self.file.read_exact_at(&mut bytes, n * WINDOW).ok()?;
+        read_at(&self.file, &mut bytes, n * WINDOW).ok()?;
         let bytes = Arc::new(bytes);
         let mut windows = self.windows.lock().ok()?;
         if windows.len() >= WINDOWS_KEPT {
@@ -196,6 +194,32 @@ impl Pack {
         let bytes = self.idx.get(large..large + 8)?;
         Some(u64::from_be_bytes(bytes.try_into().ok()?))
     }
+}
+
+/// Fills `buf` from `offset` of `file`, leaving the file's position alone (threads share it).
+#[cfg(unix)]
+fn read_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+}
+
+#[cfg(windows)]
+fn read_at(file: &File, mut buf: &mut [u8], mut offset: u64) -> std::io::Result<()> {
+    while !buf.is_empty() {
+        match std::os::windows::fs::FileExt::seek_read(file, buf, offset)? {
+            0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            n => {
+                buf = &mut std::mem::take(&mut buf)[n..];
+                offset += n as u64;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Elsewhere packs are read through libgit2.
+#[cfg(not(any(unix, windows)))]
+fn read_at(_: &File, _: &mut [u8], _: u64) -> std::io::Result<()> {
+    Err(std::io::ErrorKind::Unsupported.into())
 }
 
 fn be32(b: &[u8]) -> u32 {
