@@ -266,37 +266,33 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded, BuildError> {
     // commits are many and cheap to compare. (The other way round, the history's many
     // small allocations would be freed by another thread than made them, which costs more.)
     let found = Repo::discover(&opts.root);
-    // (A build of the work tree — `serve` — reads no blobs and has its history remembered.)
-    let second = match opts.source {
-        Source::Rev(_) => found.as_ref().ok().and_then(Repo::another),
-        Source::Worktree => None,
+    // The revision is resolved once, for both threads. (A build of the work tree — `serve`
+    // — reads no blobs and has its history remembered: it reads on one thread.)
+    let resolved = match (&opts.source, &found) {
+        (Source::Rev(spec), Ok(repo)) => {
+            (repo.resolve(spec).ok()).and_then(|rev| Some((repo.another()?, rev)))
+        }
+        _ => None,
     };
-    let (read, early) = match second {
-        None => (read_source(opts, found, &mut diagnostics), None),
-        Some(second) => std::thread::scope(|scope| {
+    let (read, early) = match resolved {
+        None => (read_source(opts, found, None, &mut diagnostics), None),
+        Some((second, rev)) => std::thread::scope(|scope| {
             let reading = scope.spawn(|| {
                 let mut diags = Diagnostics::default();
-                (read_source(opts, Ok(second), &mut diags), diags)
+                let read = read_source(opts, Ok(second), Some(rev.clone()), &mut diags);
+                (read, diags)
             });
-            let early = (|| {
-                let repo = found.as_ref().ok()?;
-                let rev = match &opts.source {
-                    Source::Rev(spec) => repo.resolve(spec).ok()?,
-                    Source::Worktree => repo.head()?,
-                };
-                let mut diags = Diagnostics::default();
-                let h = read_history(opts, Some(repo), Some(&rev), &mut diags);
-                Some((rev.id, h, diags))
-            })();
+            let mut diags = Diagnostics::default();
+            let h = read_history(opts, found.as_ref().ok(), Some(&rev), &mut diags);
             timings.push(("history", t.elapsed().as_secs_f64()));
-            let (read, diags) = reading
+            let (read, tree_diags) = reading
                 .join()
                 .unwrap_or_else(|p| std::panic::resume_unwind(p));
-            diagnostics.extend(diags);
-            (read, early)
+            diagnostics.extend(tree_diags);
+            (read, Some((h, diags)))
         }),
     };
-    // What is left of the tree after the history (all of it when read again below).
+    // What is left of the tree after the history (all of it when read on one thread).
     let t = Instant::now();
     let Read {
         files,
@@ -308,13 +304,12 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded, BuildError> {
         .iter()
         .find(|f| f.path == "vitrine.toml")
         .and_then(|f| crate::config::key_line(std::str::from_utf8(&f.bytes).ok()?, "logo"));
-    // Read again when the thread's revision is not the build's (HEAD moved in between).
     let history = match early {
-        Some((id, h, diags)) if revision.as_ref().is_some_and(|r| r.id == id) => {
+        Some((h, diags)) => {
             diagnostics.extend(diags);
             h?
         }
-        _ => read_history(opts, repo.as_ref(), revision.as_ref(), &mut diagnostics)?,
+        None => read_history(opts, repo.as_ref(), revision.as_ref(), &mut diagnostics)?,
     };
     timings.push(("tree", t.elapsed().as_secs_f64()));
     let tz = config.tz();
@@ -473,18 +468,22 @@ struct Read {
     repo: Option<Repo>,
 }
 
-/// The site root's files from the committed tree of a revision, or from the work tree;
-/// what was skipped is a warning.
+/// The site root's files from the committed tree of a revision (`resolved`, when the caller
+/// has resolved it already), or from the work tree; what was skipped is a warning.
 fn read_source(
     opts: &BuildOptions,
     repo: anyhow::Result<Repo>,
+    resolved: Option<Revision>,
     diagnostics: &mut Diagnostics,
 ) -> Result<Read, BuildError> {
     let root = opts.root.as_path();
     let (files, skipped, revision, repo) = match &opts.source {
         Source::Rev(spec) => {
             let repo = repo?;
-            let rev = repo.resolve(spec)?;
+            let rev = match resolved {
+                Some(rev) => rev,
+                None => repo.resolve(spec)?,
+            };
             let (files, skipped) = repo.read_tree(&rev)?;
             (files, skipped, Some(rev), Some(repo))
         }

@@ -286,8 +286,7 @@ type Changes = HashMap<u32, Vec<(Delta, Option<String>)>>;
 
 /// Every commit reachable from `tip`, in order, with its changes. Commits are read on this
 /// thread and their trees compared on another, with its own repository handle, while the
-/// walk goes on (both read the pack files without libgit2's lock, see [`super::packs`]);
-/// on one thread when a second handle cannot be opened.
+/// walk goes on (both read the pack files without libgit2's lock, see [`super::packs`]).
 fn walk_all(
     repo: &Repository,
     reader: &Reader<'_>,
@@ -303,29 +302,7 @@ fn walk_all(
         }
         walked += 1;
     };
-    let Ok(other) = Repository::open(repo.path()) else {
-        let mut walker = Walker::new(repo, prefix, packs)?;
-        let mut found = Vec::new();
-        let mut failed = None;
-        let (reads, order) = commits::walk(
-            tip,
-            |id| reader.read(id),
-            |slot, tree, parents| {
-                count();
-                if failed.is_none() {
-                    match walker.commit_changes(tree, &parents) {
-                        Ok(c) if c.is_empty() => {}
-                        Ok(c) => found.push((slot, c)),
-                        Err(e) => failed = Some(e),
-                    }
-                }
-            },
-        )?;
-        if let Some(e) = failed {
-            return Err(e);
-        }
-        return Ok((reads, order, found.into_iter().collect()));
-    };
+    let other = Repository::open(repo.path())?;
     std::thread::scope(|scope| {
         // Commits go over in batches: a message per commit woke the other thread (a futex
         // call each side) 23,000 times in a 23,000-commit walk.
