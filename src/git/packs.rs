@@ -275,7 +275,7 @@ pub struct PackReader {
     /// offset); cleared when it holds more than [`CACHE_BYTES`].
     cache: HashMap<(usize, u64), Object>,
     cached: usize,
-    z: flate2::Decompress,
+    z: libdeflater::Decompressor,
     /// The window of each pack this reader read last.
     last: Vec<Option<(u64, Arc<Vec<u8>>)>>,
 }
@@ -305,7 +305,7 @@ impl PackReader {
             packs,
             cache: HashMap::new(),
             cached: 0,
-            z: flate2::Decompress::new(true),
+            z: libdeflater::Decompressor::new(),
             last: Vec::new(),
         }
     }
@@ -426,30 +426,14 @@ impl PackReader {
         self.cache.insert(key, value);
     }
 
-    /// Exactly `size` bytes inflated from the zlib stream at the start of `input`.
+    /// Exactly `size` bytes inflated from the zlib stream at the start of `input` (what
+    /// follows the stream is not read). The whole stream is in `input`, so it is inflated
+    /// in one call, with no state carried between calls and no window copied.
     fn inflate(&mut self, input: &[u8], size: usize) -> Option<Vec<u8>> {
-        let mut out = Vec::with_capacity(size);
-        self.z.reset(true);
-        let status = self
-            .z
-            .decompress_vec(input, &mut out, flate2::FlushDecompress::Finish)
-            .ok()?;
-        if out.len() != size {
-            return None;
-        }
-        if status != flate2::Status::StreamEnd {
-            // The output is full; the stream must end without another byte.
-            let mut rest = Vec::with_capacity(1);
-            let at = self.z.total_in() as usize;
-            let end = self
-                .z
-                .decompress_vec(input.get(at..)?, &mut rest, flate2::FlushDecompress::Finish)
-                .ok()?;
-            if end != flate2::Status::StreamEnd || !rest.is_empty() {
-                return None;
-            }
-        }
-        Some(out)
+        let mut out = vec![0u8; size];
+        // A stream that would make more than `size` bytes fails for want of space.
+        let n = self.z.zlib_decompress(input, &mut out).ok()?;
+        (n == size).then_some(out)
     }
 }
 
@@ -648,7 +632,6 @@ mod tests {
     /// first of its type a delta, by offset, of the one before it (its common prefix
     /// copied, the rest inserted).
     fn write_offset_delta_pack(stem: &Path, objects: &[(Oid, ObjectType, Vec<u8>)]) {
-        use std::io::Write;
         let varint = |out: &mut Vec<u8>, mut n: usize| {
             loop {
                 let b = (n & 0x7f) as u8;
@@ -661,9 +644,11 @@ mod tests {
             }
         };
         let zip = |bytes: &[u8]| {
-            let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
-            z.write_all(bytes).unwrap();
-            z.finish().unwrap()
+            let mut z = libdeflater::Compressor::new(libdeflater::CompressionLvl::fastest());
+            let mut out = vec![0; z.zlib_compress_bound(bytes.len())];
+            let n = z.zlib_compress(bytes, &mut out).unwrap();
+            out.truncate(n);
+            out
         };
         let mut pack = b"PACK\0\0\0\x02".to_vec();
         pack.extend((objects.len() as u32).to_be_bytes());
@@ -743,14 +728,15 @@ mod tests {
     /// reports them), never as a panic, an endless loop or a huge allocation.
     #[test]
     fn damaged_entries_are_not_read() {
-        use std::io::Write;
         let dir = std::env::temp_dir().join(format!("vitrine-hostile-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(dir.join("pack")).unwrap();
         let zip = |bytes: &[u8]| {
-            let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
-            z.write_all(bytes).unwrap();
-            z.finish().unwrap()
+            let mut z = libdeflater::Compressor::new(libdeflater::CompressionLvl::fastest());
+            let mut out = vec![0; z.zlib_compress_bound(bytes.len())];
+            let n = z.zlib_compress(bytes, &mut out).unwrap();
+            out.truncate(n);
+            out
         };
         let id = |n: u8| Oid::from_bytes(&[n; 20]).unwrap();
         // (id, entry bytes)
