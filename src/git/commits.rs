@@ -29,8 +29,17 @@ pub(super) struct Read {
     pub parents: Vec<Oid>,
     /// Committer time: the walk's order.
     pub time: i64,
-    /// Boxed: the walk's vector of reads stays small as it grows.
-    pub meta: Box<CommitMeta>,
+    /// Taken (`None`) once handed on.
+    pub meta: Option<Meta>,
+}
+
+/// A commit's metadata, or what [`Reader::meta`] makes it from: making it (the message
+/// found past a signature, ids in hex, names through the mailmap) is a third of reading a
+/// commit, and need not wait on the walk.
+pub(super) enum Meta {
+    Made(Box<CommitMeta>),
+    /// The commit's raw object, parsed once already and found canonical.
+    Raw(Oid, Arc<Vec<u8>>),
 }
 
 /// Reads commits, raw when it can.
@@ -59,21 +68,57 @@ impl<'r> Reader<'r> {
         })
     }
 
-    /// One commit by id.
+    /// What another reader of this repository needs to read it alike: [`Reader::like`].
+    pub fn settings(&self) -> (bool, bool) {
+        (self.mailmap.is_some(), self.exact)
+    }
+
+    /// A reader of the same repository through another handle (for another thread), with
+    /// another reader's [`settings`](Self::settings).
+    pub fn like(repo: &'r Repository, packs: Arc<Packs>, settings: (bool, bool)) -> Result<Self> {
+        let (mailmap, exact) = settings;
+        Ok(Reader {
+            repo,
+            objects: Objects::new(repo, packs)?,
+            mailmap: if mailmap { repo.mailmap().ok() } else { None },
+            exact,
+        })
+    }
+
+    /// One commit by id; its metadata is made by [`meta`](Self::meta).
     pub fn read(&self, id: Oid) -> Result<Read> {
         if !self.exact {
             let (kind, data) = self.objects.read(id)?;
             if kind != git2::ObjectType::Commit {
                 bail!("object {id} is not a commit");
             }
-            if let Some(r) = self.fast(id, &data) {
-                return Ok(r);
+            if let Some(c) = parse(&data) {
+                return Ok(Read {
+                    tree: c.tree,
+                    time: c.committer_time,
+                    parents: c.parents,
+                    meta: Some(Meta::Raw(id, data)),
+                });
             }
         }
         self.slow(id)
     }
 
-    fn fast(&self, id: Oid, data: &[u8]) -> Option<Read> {
+    /// A commit's metadata, author resolved through the mailmap.
+    pub fn meta(&self, meta: Meta) -> Result<Box<CommitMeta>> {
+        match meta {
+            Meta::Made(m) => Ok(m),
+            Meta::Raw(id, data) => match self.fast(id, &data) {
+                Some(m) => Ok(m),
+                None => match self.slow(id)?.meta {
+                    Some(Meta::Made(m)) => Ok(m),
+                    _ => bail!("commit {id} could not be read"),
+                },
+            },
+        }
+    }
+
+    fn fast(&self, id: Oid, data: &[u8]) -> Option<Box<CommitMeta>> {
         let c = parse(data)?;
         let (author, email) = match &self.mailmap {
             None => (lossy(c.author.name), lossy(c.author.email)),
@@ -88,20 +133,15 @@ impl<'r> Reader<'r> {
                 }
             }
         };
-        Some(Read {
-            tree: c.tree,
-            time: c.committer_time,
-            meta: Box::new(CommitMeta {
-                id: hex(id.as_bytes()),
-                author,
-                email,
-                time: c.author.time,
-                offset_seconds: c.author.offset_minutes * 60,
-                message: lossy(c.message),
-                parents: c.parents.iter().map(|p| hex(p.as_bytes())).collect(),
-            }),
-            parents: c.parents,
-        })
+        Some(Box::new(CommitMeta {
+            id: hex(id.as_bytes()),
+            author,
+            email,
+            time: c.author.time,
+            offset_seconds: c.author.offset_minutes * 60,
+            message: lossy(message(data, c.header_end)),
+            parents: c.parents.iter().map(|p| hex(p.as_bytes())).collect(),
+        }))
     }
 
     /// Through libgit2's own parse (grafts, odd signatures).
@@ -111,7 +151,10 @@ impl<'r> Reader<'r> {
             tree: commit.tree_id(),
             parents: commit.parent_ids().collect(),
             time: commit.committer().when().seconds(),
-            meta: Box::new(super::history::commit_meta(&commit, self.mailmap.as_ref())),
+            meta: Some(Meta::Made(Box::new(super::history::commit_meta(
+                &commit,
+                self.mailmap.as_ref(),
+            )))),
         })
     }
 }
@@ -151,7 +194,8 @@ struct Parsed<'a> {
     parents: Vec<Oid>,
     author: Sig<'a>,
     committer_time: i64,
-    message: &'a [u8],
+    /// Where the lines after `committer` start.
+    header_end: usize,
 }
 
 /// A signature as libgit2 parses it (`git_signature__parse`), canonical shape only.
@@ -162,8 +206,8 @@ struct Sig<'a> {
     offset_minutes: i32,
 }
 
-/// Parses a raw commit as libgit2 would, or `None` when it is not in the canonical shape
-/// (then libgit2 parses it).
+/// Parses a raw commit's header as libgit2 would, or `None` when it is not in the
+/// canonical shape (then libgit2 parses it).
 fn parse(data: &[u8]) -> Option<Parsed<'_>> {
     let mut rest = data;
     let tree = oid_line(&mut rest, b"tree ")?;
@@ -176,9 +220,18 @@ fn parse(data: &[u8]) -> Option<Parsed<'_>> {
         return None;
     }
     let committer = sig_line(&mut rest, b"committer ")?;
-    // The header ends at the first empty line; libgit2 keeps the message up to a NUL and
-    // without leading newlines.
-    let after = data.len() - rest.len();
+    Some(Parsed {
+        tree,
+        parents,
+        author,
+        committer_time: committer.time,
+        header_end: data.len() - rest.len(),
+    })
+}
+
+/// The message of a commit whose header lines end at `after`: the header ends at the
+/// first empty line; libgit2 keeps the message up to a NUL and without leading newlines.
+fn message(data: &[u8], after: usize) -> &[u8] {
     let message = match memchr::memmem::find(&data[after - 1..], b"\n\n") {
         Some(k) => &data[after + k + 1..],
         None => &[][..],
@@ -191,13 +244,7 @@ fn parse(data: &[u8]) -> Option<Parsed<'_>> {
         .iter()
         .position(|b| *b != b'\n')
         .unwrap_or(message.len());
-    Some(Parsed {
-        tree,
-        parents,
-        author,
-        committer_time: committer.time,
-        message: &message[start..],
-    })
+    &message[start..]
 }
 
 /// `header` followed by 40 hex digits and a newline.
@@ -289,13 +336,14 @@ fn cstr(s: &[u8]) -> &[u8] {
 }
 
 /// The commits reachable from `tip` in libgit2's `Sort::TIME` order, each read once with
-/// `read`. `popped` is told each commit (its slot in the returned reads, its tree,
-/// its parents' trees) once its parents have been read, in the walk's frontier order, so work on a commit can start
-/// before the walk ends. Returns the reads and the order (slots, newest first).
+/// `read`. `popped` is told each commit (its slot in the returned reads, its read, its
+/// parents' trees) once its parents have been read, in the walk's frontier order, so work
+/// on a commit (its changes, its metadata) can start before the walk ends. Returns the
+/// reads and the order (slots, newest first).
 pub(super) fn walk(
     tip: Oid,
     mut read: impl FnMut(Oid) -> Result<Read>,
-    mut popped: impl FnMut(u32, Oid, Vec<Oid>),
+    mut popped: impl FnMut(u32, &mut Read, Vec<Oid>),
 ) -> Result<(Vec<Read>, Vec<u32>)> {
     let mut reads: Vec<Read> = Vec::new();
     let mut slots: HashMap<Oid, u32> = HashMap::new();
@@ -322,7 +370,8 @@ pub(super) fn walk(
         }
         let r = &reads[slot as usize];
         let parents = r.parents.iter().map(|p| reads[slots[p] as usize].tree);
-        popped(slot, r.tree, parents.collect());
+        let parents = parents.collect();
+        popped(slot, &mut reads[slot as usize], parents);
         listed.push(slot);
     }
     let order = heap_order(&listed, |s| reads[s as usize].time);

@@ -22,7 +22,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::Revision;
-use super::commits::{self, Read, Reader};
+use super::commits::{self, Reader};
 use super::packs::{Objects, Packs};
 use super::treediff::{Delta, TreeReader};
 
@@ -243,7 +243,11 @@ pub(super) fn index(
         return Ok(c.clone());
     }
     let reader = Reader::new(repo, packs.clone())?;
-    let (reads, order, changes) = match &cached {
+    let Walked {
+        mut metas,
+        order,
+        mut changes,
+    } = match &cached {
         Some(c) => walk_new(repo, &reader, prefix, tip, Oid::from_str(&c.tip)?, packs)?,
         None => walk_all(repo, &reader, prefix, tip, tick, packs)?,
     };
@@ -252,8 +256,6 @@ pub(super) fn index(
         shallow: repo.is_shallow(),
         ..Default::default()
     };
-    let mut metas: Vec<Option<Box<CommitMeta>>> = reads.into_iter().map(|r| Some(r.meta)).collect();
-    let mut changes = changes;
     idx.commits.reserve(order.len());
     for (n, slot) in order.iter().enumerate() {
         let slot = *slot as usize;
@@ -284,9 +286,17 @@ pub(super) fn index(
 /// What each commit (by slot) changed under the site root, for the commits that did.
 type Changes = HashMap<u32, Vec<(Delta, Option<String>)>>;
 
+/// The commits a walk read, by slot, their order (slots, newest first) and their changes.
+struct Walked {
+    metas: Vec<Option<Box<CommitMeta>>>,
+    order: Vec<u32>,
+    changes: Changes,
+}
+
 /// Every commit reachable from `tip`, in order, with its changes. Commits are read on this
-/// thread and their trees compared on another, with its own repository handle, while the
-/// walk goes on (both read the pack files without libgit2's lock, see [`super::packs`]).
+/// thread; their trees are compared and their metadata made on another, with its own
+/// repository handle, while the walk goes on (both read the pack files without libgit2's
+/// lock, see [`super::packs`]).
 fn walk_all(
     repo: &Repository,
     reader: &Reader<'_>,
@@ -294,7 +304,7 @@ fn walk_all(
     tip: Oid,
     tick: &dyn Fn(u64),
     packs: Arc<Packs>,
-) -> Result<(Vec<Read>, Vec<u32>, Changes)> {
+) -> Result<Walked> {
     let mut walked = 0u64;
     let mut count = move || {
         if walked.is_multiple_of(512) {
@@ -307,26 +317,32 @@ fn walk_all(
         // Commits go over in batches: a message per commit woke the other thread (a futex
         // call each side) 23,000 times in a 23,000-commit walk.
         const BATCH: usize = 64;
-        type Batch = Vec<(u32, Oid, Vec<Oid>)>;
+        type Batch = Vec<(u32, Oid, Vec<Oid>, Option<commits::Meta>)>;
         let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(64);
-        let differ = scope.spawn(move || -> Result<Changes> {
-            let mut walker = Walker::new(&other, prefix, packs)?;
-            let mut found = Changes::new();
-            for (slot, tree, parents) in rx.into_iter().flatten() {
+        let settings = reader.settings();
+        type Made = Vec<(u32, Box<CommitMeta>)>;
+        let differ = scope.spawn(move || -> Result<(Changes, Made)> {
+            let mut walker = Walker::new(&other, prefix, packs.clone())?;
+            let reader = Reader::like(&other, packs, settings)?;
+            let (mut found, mut metas) = (Changes::new(), Vec::new());
+            for (slot, tree, parents, meta) in rx.into_iter().flatten() {
                 let c = walker.commit_changes(tree, &parents)?;
                 if !c.is_empty() {
                     found.insert(slot, c);
                 }
+                if let Some(meta) = meta {
+                    metas.push((slot, reader.meta(meta)?));
+                }
             }
-            Ok(found)
+            Ok((found, metas))
         });
         let mut batch: Batch = Vec::with_capacity(BATCH);
         let walked = commits::walk(
             tip,
             |id| reader.read(id),
-            |slot, tree, parents| {
+            |slot, read, parents| {
                 count();
-                batch.push((slot, tree, parents));
+                batch.push((slot, read.tree, parents, read.meta.take()));
                 if batch.len() == BATCH {
                     // A failed differ has hung up; its error is reported below.
                     let _ = tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
@@ -335,11 +351,20 @@ fn walk_all(
         );
         let _ = tx.send(batch);
         drop(tx);
-        let found = differ
+        let (changes, made) = differ
             .join()
             .unwrap_or_else(|p| std::panic::resume_unwind(p))?;
         let (reads, order) = walked?;
-        Ok((reads, order, found))
+        let mut metas: Vec<Option<Box<CommitMeta>>> = Vec::new();
+        metas.resize_with(reads.len(), || None);
+        for (slot, meta) in made {
+            metas[slot as usize] = Some(meta);
+        }
+        Ok(Walked {
+            metas,
+            order,
+            changes,
+        })
     })
 }
 
@@ -352,27 +377,32 @@ fn walk_new(
     tip: Oid,
     old: Oid,
     packs: Arc<Packs>,
-) -> Result<(Vec<Read>, Vec<u32>, Changes)> {
+) -> Result<Walked> {
     let mut walk = repo.revwalk()?;
     walk.set_sorting(Sort::TIME)?;
     walk.push(tip)?;
     walk.hide(old)?;
     let mut walker = Walker::new(repo, prefix, packs)?;
-    let (mut reads, mut changes) = (Vec::new(), Changes::new());
+    let (mut metas, mut changes) = (Vec::new(), Changes::new());
     for oid in walk {
-        let read = reader.read(oid?)?;
+        let mut read = reader.read(oid?)?;
         let mut parents = Vec::with_capacity(read.parents.len());
         for p in &read.parents {
             parents.push(reader.read(*p)?.tree);
         }
         changes.insert(
-            reads.len() as u32,
+            metas.len() as u32,
             walker.commit_changes(read.tree, &parents)?,
         );
-        reads.push(read);
+        let meta = read.meta.take().map(|m| reader.meta(m)).transpose()?;
+        metas.push(meta);
     }
-    let order = (0..reads.len() as u32).collect();
-    Ok((reads, order, changes))
+    let order = (0..metas.len() as u32).collect();
+    Ok(Walked {
+        metas,
+        order,
+        changes,
+    })
 }
 
 /// Puts newly walked commits in front of a cached index of an ancestor.
