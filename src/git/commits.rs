@@ -118,6 +118,18 @@ impl<'r> Reader<'r> {
         }
     }
 
+    /// The metadata made here if that is quick (what [`meta`](Self::meta) would make
+    /// through libgit2 is left as it is).
+    pub fn made(&self, meta: Meta) -> Meta {
+        match meta {
+            Meta::Raw(id, data) => match self.fast(id, &data) {
+                Some(m) => Meta::Made(m),
+                None => Meta::Raw(id, data),
+            },
+            made => made,
+        }
+    }
+
     fn fast(&self, id: Oid, data: &[u8]) -> Option<Box<CommitMeta>> {
         let c = parse(data)?;
         let (author, email) = match &self.mailmap {

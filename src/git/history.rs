@@ -15,6 +15,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::mpsc::TrySendError;
 
 use anyhow::Result;
 use git2::{Oid, Repository, Sort};
@@ -296,7 +297,10 @@ struct Walked {
 /// Every commit reachable from `tip`, in order, with its changes. Commits are read on this
 /// thread; their trees are compared and their metadata made on another, with its own
 /// repository handle, while the walk goes on (both read the pack files without libgit2's
-/// lock, see [`super::packs`]).
+/// lock, see [`super::packs`]). When the other thread falls behind, this one makes the
+/// metadata instead of waiting: which thread has time to spare depends on the history
+/// (a long history that rarely touches the site root keeps this one busy; one that often
+/// does, the other).
 fn walk_all(
     repo: &Repository,
     reader: &Reader<'_>,
@@ -344,8 +348,16 @@ fn walk_all(
                 count();
                 batch.push((slot, read.tree, parents, read.meta.take()));
                 if batch.len() == BATCH {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
                     // A failed differ has hung up; its error is reported below.
-                    let _ = tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+                    if let Err(TrySendError::Full(mut full)) = tx.try_send(full) {
+                        // The other thread is behind (many changes to compare): make the
+                        // metadata here while waiting for it.
+                        for item in &mut full {
+                            item.3 = item.3.take().map(|m| reader.made(m));
+                        }
+                        let _ = tx.send(full);
+                    }
                 }
             },
         );
