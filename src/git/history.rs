@@ -14,6 +14,8 @@
 //! commits that are new.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::hash::BuildHasherDefault;
 use std::sync::Arc;
 use std::sync::mpsc::TrySendError;
 
@@ -100,17 +102,71 @@ pub struct HistoryIndex {
 /// Maps over [`HistoryIndex::commits`], so that finding a commit is not a scan.
 #[derive(Debug, Clone, Default)]
 struct Lookup {
-    /// Commit id → index.
-    by_id: HashMap<String, u32>,
+    /// [`id_key`] of a commit id → the index of the first commit with that key.
+    by_key: HashMap<u64, u32, BuildHasherDefault<KeyHasher>>,
+    /// Ids whose key an earlier, other id has → index (almost always empty).
+    clashes: HashMap<String, u32>,
     /// (author time, index), ascending.
     by_time: Vec<(i64, u32)>,
 }
 
+/// A commit id's key: its first 16 hex digits read as a number (ids are hashes, so that
+/// spreads them), any other text hashed. Nothing is copied, unlike a map keyed by
+/// the ids themselves, which cost a copy and a SipHash of each of 23,000 ids.
+fn id_key(id: &str) -> u64 {
+    let hex = id.as_bytes().get(..16).map(|b| {
+        b.iter().try_fold(0u64, |n, c| {
+            let d = (*c as char).to_digit(16)?;
+            Some((n << 4) | u64::from(d))
+        })
+    });
+    match hex.flatten() {
+        Some(n) => n,
+        None => {
+            use std::hash::{Hash, Hasher};
+            // Not an id git makes (tests, hand-written caches): a fixed hash (the same on
+            // every thread) will do.
+            let mut h = std::hash::DefaultHasher::new();
+            id.hash(&mut h);
+            h.finish()
+        }
+    }
+}
+
+/// The identity: keys are already spread.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
 impl Lookup {
     fn of(commits: &[CommitMeta]) -> Lookup {
-        let mut by_id = HashMap::with_capacity(commits.len());
+        let mut by_key =
+            HashMap::with_capacity_and_hasher(commits.len(), BuildHasherDefault::default());
+        let mut clashes = HashMap::new();
         for (i, c) in commits.iter().enumerate() {
-            by_id.entry(c.id.clone()).or_insert(i as u32);
+            match by_key.entry(id_key(&c.id)) {
+                Entry::Vacant(v) => {
+                    v.insert(i as u32);
+                }
+                Entry::Occupied(o) => {
+                    if commits[*o.get() as usize].id != c.id {
+                        clashes.entry(c.id.clone()).or_insert(i as u32);
+                    }
+                }
+            }
         }
         let mut by_time: Vec<(i64, u32)> = commits
             .iter()
@@ -118,7 +174,19 @@ impl Lookup {
             .map(|(i, c)| (c.time, i as u32))
             .collect();
         by_time.sort_unstable();
-        Lookup { by_id, by_time }
+        Lookup {
+            by_key,
+            clashes,
+            by_time,
+        }
+    }
+
+    fn index_of(&self, commits: &[CommitMeta], id: &str) -> Option<u32> {
+        let i = *self.by_key.get(&id_key(id))?;
+        if commits[i as usize].id == id {
+            return Some(i);
+        }
+        self.clashes.get(id).copied()
     }
 }
 
@@ -205,7 +273,9 @@ impl HistoryIndex {
 
     /// The index of a commit in [`commits`](Self::commits) by id.
     pub fn index_of(&self, id: &str) -> Option<usize> {
-        self.lookup().by_id.get(id).map(|i| *i as usize)
+        self.lookup()
+            .index_of(&self.commits, id)
+            .map(|i| i as usize)
     }
 
     /// A commit by id.
@@ -662,6 +732,24 @@ mod tests {
     }
 
     #[test]
+    fn ids_that_begin_alike_are_told_apart() {
+        let same = "0123456789abcdef";
+        let a = format!("{same}{}", "0".repeat(24));
+        let b = format!("{same}{}", "1".repeat(24));
+        let c = format!("{same}{}", "2".repeat(24));
+        let idx = index(&[(&a, 3), (&b, 2), ("not hex at all", 1), (&c, 0)]);
+        assert_eq!(idx.index_of(&a), Some(0));
+        assert_eq!(idx.index_of(&b), Some(1));
+        assert_eq!(idx.index_of(&c), Some(3));
+        assert_eq!(idx.index_of(&format!("{same}{}", "3".repeat(24))), None);
+        assert_eq!(idx.index_of(same), None, "a prefix is not the id");
+        // The same answers from another thread.
+        std::thread::scope(|s| {
+            s.spawn(|| assert_eq!(idx.index_of("not hex at all"), Some(2)));
+        });
+    }
+
+    #[test]
     fn the_commit_at_a_time_is_the_newest_at_or_before_it() {
         // Author times need not follow the walk order.
         let idx = index(&[
@@ -692,7 +780,7 @@ mod tests {
         let idx = index(&[("c2", 200), ("c1", 100)]);
         assert_eq!(idx.index_of("c1"), Some(1));
         let json = serde_json::to_string(&idx).unwrap();
-        assert!(!json.contains("by_id"), "the lookup is not stored");
+        assert!(!json.contains("by_key"), "the lookup is not stored");
         let back: HistoryIndex = serde_json::from_str(&json).unwrap();
         assert_eq!(back.index_of("c1"), Some(1));
         assert_eq!(back.commit_at_or_before(150).map(|c| c.time), Some(100));

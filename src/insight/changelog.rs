@@ -503,36 +503,59 @@ fn group(
     rules: &Rules,
     internal: &[&CommitMeta],
 ) -> (Vec<Group>, usize) {
+    use rayon::prelude::*;
+    /// What one commit is in its release's list.
+    enum Class {
+        Unlisted,
+        Maintenance,
+        Revert(Option<String>, String, ChangeEntry),
+        Entry(String, ChangeEntry),
+    }
+    // Each commit read on its own (every message of a long history), in parallel.
+    let classes: Vec<Class> = commits
+        .par_iter()
+        .map(|&(c, hidden)| {
+            if hidden || rules.skips(c) {
+                return Class::Unlisted;
+            }
+            // Not hidden, so not internal.
+            let parse = |m: &str| Conventional::parse_known(m, || false);
+            if let Some((id, subject)) = reverted(&c.message) {
+                return Class::Revert(id, subject, entry(c, parse(&c.message).as_ref()));
+            }
+            let Some(cc) = parse(&c.message) else {
+                return if c.parents.len() < 2 {
+                    Class::Maintenance
+                } else {
+                    Class::Unlisted
+                };
+            };
+            if rules.hide.contains(&cc.kind) && !cc.breaking {
+                return Class::Maintenance;
+            }
+            let kind = if cc.breaking {
+                "breaking"
+            } else if rules.order.contains(&cc.kind) {
+                cc.kind.as_str()
+            } else {
+                "other"
+            };
+            Class::Entry(kind.to_string(), entry(c, Some(&cc)))
+        })
+        .collect();
     let mut entries: Vec<(String, ChangeEntry)> = Vec::new();
     let mut maintenance = 0;
     let mut reverts: Vec<(usize, Option<String>, String)> = Vec::new();
-    for &(c, hidden) in commits {
-        if hidden || rules.skips(c) {
-            continue;
+    for class in classes {
+        match class {
+            Class::Unlisted => {}
+            Class::Maintenance => maintenance += 1,
+            Class::Revert(id, subject, e) => {
+                reverts.push((entries.len(), id, subject));
+                entries.push(("revert".into(), e));
+            }
+            Class::Entry(kind, e) => entries.push((kind, e)),
         }
-        // Not hidden, so not internal.
-        let parse = |m: &str| Conventional::parse_known(m, || false);
-        if let Some((id, subject)) = reverted(&c.message) {
-            reverts.push((entries.len(), id, subject));
-            entries.push(("revert".into(), entry(c, parse(&c.message).as_ref())));
-            continue;
-        }
-        let Some(cc) = parse(&c.message) else {
-            maintenance += usize::from(c.parents.len() < 2);
-            continue;
-        };
-        if rules.hide.contains(&cc.kind) && !cc.breaking {
-            maintenance += 1;
-            continue;
-        }
-        let kind = if cc.breaking {
-            "breaking"
-        } else if rules.order.contains(&cc.kind) {
-            cc.kind.as_str()
-        } else {
-            "other"
-        };
-        entries.push((kind.to_string(), entry(c, Some(&cc))));
     }
     let dropped = resolve_reverts(&mut entries, &reverts, rules, internal);
     maintenance += dropped.iter().filter(|d| **d).count();
