@@ -437,3 +437,93 @@ fn heap_order(items: &[u32], time: impl Fn(u32) -> i64) -> Vec<u32> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use git2::{Signature, Time};
+
+    /// A commit's metadata is the same made on the walk's thread ([`Reader::made`], when
+    /// the other thread is behind) as on the other ([`Reader::meta`]), and as libgit2's
+    /// own parse gives it: a signed merge with a long message, through a mailmap.
+    #[test]
+    fn metadata_made_on_either_thread_is_libgit2s() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        std::fs::write(
+            dir.path().join(".mailmap"),
+            "Real Name <real@example.com> <old@example.com>\n",
+        )
+        .unwrap();
+        let tree = {
+            let mut b = repo.treebuilder(None).unwrap();
+            let blob = repo.blob(b"x").unwrap();
+            b.insert("f", blob, 0o100644).unwrap();
+            repo.find_tree(b.write().unwrap()).unwrap()
+        };
+        let sig = Signature::new("Old", "old@example.com", &Time::new(1_700_000_000, 120)).unwrap();
+        let one = repo.commit(None, &sig, &sig, "one\n", &tree, &[]).unwrap();
+        let two = repo.commit(None, &sig, &sig, "two\n", &tree, &[]).unwrap();
+        let (one, two) = (
+            repo.find_commit(one).unwrap(),
+            repo.find_commit(two).unwrap(),
+        );
+        let buffer = repo
+            .commit_create_buffer(
+                &sig,
+                &sig,
+                "Merge\n\nA long body.\n\nSigned-off-by: Old <old@example.com>\n",
+                &tree,
+                &[&one, &two],
+            )
+            .unwrap();
+        let signed = repo
+            .commit_signed(
+                std::str::from_utf8(&buffer).unwrap(),
+                "-----BEGIN PGP SIGNATURE-----\n\nwsBcBAABCAAQBQJ\n=abcd\n-----END PGP SIGNATURE-----",
+                None,
+            )
+            .unwrap();
+        let packs = Packs::of(&repo);
+        let reader = Reader::new(&repo, packs).unwrap();
+        assert!(reader.settings().0, "the work tree's .mailmap is read");
+        for id in [one.id(), signed] {
+            let expected = super::super::history::commit_meta(
+                &repo.find_commit(id).unwrap(),
+                repo.mailmap().ok().as_ref(),
+            );
+            let on_other = reader.meta(reader.read(id).unwrap().meta.unwrap()).unwrap();
+            let raw = reader.read(id).unwrap().meta.unwrap();
+            assert!(
+                matches!(raw, Meta::Raw(..)),
+                "read raw, not through libgit2"
+            );
+            let made = reader.made(raw);
+            assert!(matches!(made, Meta::Made(_)), "made on the walk's thread");
+            let on_walk = reader.meta(made).unwrap();
+            for m in [&on_other, &on_walk] {
+                assert_eq!(
+                    (
+                        &m.id,
+                        &m.author,
+                        &m.email,
+                        m.time,
+                        m.offset_seconds,
+                        &m.message,
+                        &m.parents
+                    ),
+                    (
+                        &expected.id,
+                        &expected.author,
+                        &expected.email,
+                        expected.time,
+                        expected.offset_seconds,
+                        &expected.message,
+                        &expected.parents
+                    )
+                );
+                assert_eq!(m.author, "Real Name");
+            }
+        }
+    }
+}
