@@ -349,13 +349,13 @@ fn cstr(s: &[u8]) -> &[u8] {
 
 /// The commits reachable from `tip` in libgit2's `Sort::TIME` order, each read once with
 /// `read`. `popped` is told each commit (its slot in the returned reads, its read, its
-/// parents' trees) once its parents have been read, in the walk's frontier order, so work
-/// on a commit (its changes, its metadata) can start before the walk ends. Returns the
-/// reads and the order (slots, newest first).
+/// parents' trees and slots) once its parents have been read, in the walk's frontier
+/// order, so work on a commit (its changes, its metadata) can start before the walk ends.
+/// The tip's slot is 0. Returns the reads and the order (slots, newest first).
 pub(super) fn walk(
     tip: Oid,
     mut read: impl FnMut(Oid) -> Result<Read>,
-    mut popped: impl FnMut(u32, &mut Read, Vec<Oid>),
+    mut popped: impl FnMut(u32, &mut Read, Vec<Oid>, Vec<u32>),
 ) -> Result<(Vec<Read>, Vec<u32>)> {
     let mut reads: Vec<Read> = Vec::new();
     let mut slots: HashMap<Oid, u32> = HashMap::new();
@@ -381,9 +381,12 @@ pub(super) fn walk(
             slots.insert(pid, ps);
         }
         let r = &reads[slot as usize];
-        let parents = r.parents.iter().map(|p| reads[slots[p] as usize].tree);
-        let parents = parents.collect();
-        popped(slot, &mut reads[slot as usize], parents);
+        let parent_slots: Vec<u32> = r.parents.iter().map(|p| slots[p]).collect();
+        let parents = parent_slots
+            .iter()
+            .map(|p| reads[*p as usize].tree)
+            .collect();
+        popped(slot, &mut reads[slot as usize], parents, parent_slots);
         listed.push(slot);
     }
     let order = heap_order(&listed, |s| reads[s as usize].time);

@@ -1,12 +1,16 @@
 //! The history index: one walk over every commit reachable from the built revision (in
-//! libgit2's time order, each commit read once: see `commits`), one tree diff per commit
-//! limited to the site root, and for every file the commits that
-//! added, changed, renamed or deleted it, with the blob id of each version.
+//! libgit2's time order, each commit read once: see `commits`), the site root's trees of
+//! the commits that history simplification reaches compared, and for every file the
+//! commits that added, changed, renamed or deleted it, with the blob id of each version.
 //!
-//! A commit whose site-root tree is identical to its parent's costs one tree lookup and no
-//! diff. A merge is attributed only the changes that differ from *every* parent (conflict
-//! resolutions); the branch commits themselves are walked and diffed on their own, so a file
-//! added on a branch is dated by the branch commit that added it, as `git log` would.
+//! Files' histories follow git's default history simplification for the site root, as
+//! `git log -- <root>` does (see [`Walker::step`]): a commit whose site-root tree is
+//! identical to a parent's costs one tree lookup and no diff, and the walk follows only that
+//! parent, so the commits of a branch whose site root a merge did not take are not compared
+//! at all (in a long history that rarely touches the site root, most are not). A merge
+//! that differs from every parent is attributed only the changes that differ from *every*
+//! parent (conflict resolutions), and the branch commits are compared on their own, so a
+//! file added on a branch is dated by the branch commit that added it, as `git log` would.
 //!
 //! Every commit is kept (id, author through `.mailmap`, time, message, parents), because
 //! the changelog reads the whole repository, not only the site root. The index is plain
@@ -304,7 +308,7 @@ pub(super) fn index(
     packs: Arc<Packs>,
 ) -> Result<HistoryIndex> {
     let tip = Oid::from_str(&rev.id)?;
-    let cached = cached.filter(|c| {
+    let mut cached = cached.filter(|c| {
         Oid::from_str(&c.tip)
             .is_ok_and(|t| t == tip || repo.graph_descendant_of(tip, t).unwrap_or(false))
     });
@@ -318,9 +322,27 @@ pub(super) fn index(
         mut metas,
         order,
         mut changes,
-    } = match &cached {
-        Some(c) => walk_new(repo, &reader, prefix, tip, Oid::from_str(&c.tip)?, packs)?,
-        None => walk_all(repo, &reader, prefix, tip, tick, packs)?,
+    } = match cached
+        .as_ref()
+        .map(|c| {
+            walk_new(
+                repo,
+                &reader,
+                prefix,
+                tip,
+                Oid::from_str(&c.tip)?,
+                packs.clone(),
+            )
+        })
+        .transpose()?
+        .flatten()
+    {
+        Some(walked) => walked,
+        None => {
+            // No cache, or one the new commits do not extend.
+            cached = None;
+            walk_all(repo, &reader, prefix, tip, tick, packs)?
+        }
     };
     let mut idx = HistoryIndex {
         tip: rev.id.clone(),
@@ -391,7 +413,7 @@ fn walk_all(
         // Commits go over in batches: a message per commit woke the other thread (a futex
         // call each side) 23,000 times in a 23,000-commit walk.
         const BATCH: usize = 64;
-        type Batch = Vec<(u32, Oid, Vec<Oid>, Option<commits::Meta>)>;
+        type Batch = Vec<(u32, Oid, Vec<Oid>, Vec<u32>, Option<commits::Meta>)>;
         let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(64);
         let settings = reader.settings();
         type Made = Vec<(u32, Box<CommitMeta>)>;
@@ -399,11 +421,14 @@ fn walk_all(
             let mut walker = Walker::new(&other, prefix, packs.clone())?;
             let reader = Reader::like(&other, packs, settings)?;
             let (mut found, mut metas) = (Changes::new(), Vec::new());
-            for (slot, tree, parents, meta) in rx.into_iter().flatten() {
-                let c = walker.commit_changes(tree, &parents)?;
-                if !c.is_empty() {
-                    found.insert(slot, c);
-                }
+            // The tip's slot is 0.
+            let mut reach = Reach::from(0u32);
+            for (slot, tree, trees, parents, meta) in rx.into_iter().flatten() {
+                reach.commit(&mut walker, slot, tree, trees, parents, |s, c| {
+                    if !c.is_empty() {
+                        found.insert(s, c);
+                    }
+                })?;
                 if let Some(meta) = meta {
                     metas.push((slot, reader.meta(meta)?));
                 }
@@ -414,9 +439,9 @@ fn walk_all(
         let walked = commits::walk(
             tip,
             |id| reader.read(id),
-            |slot, read, parents| {
+            |slot, read, trees, parents| {
                 count();
-                batch.push((slot, read.tree, parents, read.meta.take()));
+                batch.push((slot, read.tree, trees, parents, read.meta.take()));
                 if batch.len() == BATCH {
                     let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
                     // A failed differ has hung up; its error is reported below.
@@ -424,7 +449,7 @@ fn walk_all(
                         // The other thread is behind (many changes to compare): make the
                         // metadata here while waiting for it.
                         for item in &mut full {
-                            item.3 = item.3.take().map(|m| reader.made(m));
+                            item.4 = item.4.take().map(|m| reader.made(m));
                         }
                         let _ = tx.send(full);
                     }
@@ -451,7 +476,10 @@ fn walk_all(
 }
 
 /// The commits reachable from `tip` and not from `old` (a cached tip), in libgit2's order,
-/// with their changes: the few commits since the last build, on one thread.
+/// with their changes: the few commits since the last build, on one thread. `None` when
+/// the simplified walk from `tip` does not reach the cached history through `old` alone
+/// (a merge that follows a branch from an older commit): what it reaches there then differs
+/// from what the cached walk reached, and the whole history is walked again.
 fn walk_new(
     repo: &Repository,
     reader: &Reader<'_>,
@@ -459,32 +487,44 @@ fn walk_new(
     tip: Oid,
     old: Oid,
     packs: Arc<Packs>,
-) -> Result<Walked> {
+) -> Result<Option<Walked>> {
     let mut walk = repo.revwalk()?;
     walk.set_sorting(Sort::TIME)?;
     walk.push(tip)?;
     walk.hide(old)?;
     let mut walker = Walker::new(repo, prefix, packs)?;
     let (mut metas, mut changes) = (Vec::new(), Changes::new());
+    let mut slots: HashMap<Oid, u32> = HashMap::new();
+    let mut reach = Reach::from(tip);
     for oid in walk {
-        let mut read = reader.read(oid?)?;
-        let mut parents = Vec::with_capacity(read.parents.len());
+        let oid = oid?;
+        let mut read = reader.read(oid)?;
+        let mut trees = Vec::with_capacity(read.parents.len());
         for p in &read.parents {
-            parents.push(reader.read(*p)?.tree);
+            trees.push(reader.read(*p)?.tree);
         }
-        changes.insert(
-            metas.len() as u32,
-            walker.commit_changes(read.tree, &parents)?,
-        );
+        slots.insert(oid, metas.len() as u32);
         let meta = read.meta.take().map(|m| reader.meta(m)).transpose()?;
         metas.push(meta);
+        let parents = std::mem::take(&mut read.parents);
+        reach.commit(&mut walker, oid, read.tree, trees, parents, |id, c| {
+            changes.insert(slots[&id], c);
+        })?;
+    }
+    let entered: Vec<&Oid> = reach
+        .reached
+        .iter()
+        .filter(|id| !slots.contains_key(id))
+        .collect();
+    if entered != [&old] {
+        return Ok(None);
     }
     let order = (0..metas.len() as u32).collect();
-    Ok(Walked {
+    Ok(Some(Walked {
         metas,
         order,
         changes,
-    })
+    }))
 }
 
 /// Puts newly walked commits in front of a cached index of an ancestor.
@@ -555,20 +595,21 @@ impl<'r> Walker<'r> {
         Ok(r)
     }
 
-    /// The files a commit (its tree, its parents' trees) changed under the site root, with
-    /// renames paired up. A merge is given only what differs from every parent.
-    fn commit_changes(
-        &mut self,
-        tree: Oid,
-        parent_trees: &[Oid],
-    ) -> Result<Vec<(Delta, Option<String>)>> {
+    /// What the walk makes of a commit (its tree, its parents' trees), as git's default
+    /// history simplification does for a path: a commit whose site root is the same as a
+    /// parent's (TREESAME) changed nothing, and the walk follows only the first such parent
+    /// (a merge that took one side's site root as it was: the other side's commits did
+    /// not make it, or did nothing there); otherwise it changed the files that differ from
+    /// the first parent (for a merge, only what differs from *every* parent: conflict
+    /// resolutions), with renames paired up, and the walk follows every parent.
+    fn step(&mut self, tree: Oid, parent_trees: &[Oid]) -> Result<Step> {
         let mine = self.site_tree(tree)?;
         let mut parents = Vec::with_capacity(parent_trees.len());
         for p in parent_trees {
             parents.push(self.site_tree(*p)?);
         }
-        if parents.contains(&mine) {
-            return Ok(Vec::new());
+        if let Some(same) = parents.iter().position(|p| *p == mine) {
+            return Ok(Step::Same(same));
         }
         let mut changes = Vec::new();
         self.trees
@@ -580,7 +621,72 @@ impl<'r> Walker<'r> {
         }
         let objects = self.trees.objects();
         let read = |id: Oid| objects.read(id).ok().map(|(_, o)| o.to_vec());
-        Ok(pair_renames(changes, read))
+        Ok(Step::Changed(pair_renames(changes, read)))
+    }
+}
+
+/// See [`Walker::step`].
+enum Step {
+    /// The same site root as this parent (by position): follow only it.
+    Same(usize),
+    /// These changes: follow every parent.
+    Changed(Vec<(Delta, Option<String>)>),
+}
+
+/// Which commits the simplified walk reaches (as `git log -- <root>` does), found while
+/// commits come newest first: a commit is reached through a child that follows it. A
+/// parent can come before a child whose clock was behind; a commit left aside is then
+/// taken up when it is reached.
+struct Reach<K> {
+    reached: std::collections::HashSet<K>,
+    /// Commits that came before they were reached, with what [`Walker::step`] needs.
+    aside: HashMap<K, (Oid, Vec<Oid>, Vec<K>)>,
+    done: std::collections::HashSet<K>,
+}
+
+impl<K: Copy + Eq + std::hash::Hash> Reach<K> {
+    fn from(tip: K) -> Reach<K> {
+        Reach {
+            reached: [tip].into(),
+            aside: HashMap::new(),
+            done: Default::default(),
+        }
+    }
+
+    /// One commit in the walk's order: stepped now (with those it reaches that came
+    /// before it), or put aside. `stepped` is told each commit stepped and its changes.
+    fn commit(
+        &mut self,
+        walker: &mut Walker<'_>,
+        key: K,
+        tree: Oid,
+        parent_trees: Vec<Oid>,
+        parents: Vec<K>,
+        mut stepped: impl FnMut(K, Vec<(Delta, Option<String>)>),
+    ) -> Result<()> {
+        if !self.reached.contains(&key) {
+            self.aside.insert(key, (tree, parent_trees, parents));
+            return Ok(());
+        }
+        let mut work = vec![(key, tree, parent_trees, parents)];
+        while let Some((key, tree, parent_trees, parents)) = work.pop() {
+            self.done.insert(key);
+            let follow = match walker.step(tree, &parent_trees)? {
+                Step::Same(i) => vec![parents[i]],
+                Step::Changed(changes) => {
+                    stepped(key, changes);
+                    parents
+                }
+            };
+            for p in follow {
+                if self.reached.insert(p)
+                    && let Some((t, pt, pp)) = self.aside.remove(&p)
+                {
+                    work.push((p, t, pt, pp));
+                }
+            }
+        }
+        Ok(())
     }
 }
 

@@ -365,3 +365,260 @@ fn the_example_builds_the_same_from_a_pack_as_from_loose_objects() {
     assert!(loose.0.len() > 50, "{} files", loose.0.len());
     assert_eq!(packed, loose);
 }
+
+/// A file's events as (commit id, change).
+fn events_of(idx: &HistoryIndex, path: &str) -> Vec<(String, Change)> {
+    idx.files
+        .get(path)
+        .map(|es| {
+            es.iter()
+                .map(|e| (idx.commits[e.commit as usize].id.clone(), e.change))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn history_is_simplified_for_the_site_root_as_git_log_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = Repository::init(dir.path()).unwrap();
+    std::fs::create_dir_all(dir.path().join("status")).unwrap();
+    let one = [("a.md", "one\n")];
+    let root = tree(&repo, &one, "r0");
+    let c0 = raw_commit(
+        &repo,
+        root,
+        &[],
+        &sig("A <a@x.org>", 1000, "+0000"),
+        b"root\n",
+    );
+    // Main changes only what is outside the site root; a branch adds a file that the merge
+    // leaves out (its site root is main's): git log -- status never reaches the branch.
+    let m1_tree = tree(&repo, &one, "r1");
+    let m1 = raw_commit(
+        &repo,
+        m1_tree,
+        &[c0],
+        &sig("A <a@x.org>", 2000, "+0000"),
+        b"docs\n",
+    );
+    let with_gone = [("a.md", "one\n"), ("gone.md", "dropped\n")];
+    let s1 = raw_commit(
+        &repo,
+        tree(&repo, &with_gone, "r0"),
+        &[c0],
+        &sig("B <b@x.org>", 1500, "+0000"),
+        b"add gone\n",
+    );
+    let m = raw_commit(
+        &repo,
+        m1_tree,
+        &[m1, s1],
+        &sig("A <a@x.org>", 3000, "+0000"),
+        b"Merge\n",
+    );
+    // Then a merge that takes the branch's site root (main changed only the README): the
+    // walk follows the branch, the second parent, alone.
+    let two = [("a.md", "two\n")];
+    let s2_tree = tree(&repo, &two, "r1");
+    let s2 = raw_commit(
+        &repo,
+        s2_tree,
+        &[m],
+        &sig("B <b@x.org>", 3500, "+0000"),
+        b"edit a\n",
+    );
+    let m3 = raw_commit(
+        &repo,
+        tree(&repo, &one, "r2"),
+        &[m],
+        &sig("A <a@x.org>", 3600, "+0000"),
+        b"docs again\n",
+    );
+    let tip_tree = tree(&repo, &two, "r2");
+    let tip = raw_commit(
+        &repo,
+        tip_tree,
+        &[m3, s2],
+        &sig("A <a@x.org>", 4000, "+0000"),
+        b"Merge 2\n",
+    );
+    head_at(&repo, tip);
+
+    let idx = index_of(dir.path());
+    let s = |id: Oid| id.to_string();
+    assert_eq!(
+        idx.commits.len(),
+        7,
+        "every commit is kept for the changelog"
+    );
+    assert_eq!(
+        events_of(&idx, "a.md"),
+        [(s(s2), Change::Modified), (s(c0), Change::Added)]
+    );
+    assert!(
+        !idx.files.contains_key("gone.md"),
+        "a branch whose site root the merge left out is not walked: {:?}",
+        events_of(&idx, "gone.md")
+    );
+}
+
+#[test]
+fn a_parent_met_before_its_child_on_the_walk_is_still_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = Repository::init(dir.path()).unwrap();
+    std::fs::create_dir_all(dir.path().join("status")).unwrap();
+    let z = raw_commit(
+        &repo,
+        tree(&repo, &[("z.md", "one\n")], "r0"),
+        &[],
+        &sig("A <a@x.org>", 800, "+0000"),
+        b"root\n",
+    );
+    // `c` was committed by a clock that was behind: the walk (newest first) meets `z`
+    // through `u`, which the simplified history leaves out, before it meets `c`.
+    let c_tree = tree(&repo, &[("z.md", "two\n")], "r0");
+    let c = raw_commit(
+        &repo,
+        c_tree,
+        &[z],
+        &sig("B <b@x.org>", 100, "+0000"),
+        b"edit\n",
+    );
+    let u = raw_commit(
+        &repo,
+        tree(&repo, &[("z.md", "one\n")], "r1"),
+        &[z],
+        &sig("A <a@x.org>", 900, "+0000"),
+        b"docs\n",
+    );
+    let m = raw_commit(
+        &repo,
+        c_tree,
+        &[c, u],
+        &sig("A <a@x.org>", 1000, "+0000"),
+        b"Merge\n",
+    );
+    head_at(&repo, m);
+    let idx = index_of(dir.path());
+    let order: Vec<&str> = idx.commits.iter().map(|c| c.message.trim()).collect();
+    assert_eq!(order, ["Merge", "docs", "root", "edit"], "the walk's order");
+    // Events come in the walk's order: the root's first here.
+    assert_eq!(
+        events_of(&idx, "z.md"),
+        [
+            (z.to_string(), Change::Added),
+            (c.to_string(), Change::Modified)
+        ]
+    );
+}
+
+#[test]
+fn a_cached_history_is_walked_again_when_a_merge_follows_an_older_branch() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = Repository::init(dir.path()).unwrap();
+    std::fs::create_dir_all(dir.path().join("status")).unwrap();
+    let x = raw_commit(
+        &repo,
+        tree(&repo, &[("a.md", "one\n")], "r0"),
+        &[],
+        &sig("A <a@x.org>", 1000, "+0000"),
+        b"root\n",
+    );
+    let both = [("a.md", "one\n"), ("main.md", "only on main\n")];
+    let t = raw_commit(
+        &repo,
+        tree(&repo, &both, "r0"),
+        &[x],
+        &sig("A <a@x.org>", 2000, "+0000"),
+        b"main\n",
+    );
+    head_at(&repo, t);
+    let site = Repo::discover(&dir.path().join("status")).unwrap();
+    let rev = site.resolve("HEAD").unwrap();
+    let (cached, _) = site.history(&rev, true).unwrap();
+    assert_eq!(events_of(&cached, "main.md").len(), 1);
+
+    // A branch from before `t` edits a.md; the merge takes the branch's site root whole
+    // (main.md is dropped), so the simplified walk follows the branch back to `x` and
+    // never meets `t`, whose events the cache holds.
+    let b_tree = tree(&repo, &[("a.md", "two\n")], "r0");
+    let b = raw_commit(
+        &repo,
+        b_tree,
+        &[x],
+        &sig("B <b@x.org>", 1500, "+0000"),
+        b"edit a\n",
+    );
+    let m = raw_commit(
+        &repo,
+        b_tree,
+        &[t, b],
+        &sig("A <a@x.org>", 3000, "+0000"),
+        b"Merge\n",
+    );
+    head_at(&repo, m);
+    let site = Repo::discover(&dir.path().join("status")).unwrap();
+    let rev = site.resolve("HEAD").unwrap();
+    let (warm, _) = site.history(&rev, true).unwrap();
+    let (cold, _) = site.history(&rev, false).unwrap();
+    let files = |i: &HistoryIndex| format!("{:?}", i.files.iter().collect::<BTreeMap<_, _>>());
+    assert_eq!(rows(&warm), rows(&cold));
+    assert_eq!(files(&warm), files(&cold));
+    assert!(!cold.files.contains_key("main.md"));
+    assert_eq!(
+        events_of(&cold, "a.md"),
+        [
+            (b.to_string(), Change::Modified),
+            (x.to_string(), Change::Added)
+        ]
+    );
+}
+
+/// `VITRINE_WALKCHECK=/path/to/work/tree/sub/folder cargo test --release walkcheck --
+/// --ignored`: on a real repository (git on the PATH), the commits that changed files
+/// under the folder are the ones `git log --no-merges -- <folder>` lists (merges
+/// are given only what differs from every parent, git lists those that differ from each).
+#[test]
+#[ignore]
+fn walkcheck() {
+    let folder =
+        std::path::PathBuf::from(std::env::var("VITRINE_WALKCHECK").expect("VITRINE_WALKCHECK"));
+    let repo = Repo::discover(&folder).unwrap();
+    let rev = repo.resolve("HEAD").unwrap();
+    let idx = repo.history(&rev, false).unwrap().0;
+    let mut ours: Vec<&str> = idx
+        .files
+        .values()
+        .flatten()
+        .map(|e| &idx.commits[e.commit as usize])
+        .filter(|c| c.parents.len() < 2)
+        .map(|c| c.id.as_str())
+        .collect();
+    ours.sort();
+    ours.dedup();
+    let out = std::process::Command::new("git")
+        .args(["log", "--no-merges", "--format=%H", "--", "."])
+        .current_dir(&folder)
+        .output()
+        .unwrap();
+    let mut git: Vec<&str> = std::str::from_utf8(&out.stdout).unwrap().lines().collect();
+    git.sort();
+    let only_ours: Vec<_> = ours
+        .iter()
+        .filter(|c| git.binary_search(c).is_err())
+        .collect();
+    let only_git: Vec<_> = git
+        .iter()
+        .filter(|c| ours.binary_search(c).is_err())
+        .collect();
+    eprintln!(
+        "{} commits, {} change the folder (git: {}); only ours {:?}, only git's {:?}",
+        idx.commits.len(),
+        ours.len(),
+        git.len(),
+        &only_ours[..only_ours.len().min(5)],
+        &only_git[..only_git.len().min(5)]
+    );
+    assert!(only_ours.is_empty() && only_git.is_empty());
+}
