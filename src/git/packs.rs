@@ -154,23 +154,35 @@ impl Pack {
             let at = names + n * 20;
             (prefix(n).cmp(&key)).then_with(|| self.idx[at + 8..at + 20].cmp(&id[8..20]))
         };
-        // Ids are uniformly spread: a few guesses where the id would lie between the
-        // bounds' ids narrow the range (each a cache miss fewer than halving it), then
-        // halving finds it.
-        for _ in 0..3 {
-            if hi - lo < 16 {
-                break;
-            }
+        // Ids are uniformly spread: a guess where the id would lie between the bounds' ids
+        // lands a few entries from it (the square root of the range's size, on average),
+        // and a step at a time from there reads neighbouring entries, mostly from the
+        // same cache lines, where halving the range would miss the cache at each step.
+        if hi - lo >= 16 {
             let (low, high) = (prefix(lo), prefix(hi - 1));
-            if key <= low || key >= high {
-                break;
-            }
-            let span = u128::from(high - low);
-            let guess = lo + ((u128::from(key - low) * (hi - 1 - lo) as u128) / span) as usize;
-            match cmp(guess) {
-                std::cmp::Ordering::Less => lo = guess + 1,
-                std::cmp::Ordering::Greater => hi = guess,
-                std::cmp::Ordering::Equal => return self.offset(guess),
+            if low < key && key < high {
+                let span = u128::from(high - low);
+                let guess = lo + ((u128::from(key - low) * (hi - 1 - lo) as u128) / span) as usize;
+                let mut n = guess;
+                for _ in 0..64 {
+                    match cmp(n) {
+                        std::cmp::Ordering::Equal => return self.offset(n),
+                        std::cmp::Ordering::Less if n + 1 < hi => {
+                            lo = n + 1;
+                            n += 1;
+                        }
+                        std::cmp::Ordering::Greater if n > lo => {
+                            hi = n;
+                            n -= 1;
+                        }
+                        // Past the end of the range without finding it.
+                        _ => return None,
+                    }
+                    // Both sides seen: it is not here.
+                    if lo >= hi {
+                        return None;
+                    }
+                }
             }
         }
         while lo < hi {
@@ -722,6 +734,59 @@ mod tests {
         (offsets.iter()).for_each(|(_, at)| idx.extend((*at as u32).to_be_bytes()));
         idx.extend([0u8; 40]);
         std::fs::write(path, idx).unwrap();
+    }
+
+    /// Every id of a big index is found at its offset, and ids next to them are not: in a
+    /// crowded fan-out bucket (the search guesses, then steps), near both ends of a
+    /// bucket, and in sparse ones (halving).
+    #[test]
+    fn ids_are_found_in_crowded_and_sparse_index_buckets() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut ids: Vec<(Oid, u64)> = Vec::new();
+        for n in 0..6000u64 {
+            let mut b = [0u8; 20];
+            for chunk in b.chunks_mut(8) {
+                let r = next().to_be_bytes();
+                chunk.copy_from_slice(&r[..chunk.len()]);
+            }
+            // Most in two buckets, some everywhere else.
+            b[0] = match n % 10 {
+                0..=5 => 0x42,
+                6..=8 => 0xff,
+                _ => b[0],
+            };
+            ids.push((Oid::from_bytes(&b).unwrap(), 12 + n * 7));
+        }
+        let stem = dir.path().join("pack").join("pack-test");
+        std::fs::create_dir_all(stem.parent().unwrap()).unwrap();
+        write_index(&stem.with_extension("idx"), ids.clone());
+        let mut pack = b"PACK\0\0\0\x02".to_vec();
+        pack.extend((ids.len() as u32).to_be_bytes());
+        pack.extend([0u8; 20]);
+        std::fs::write(stem.with_extension("pack"), pack).unwrap();
+        let packs = Packs::open(dir.path());
+        assert_eq!(packs.packs.len(), 1);
+        let p = &packs.packs[0];
+        for (id, at) in &ids {
+            assert_eq!(p.find(id.as_bytes()), Some(*at), "{id}");
+            for flip in [19usize, 10, 1] {
+                let mut near = id.as_bytes().to_vec();
+                near[flip] ^= 1;
+                if !ids.iter().any(|(i, _)| i.as_bytes() == near.as_slice()) {
+                    assert_eq!(p.find(&near), None, "{id} with byte {flip} changed");
+                }
+            }
+        }
+        for edge in [[0x42u8; 20], [0u8; 20], [0xff; 20]] {
+            assert_eq!(p.find(&edge), None);
+        }
     }
 
     /// Damaged or hostile entries read as nothing (the caller then asks libgit2, which
