@@ -97,6 +97,11 @@ pub struct HistoryIndex {
     pub shallow: bool,
     /// Problems that made history incomplete, for the user to read.
     pub warnings: Vec<String>,
+    /// How the simplified walk left each commit (by index in `commits`), see [`Follow`]:
+    /// what a later build needs to extend the index exactly as a walk of the whole
+    /// history would.
+    #[serde(default)]
+    pub follow: Vec<u16>,
     /// Commits by id and by time, built on first use (not stored: derived from `commits`,
     /// which do not change once the index is built).
     #[serde(skip)]
@@ -318,38 +323,43 @@ pub(super) fn index(
         return Ok(c.clone());
     }
     let reader = Reader::new(repo, packs.clone())?;
+    // The new commits' walk, and which of the cached commits it reaches.
+    let mut extended = None;
+    if let Some(c) = &cached {
+        let new = walk_new(
+            repo,
+            &reader,
+            prefix,
+            tip,
+            Oid::from_str(&c.tip)?,
+            packs.clone(),
+        )?;
+        if let Some(inside) = reached_from(c, &new.entered) {
+            extended = Some((new, inside));
+        }
+    }
+    let (walked, inside) = match extended {
+        Some((walked, inside)) => (walked, Some(inside)),
+        None => {
+            // No cache, or one the new commits reach where it never compared trees.
+            cached = None;
+            (walk_all(repo, &reader, prefix, tip, tick, packs)?, None)
+        }
+    };
     let Walked {
         mut metas,
         order,
         mut changes,
-    } = match cached
-        .as_ref()
-        .map(|c| {
-            walk_new(
-                repo,
-                &reader,
-                prefix,
-                tip,
-                Oid::from_str(&c.tip)?,
-                packs.clone(),
-            )
-        })
-        .transpose()?
-        .flatten()
-    {
-        Some(walked) => walked,
-        None => {
-            // No cache, or one the new commits do not extend.
-            cached = None;
-            walk_all(repo, &reader, prefix, tip, tick, packs)?
-        }
-    };
+        follow,
+        entered: _,
+    } = walked;
     let mut idx = HistoryIndex {
         tip: rev.id.clone(),
         shallow: repo.is_shallow(),
         ..Default::default()
     };
     idx.commits.reserve(order.len());
+    idx.follow = order.iter().map(|slot| follow[*slot as usize]).collect();
     for (n, slot) in order.iter().enumerate() {
         let slot = *slot as usize;
         idx.commits
@@ -370,9 +380,9 @@ pub(super) fn index(
                 .into(),
         );
     }
-    Ok(match cached {
-        Some(old) => merge(idx, old),
-        None => idx,
+    Ok(match (cached, inside) {
+        (Some(old), Some(inside)) => merge(idx, old, &inside),
+        _ => idx,
     })
 }
 
@@ -384,6 +394,10 @@ struct Walked {
     metas: Vec<Option<Box<CommitMeta>>>,
     order: Vec<u32>,
     changes: Changes,
+    /// By slot: see [`Follow`].
+    follow: Vec<Follow>,
+    /// Commits of the cached history the new ones lead to (see [`walk_new`]).
+    entered: Vec<Oid>,
 }
 
 /// Every commit reachable from `tip`, in order, with its changes. Commits are read on this
@@ -417,14 +431,16 @@ fn walk_all(
         let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(64);
         let settings = reader.settings();
         type Made = Vec<(u32, Box<CommitMeta>)>;
-        let differ = scope.spawn(move || -> Result<(Changes, Made)> {
+        type Followed = Vec<(u32, Follow)>;
+        let differ = scope.spawn(move || -> Result<(Changes, Made, Followed)> {
             let mut walker = Walker::new(&other, prefix, packs.clone())?;
             let reader = Reader::like(&other, packs, settings)?;
-            let (mut found, mut metas) = (Changes::new(), Vec::new());
+            let (mut found, mut metas, mut follow) = (Changes::new(), Vec::new(), Vec::new());
             // The tip's slot is 0.
             let mut reach = Reach::from(0u32);
             for (slot, tree, trees, parents, meta) in rx.into_iter().flatten() {
-                reach.commit(&mut walker, slot, tree, trees, parents, |s, c| {
+                reach.commit(&mut walker, slot, tree, trees, parents, |s, f, c| {
+                    follow.push((s, f));
                     if !c.is_empty() {
                         found.insert(s, c);
                     }
@@ -433,7 +449,7 @@ fn walk_all(
                     metas.push((slot, reader.meta(meta)?));
                 }
             }
-            Ok((found, metas))
+            Ok((found, metas, follow))
         });
         let mut batch: Batch = Vec::with_capacity(BATCH);
         let walked = commits::walk(
@@ -458,7 +474,7 @@ fn walk_all(
         );
         let _ = tx.send(batch);
         drop(tx);
-        let (changes, made) = differ
+        let (changes, made, followed) = differ
             .join()
             .unwrap_or_else(|p| std::panic::resume_unwind(p))?;
         let (reads, order) = walked?;
@@ -467,19 +483,24 @@ fn walk_all(
         for (slot, meta) in made {
             metas[slot as usize] = Some(meta);
         }
+        let mut follow = vec![NOT_REACHED; reads.len()];
+        for (slot, f) in followed {
+            follow[slot as usize] = f;
+        }
         Ok(Walked {
             metas,
             order,
             changes,
+            follow,
+            entered: Vec::new(),
         })
     })
 }
 
 /// The commits reachable from `tip` and not from `old` (a cached tip), in libgit2's order,
-/// with their changes: the few commits since the last build, on one thread. `None` when
-/// the simplified walk from `tip` does not reach the cached history through `old` alone
-/// (a merge that follows a branch from an older commit): what it reaches there then differs
-/// from what the cached walk reached, and the whole history is walked again.
+/// with their changes: the few commits since the last build, on one thread. The cached
+/// commits the simplified walk reaches from them are in `entered` (usually `old`; a merge
+/// that follows only a branch begun before `old` reaches where the branch began instead).
 fn walk_new(
     repo: &Repository,
     reader: &Reader<'_>,
@@ -487,13 +508,13 @@ fn walk_new(
     tip: Oid,
     old: Oid,
     packs: Arc<Packs>,
-) -> Result<Option<Walked>> {
+) -> Result<Walked> {
     let mut walk = repo.revwalk()?;
     walk.set_sorting(Sort::TIME)?;
     walk.push(tip)?;
     walk.hide(old)?;
     let mut walker = Walker::new(repo, prefix, packs)?;
-    let (mut metas, mut changes) = (Vec::new(), Changes::new());
+    let (mut metas, mut changes, mut follow) = (Vec::new(), Changes::new(), Vec::new());
     let mut slots: HashMap<Oid, u32> = HashMap::new();
     let mut reach = Reach::from(tip);
     for oid in walk {
@@ -506,37 +527,88 @@ fn walk_new(
         slots.insert(oid, metas.len() as u32);
         let meta = read.meta.take().map(|m| reader.meta(m)).transpose()?;
         metas.push(meta);
+        follow.push(NOT_REACHED);
         let parents = std::mem::take(&mut read.parents);
-        reach.commit(&mut walker, oid, read.tree, trees, parents, |id, c| {
-            changes.insert(slots[&id], c);
+        reach.commit(&mut walker, oid, read.tree, trees, parents, |id, f, c| {
+            let slot = slots[&id];
+            follow[slot as usize] = f;
+            changes.insert(slot, c);
         })?;
     }
-    let entered: Vec<&Oid> = reach
-        .reached
-        .iter()
+    let entered = (reach.reached.iter())
         .filter(|id| !slots.contains_key(id))
+        .copied()
         .collect();
-    if entered != [&old] {
-        return Ok(None);
-    }
     let order = (0..metas.len() as u32).collect();
-    Ok(Some(Walked {
+    Ok(Walked {
         metas,
         order,
         changes,
-    }))
+        follow,
+        entered,
+    })
 }
 
-/// Puts newly walked commits in front of a cached index of an ancestor.
-fn merge(mut new: HistoryIndex, old: HistoryIndex) -> HistoryIndex {
+/// The commits of a cached index that a walk reaching it at `entered` reaches, as a mask
+/// over its commits; `None` when one of them was not reached when the cache was made (its
+/// history was never compared: the whole history must be walked).
+fn reached_from(old: &HistoryIndex, entered: &[Oid]) -> Option<Vec<bool>> {
+    if old.follow.len() != old.commits.len() {
+        return None;
+    }
+    let mut inside = vec![false; old.commits.len()];
+    let mut stack: Vec<usize> = Vec::new();
+    for e in entered {
+        let i = old.index_of(&e.to_string())?;
+        if old.follow[i] == NOT_REACHED {
+            return None;
+        }
+        stack.push(i);
+    }
+    while let Some(i) = stack.pop() {
+        if std::mem::replace(&mut inside[i], true) {
+            continue;
+        }
+        let parents = &old.commits[i].parents;
+        let followed = match old.follow[i] {
+            NOT_REACHED => return None,
+            ALL_PARENTS => &parents[..],
+            only => {
+                let p = usize::from(only - ONLY_PARENT);
+                parents.get(p..p + 1)?
+            }
+        };
+        for p in followed {
+            // A parent missing from the index: a shallow clone's boundary.
+            if let Some(j) = old.index_of(p) {
+                stack.push(j);
+            }
+        }
+    }
+    Some(inside)
+}
+
+/// Puts newly walked commits in front of a cached index of an ancestor. Of the cached
+/// commits, only those the new walk reaches (`inside`) keep their changes, as a walk of the
+/// whole history would find.
+fn merge(mut new: HistoryIndex, old: HistoryIndex, inside: &[bool]) -> HistoryIndex {
     let shift = new.commits.len() as u32;
     new.commits.extend(old.commits);
+    new.follow.extend(
+        (old.follow.iter().zip(inside)).map(|(f, reached)| if *reached { *f } else { NOT_REACHED }),
+    );
     for (path, events) in old.files {
-        let list = new.files.entry(path).or_default();
-        list.extend(events.into_iter().map(|mut e| {
-            e.commit += shift;
-            e
-        }));
+        let kept: Vec<FileEvent> = events
+            .into_iter()
+            .filter(|e| inside.get(e.commit as usize).copied().unwrap_or(false))
+            .map(|mut e| {
+                e.commit += shift;
+                e
+            })
+            .collect();
+        if !kept.is_empty() {
+            new.files.entry(path).or_default().extend(kept);
+        }
     }
     // Branch commits merged in may be older than the cached tip: keep newest first.
     let mut order: Vec<u32> = (0..new.commits.len() as u32).collect();
@@ -545,6 +617,7 @@ fn merge(mut new: HistoryIndex, old: HistoryIndex) -> HistoryIndex {
     for (r, i) in order.iter().enumerate() {
         rank[*i as usize] = r as u32;
     }
+    new.follow = order.iter().map(|i| new.follow[*i as usize]).collect();
     let mut commits: Vec<Option<CommitMeta>> = new.commits.into_iter().map(Some).collect();
     new.commits = order
         .iter()
@@ -633,6 +706,14 @@ enum Step {
     Changed(Vec<(Delta, Option<String>)>),
 }
 
+/// How the walk left a commit, as kept in [`HistoryIndex::follow`]: not reached
+/// ([`NOT_REACHED`]), every parent followed ([`ALL_PARENTS`]), or only parent `i`
+/// (`ONLY_PARENT + i`).
+type Follow = u16;
+const NOT_REACHED: Follow = 0;
+const ALL_PARENTS: Follow = 1;
+const ONLY_PARENT: Follow = 2;
+
 /// Which commits the simplified walk reaches (as `git log -- <root>` does), found while
 /// commits come newest first: a commit is reached through a child that follows it. A
 /// parent can come before a child whose clock was behind; a commit left aside is then
@@ -654,7 +735,8 @@ impl<K: Copy + Eq + std::hash::Hash> Reach<K> {
     }
 
     /// One commit in the walk's order: stepped now (with those it reaches that came
-    /// before it), or put aside. `stepped` is told each commit stepped and its changes.
+    /// before it), or put aside. `stepped` is told each commit stepped, which parents the
+    /// walk follows from it and its changes.
     fn commit(
         &mut self,
         walker: &mut Walker<'_>,
@@ -662,7 +744,7 @@ impl<K: Copy + Eq + std::hash::Hash> Reach<K> {
         tree: Oid,
         parent_trees: Vec<Oid>,
         parents: Vec<K>,
-        mut stepped: impl FnMut(K, Vec<(Delta, Option<String>)>),
+        mut stepped: impl FnMut(K, Follow, Vec<(Delta, Option<String>)>),
     ) -> Result<()> {
         if !self.reached.contains(&key) {
             self.aside.insert(key, (tree, parent_trees, parents));
@@ -672,9 +754,15 @@ impl<K: Copy + Eq + std::hash::Hash> Reach<K> {
         while let Some((key, tree, parent_trees, parents)) = work.pop() {
             self.done.insert(key);
             let follow = match walker.step(tree, &parent_trees)? {
-                Step::Same(i) => vec![parents[i]],
+                Step::Same(i) => {
+                    let code = Follow::try_from(i).map_or(ALL_PARENTS, |i| {
+                        i.checked_add(ONLY_PARENT).unwrap_or(ALL_PARENTS)
+                    });
+                    stepped(key, code, Vec::new());
+                    vec![parents[i]]
+                }
                 Step::Changed(changes) => {
-                    stepped(key, changes);
+                    stepped(key, ALL_PARENTS, changes);
                     parents
                 }
             };

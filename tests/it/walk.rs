@@ -514,7 +514,7 @@ fn a_parent_met_before_its_child_on_the_walk_is_still_read() {
 }
 
 #[test]
-fn a_cached_history_is_walked_again_when_a_merge_follows_an_older_branch() {
+fn a_cached_history_is_extended_as_a_whole_walk_would_when_a_merge_follows_an_older_branch() {
     let dir = tempfile::tempdir().unwrap();
     let repo = Repository::init(dir.path()).unwrap();
     std::fs::create_dir_all(dir.path().join("status")).unwrap();
@@ -560,9 +560,12 @@ fn a_cached_history_is_walked_again_when_a_merge_follows_an_older_branch() {
     head_at(&repo, m);
     let site = Repo::discover(&dir.path().join("status")).unwrap();
     let rev = site.resolve("HEAD").unwrap();
-    let (warm, _) = site.history(&rev, true).unwrap();
+    let (warm, walked) = warm_history(&site, &rev);
+    assert_eq!(
+        walked, 0,
+        "the cache is extended, not the whole history walked"
+    );
     let (cold, _) = site.history(&rev, false).unwrap();
-    let files = |i: &HistoryIndex| format!("{:?}", i.files.iter().collect::<BTreeMap<_, _>>());
     assert_eq!(rows(&warm), rows(&cold));
     assert_eq!(files(&warm), files(&cold));
     assert!(!cold.files.contains_key("main.md"));
@@ -572,6 +575,95 @@ fn a_cached_history_is_walked_again_when_a_merge_follows_an_older_branch() {
             (b.to_string(), Change::Modified),
             (x.to_string(), Change::Added)
         ]
+    );
+}
+
+/// A history built with the cache, and how many commits a walk of the whole history read
+/// (none when the cache was extended).
+fn warm_history(site: &Repo, rev: &vitrine::git::Revision) -> (HistoryIndex, u64) {
+    let walked = std::cell::Cell::new(0);
+    let (idx, _) = site
+        .history_with(rev, true, &|n| walked.set(walked.get().max(n + 1)))
+        .unwrap();
+    (idx, walked.get())
+}
+
+fn files(i: &HistoryIndex) -> String {
+    format!("{:?}", i.files.iter().collect::<BTreeMap<_, _>>())
+}
+
+#[test]
+fn a_cached_history_is_walked_again_when_new_commits_reach_a_branch_it_left_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = Repository::init(dir.path()).unwrap();
+    std::fs::create_dir_all(dir.path().join("status")).unwrap();
+    let one = [("a.md", "one\n")];
+    let x = raw_commit(
+        &repo,
+        tree(&repo, &one, "r0"),
+        &[],
+        &sig("A <a@x.org>", 1000, "+0000"),
+        b"root\n",
+    );
+    // A branch adds s.md; the merge leaves it out, so the cached walk never compares it.
+    let with_s = [("a.md", "one\n"), ("s.md", "side\n")];
+    let s_tree = tree(&repo, &with_s, "r0");
+    let side = raw_commit(
+        &repo,
+        s_tree,
+        &[x],
+        &sig("B <b@x.org>", 1500, "+0000"),
+        b"add s\n",
+    );
+    let main_tree = tree(&repo, &one, "r1");
+    let m1 = raw_commit(
+        &repo,
+        main_tree,
+        &[x],
+        &sig("A <a@x.org>", 2000, "+0000"),
+        b"docs\n",
+    );
+    let t = raw_commit(
+        &repo,
+        main_tree,
+        &[m1, side],
+        &sig("A <a@x.org>", 2500, "+0000"),
+        b"Merge, without s\n",
+    );
+    head_at(&repo, t);
+    let site = Repo::discover(&dir.path().join("status")).unwrap();
+    let (cached, _) = site.history(&site.resolve("HEAD").unwrap(), true).unwrap();
+    assert!(!cached.files.contains_key("s.md"));
+
+    // The branch goes on and is merged again, this time whole: the new walk reaches the
+    // branch's commit, whose changes the cache never held.
+    let both = [("a.md", "two\n"), ("s.md", "side\n")];
+    let b_tree = tree(&repo, &both, "r0");
+    let b = raw_commit(
+        &repo,
+        b_tree,
+        &[side],
+        &sig("B <b@x.org>", 3000, "+0000"),
+        b"edit a\n",
+    );
+    let n = raw_commit(
+        &repo,
+        b_tree,
+        &[t, b],
+        &sig("A <a@x.org>", 4000, "+0000"),
+        b"Merge b\n",
+    );
+    head_at(&repo, n);
+    let site = Repo::discover(&dir.path().join("status")).unwrap();
+    let rev = site.resolve("HEAD").unwrap();
+    let (warm, walked) = warm_history(&site, &rev);
+    assert!(walked > 0, "the whole history is walked again");
+    let (cold, _) = site.history(&rev, false).unwrap();
+    assert_eq!(rows(&warm), rows(&cold));
+    assert_eq!(files(&warm), files(&cold));
+    assert_eq!(
+        events_of(&cold, "s.md"),
+        [(side.to_string(), Change::Added)]
     );
 }
 
@@ -621,4 +713,141 @@ fn walkcheck() {
         &only_git[..only_git.len().min(5)]
     );
     assert!(only_ours.is_empty() && only_git.is_empty());
+}
+
+#[test]
+fn extending_a_cache_finds_what_a_whole_walk_finds_in_a_tangle_of_merges() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = Repository::init(dir.path()).unwrap();
+    std::fs::create_dir_all(dir.path().join("status")).unwrap();
+    let mut seed = 11u64;
+    let mut next = |n: u64| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) % n
+    };
+    // (id, tree) of each commit; merges often take one side's tree whole (TREESAME to it),
+    // commits often change only what is outside the site root.
+    let mut commits: Vec<(Oid, Oid)> = Vec::new();
+    let mut is_parent = Vec::new();
+    for i in 0..90usize {
+        let mut parents = Vec::new();
+        if i > 0 {
+            parents.push(i - 1 - next(i.min(5) as u64) as usize);
+            if next(3) == 0 {
+                let other = next(i as u64) as usize;
+                if !parents.contains(&other) {
+                    parents.push(other);
+                }
+            }
+        }
+        let tree_id = match (parents.len(), next(3)) {
+            (2, 0) => commits[parents[0]].1,
+            (2, 1) => commits[parents[1]].1,
+            (1, 0) => {
+                // The parent's site root, another README.
+                let site = repo
+                    .find_tree(commits[parents[0]].1)
+                    .unwrap()
+                    .get_name("status")
+                    .unwrap()
+                    .id();
+                let mut top = repo.treebuilder(None).unwrap();
+                top.insert("status", site, 0o040000).unwrap();
+                let readme = repo.blob(format!("r{i}").as_bytes()).unwrap();
+                top.insert("README", readme, 0o100644).unwrap();
+                top.write().unwrap()
+            }
+            _ => {
+                let a = format!("{}\n", next(4));
+                let b = format!("{}\n", next(4));
+                let mut files = vec![("a.md", a.as_str())];
+                if next(2) == 0 {
+                    files.push(("b.md", b.as_str()));
+                }
+                tree(&repo, &files, &format!("r{i}"))
+            }
+        };
+        let parent_ids: Vec<Oid> = parents.iter().map(|p| commits[*p].0).collect();
+        for p in &parents {
+            is_parent[*p] = true;
+        }
+        let time = 1000 + i as i64 * 10 - (next(4) as i64) * 15;
+        let id = raw_commit(
+            &repo,
+            tree_id,
+            &parent_ids,
+            &sig("Ann <ann@x.org>", time, "+0000"),
+            format!("commit {i}\n").as_bytes(),
+        );
+        commits.push((id, tree_id));
+        is_parent.push(false);
+    }
+    let tips: Vec<Oid> = (commits.iter().zip(&is_parent))
+        .filter(|(_, p)| !**p)
+        .map(|(c, _)| c.0)
+        .collect();
+    let top = raw_commit(
+        &repo,
+        commits[89].1,
+        &tips,
+        &sig("Ann <ann@x.org>", 5000, "+0000"),
+        b"octopus\n",
+    );
+    // Events by path as sets (commit id, change, blob, rename source): the order of
+    // commits with clocks out of step is not what this checks.
+    let events = |i: &HistoryIndex| {
+        let mut out: Vec<(String, String, String, String, String)> = Vec::new();
+        for (path, es) in &i.files {
+            for e in es {
+                let id = i.commits[e.commit as usize].id.clone();
+                let from = e.from.clone().unwrap_or_default();
+                out.push((
+                    path.clone(),
+                    id,
+                    format!("{:?}", e.change),
+                    e.blob.clone(),
+                    from,
+                ));
+            }
+        }
+        out.sort();
+        out
+    };
+    let site_at = |id: Oid| {
+        head_at(&repo, id);
+        Repo::discover(&dir.path().join("status")).unwrap()
+    };
+    let cold = {
+        let site = site_at(top);
+        site.history(&site.resolve("HEAD").unwrap(), false)
+            .unwrap()
+            .0
+    };
+    let (mut extended, mut rewalked) = (0, 0);
+    for cut in (5..90).step_by(7) {
+        let _ = std::fs::remove_dir_all(dir.path().join(".git").join("vitrine"));
+        let site = site_at(commits[cut].0);
+        site.history(&site.resolve("HEAD").unwrap(), true).unwrap();
+        let site = site_at(top);
+        let (warm, walked) = warm_history(&site, &site.resolve("HEAD").unwrap());
+        if walked == 0 {
+            extended += 1;
+        } else {
+            rewalked += 1;
+        }
+        assert_eq!(events(&warm), events(&cold), "cache at commit {cut}");
+        let ids = |i: &HistoryIndex| {
+            let mut v: Vec<String> = i.commits.iter().map(|c| c.id.clone()).collect();
+            v.sort();
+            v
+        };
+        assert_eq!(ids(&warm), ids(&cold));
+    }
+    eprintln!("{extended} caches extended, {rewalked} walked again");
+    assert!(
+        extended > 0,
+        "some caches are extended ({rewalked} walked again)"
+    );
 }
