@@ -102,6 +102,11 @@ pub struct HistoryIndex {
     /// history would.
     #[serde(default)]
     pub follow: Vec<u16>,
+    /// Each commit's committer time (the walk's order; `commits` hold author times): what
+    /// a later build needs to put new commits among these in the order a walk of the whole
+    /// history gives.
+    #[serde(default)]
+    pub committed: Vec<i64>,
     /// Commits by id and by time, built on first use (not stored: derived from `commits`,
     /// which do not change once the index is built).
     #[serde(skip)]
@@ -343,7 +348,10 @@ pub(super) fn index(
         None => {
             // No cache, or one the new commits reach where it never compared trees.
             cached = None;
-            (walk_all(repo, &reader, prefix, tip, tick, packs)?, None)
+            (
+                walk_all(repo, &reader, prefix, tip, tick, packs.clone())?,
+                None,
+            )
         }
     };
     let Walked {
@@ -351,6 +359,7 @@ pub(super) fn index(
         order,
         mut changes,
         follow,
+        committed,
         entered: _,
     } = walked;
     let mut idx = HistoryIndex {
@@ -360,6 +369,7 @@ pub(super) fn index(
     };
     idx.commits.reserve(order.len());
     idx.follow = order.iter().map(|slot| follow[*slot as usize]).collect();
+    idx.committed = order.iter().map(|slot| committed[*slot as usize]).collect();
     for (n, slot) in order.iter().enumerate() {
         let slot = *slot as usize;
         idx.commits
@@ -381,7 +391,11 @@ pub(super) fn index(
         );
     }
     Ok(match (cached, inside) {
-        (Some(old), Some(inside)) => merge(idx, old, &inside),
+        (Some(old), Some(inside)) => match merge(idx, old, &inside) {
+            Some(merged) => merged,
+            // A cache that does not fit together with the new commits: walk it all.
+            None => index(repo, prefix, rev, None, tick, packs)?,
+        },
         _ => idx,
     })
 }
@@ -396,6 +410,8 @@ struct Walked {
     changes: Changes,
     /// By slot: see [`Follow`].
     follow: Vec<Follow>,
+    /// By slot: committer times.
+    committed: Vec<i64>,
     /// Commits of the cached history the new ones lead to (see [`walk_new`]).
     entered: Vec<Oid>,
 }
@@ -492,6 +508,7 @@ fn walk_all(
             order,
             changes,
             follow,
+            committed: reads.iter().map(|r| r.time).collect(),
             entered: Vec::new(),
         })
     })
@@ -515,6 +532,7 @@ fn walk_new(
     walk.hide(old)?;
     let mut walker = Walker::new(repo, prefix, packs)?;
     let (mut metas, mut changes, mut follow) = (Vec::new(), Changes::new(), Vec::new());
+    let mut committed = Vec::new();
     let mut slots: HashMap<Oid, u32> = HashMap::new();
     let mut reach = Reach::from(tip);
     for oid in walk {
@@ -528,6 +546,7 @@ fn walk_new(
         let meta = read.meta.take().map(|m| reader.meta(m)).transpose()?;
         metas.push(meta);
         follow.push(NOT_REACHED);
+        committed.push(read.time);
         let parents = std::mem::take(&mut read.parents);
         reach.commit(&mut walker, oid, read.tree, trees, parents, |id, f, c| {
             let slot = slots[&id];
@@ -545,6 +564,7 @@ fn walk_new(
         order,
         changes,
         follow,
+        committed,
         entered,
     })
 }
@@ -553,7 +573,7 @@ fn walk_new(
 /// over its commits; `None` when one of them was not reached when the cache was made (its
 /// history was never compared: the whole history must be walked).
 fn reached_from(old: &HistoryIndex, entered: &[Oid]) -> Option<Vec<bool>> {
-    if old.follow.len() != old.commits.len() {
+    if old.follow.len() != old.commits.len() || old.committed.len() != old.commits.len() {
         return None;
     }
     let mut inside = vec![false; old.commits.len()];
@@ -591,7 +611,7 @@ fn reached_from(old: &HistoryIndex, entered: &[Oid]) -> Option<Vec<bool>> {
 /// Puts newly walked commits in front of a cached index of an ancestor. Of the cached
 /// commits, only those the new walk reaches (`inside`) keep their changes, as a walk of the
 /// whole history would find.
-fn merge(mut new: HistoryIndex, old: HistoryIndex, inside: &[bool]) -> HistoryIndex {
+fn merge(mut new: HistoryIndex, old: HistoryIndex, inside: &[bool]) -> Option<HistoryIndex> {
     let shift = new.commits.len() as u32;
     new.commits.extend(old.commits);
     new.follow.extend(
@@ -610,14 +630,17 @@ fn merge(mut new: HistoryIndex, old: HistoryIndex, inside: &[bool]) -> HistoryIn
             new.files.entry(path).or_default().extend(kept);
         }
     }
-    // Branch commits merged in may be older than the cached tip: keep newest first.
-    let mut order: Vec<u32> = (0..new.commits.len() as u32).collect();
-    order.sort_by_key(|i| std::cmp::Reverse(new.commits[*i as usize].time));
+    new.committed.extend(old.committed);
+    let order = walk_order(&new).ok()?;
+    if order.len() != new.commits.len() {
+        return None;
+    }
     let mut rank = vec![0u32; order.len()];
     for (r, i) in order.iter().enumerate() {
         rank[*i as usize] = r as u32;
     }
     new.follow = order.iter().map(|i| new.follow[*i as usize]).collect();
+    new.committed = order.iter().map(|i| new.committed[*i as usize]).collect();
     let mut commits: Vec<Option<CommitMeta>> = new.commits.into_iter().map(Some).collect();
     new.commits = order
         .iter()
@@ -635,7 +658,44 @@ fn merge(mut new: HistoryIndex, old: HistoryIndex, inside: &[bool]) -> HistoryIn
     }
     new.warnings.extend(old.warnings);
     new.warnings.dedup();
-    new
+    Some(new)
+}
+
+/// The order a walk of the whole history from the first commit of `index` would give its
+/// commits (as indexes), worked out from their parents and committer times alone, without
+/// reading an object: new commits put among cached ones (a rebased commit, written long
+/// ago, is walked by when it was committed).
+fn walk_order(index: &HistoryIndex) -> Result<Vec<u32>> {
+    let ids: Vec<Oid> = (index.commits.iter())
+        .map(|c| Oid::from_str(&c.id))
+        .collect::<Result<_, _>>()?;
+    let at: HashMap<Oid, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    let mut by_slot = Vec::with_capacity(ids.len());
+    let (_, order) = commits::walk(
+        *ids.first().ok_or_else(|| anyhow::anyhow!("no commits"))?,
+        |id| {
+            let i = *at
+                .get(&id)
+                .ok_or_else(|| anyhow::anyhow!("commit {id} is not in the index"))?;
+            by_slot.push(i as u32);
+            // Parents outside the index (a shallow clone's boundary) are not walked.
+            let parents = (index.commits[i].parents.iter())
+                .filter_map(|p| Oid::from_str(p).ok())
+                .filter(|p| at.contains_key(p))
+                .collect();
+            Ok(commits::Read {
+                tree: Oid::ZERO_SHA1,
+                parents,
+                time: index.committed[i],
+                meta: None,
+            })
+        },
+        |_, _, _, _| {},
+    )?;
+    Ok(order
+        .into_iter()
+        .map(|slot| by_slot[slot as usize])
+        .collect())
 }
 
 /// What one walk keeps between commits.

@@ -795,8 +795,8 @@ fn extending_a_cache_finds_what_a_whole_walk_finds_in_a_tangle_of_merges() {
         &sig("Ann <ann@x.org>", 5000, "+0000"),
         b"octopus\n",
     );
-    // Events by path as sets (commit id, change, blob, rename source): the order of
-    // commits with clocks out of step is not what this checks.
+    // Events by path as sets (commit id, change, blob, rename source), for a readable
+    // failure, then in order.
     let events = |i: &HistoryIndex| {
         let mut out: Vec<(String, String, String, String, String)> = Vec::new();
         for (path, es) in &i.files {
@@ -838,16 +838,51 @@ fn extending_a_cache_finds_what_a_whole_walk_finds_in_a_tangle_of_merges() {
             rewalked += 1;
         }
         assert_eq!(events(&warm), events(&cold), "cache at commit {cut}");
-        let ids = |i: &HistoryIndex| {
-            let mut v: Vec<String> = i.commits.iter().map(|c| c.id.clone()).collect();
-            v.sort();
-            v
-        };
-        assert_eq!(ids(&warm), ids(&cold));
+        // The same order too: commits, and each file's events.
+        assert_eq!(rows(&warm), rows(&cold), "cache at commit {cut}");
+        assert_eq!(files(&warm), files(&cold), "cache at commit {cut}");
     }
     eprintln!("{extended} caches extended, {rewalked} walked again");
     assert!(
         extended > 0,
         "some caches are extended ({rewalked} walked again)"
     );
+}
+
+#[test]
+fn a_rebased_commit_comes_first_in_an_extended_cache_as_in_a_whole_walk() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = Repository::init(dir.path()).unwrap();
+    std::fs::create_dir_all(dir.path().join("status")).unwrap();
+    let c1 = raw_commit(
+        &repo,
+        tree(&repo, &[("a.md", "one\n")], "r0"),
+        &[],
+        &sig("A <a@x.org>", 2000, "+0000"),
+        b"one\n",
+    );
+    head_at(&repo, c1);
+    let site = Repo::discover(&dir.path().join("status")).unwrap();
+    site.history(&site.resolve("HEAD").unwrap(), true).unwrap();
+    // Rebased: written before the commit it now follows, committed after it.
+    let c2 = raw_commit(
+        &repo,
+        tree(&repo, &[("a.md", "two\n")], "r0"),
+        &[c1],
+        "author B <b@x.org> 1000 +0000\ncommitter B <b@x.org> 3000 +0000\n",
+        b"two\n",
+    );
+    head_at(&repo, c2);
+    let site = Repo::discover(&dir.path().join("status")).unwrap();
+    let rev = site.resolve("HEAD").unwrap();
+    let (warm, walked) = warm_history(&site, &rev);
+    assert_eq!(walked, 0);
+    let (cold, _) = site.history(&rev, false).unwrap();
+    assert_eq!(
+        rows(&cold)[0].0,
+        c2.to_string(),
+        "libgit2 walks by commit time"
+    );
+    assert_eq!(rows(&warm), rows(&cold));
+    assert_eq!(files(&warm), files(&cold));
 }
