@@ -1,11 +1,12 @@
 //! Objects read straight from the repository's pack files.
 //!
 //! libgit2 reads every packed object behind one process-wide lock (its pack windows), so
-//! threads that read history and file versions at once mostly wait for each other. Here a pack's index is read once and the pack
-//! itself in windows of [`WINDOW`] bytes, shared by every thread; each thread reads through
-//! a [`PackReader`] of its own: an index lookup, zlib, and the delta chain resolved through
-//! a cache of recent bases (walking a history reads each folder's versions in the order
-//! git's packing chains them).
+//! threads that read history and file versions at once mostly wait for each other. Here a
+//! pack's index is read once and the pack itself in windows of [`WINDOW`] bytes, shared by
+//! every thread; each thread reads through a [`PackReader`] of its own: an index lookup,
+//! the object's zlib stream inflated in one call (libdeflate), and the delta chain resolved
+//! through a cache of recent bases (walking a history reads each folder's versions in the
+//! order git's packing chains them).
 //!
 //! Only what is certain is read here: version-2 index files of SHA-1 packs. Anything else —
 //! a loose object, an object in an alternate repository, an index of another version, a
