@@ -101,7 +101,7 @@ pub struct HistoryIndex {
     /// what a later build needs to extend the index exactly as a walk of the whole
     /// history would.
     #[serde(default)]
-    pub follow: Vec<u16>,
+    pub follow: Vec<u32>,
     /// Each commit's committer time (the walk's order; `commits` hold author times): what
     /// a later build needs to put new commits among these in the order a walk of the whole
     /// history gives.
@@ -594,7 +594,7 @@ fn reached_from(old: &HistoryIndex, entered: &[Oid]) -> Option<Vec<bool>> {
             NOT_REACHED => return None,
             ALL_PARENTS => &parents[..],
             only => {
-                let p = usize::from(only - ONLY_PARENT);
+                let p = (only - ONLY_PARENT) as usize;
                 parents.get(p..p + 1)?
             }
         };
@@ -769,7 +769,7 @@ enum Step {
 /// How the walk left a commit, as kept in [`HistoryIndex::follow`]: not reached
 /// ([`NOT_REACHED`]), every parent followed ([`ALL_PARENTS`]), or only parent `i`
 /// (`ONLY_PARENT + i`).
-type Follow = u16;
+type Follow = u32;
 const NOT_REACHED: Follow = 0;
 const ALL_PARENTS: Follow = 1;
 const ONLY_PARENT: Follow = 2;
@@ -815,9 +815,8 @@ impl<K: Copy + Eq + std::hash::Hash> Reach<K> {
             self.done.insert(key);
             let follow = match walker.step(tree, &parent_trees)? {
                 Step::Same(i) => {
-                    let code = Follow::try_from(i).map_or(ALL_PARENTS, |i| {
-                        i.checked_add(ONLY_PARENT).unwrap_or(ALL_PARENTS)
-                    });
+                    // (A commit object cannot hold 4 billion parents.)
+                    let code = Follow::try_from(i).map_or(ALL_PARENTS, |i| i + ONLY_PARENT);
                     stepped(key, code, Vec::new());
                     vec![parents[i]]
                 }
