@@ -631,7 +631,14 @@ fn merge(mut new: HistoryIndex, old: HistoryIndex, inside: &[bool]) -> Option<Hi
         }
     }
     new.committed.extend(old.committed);
-    let order = walk_order(&new).ok()?;
+    // A walk pops commits newest first by commit time, ties in an order that depends on
+    // the whole walk; without ties, new commits all newer than the cached ones simply go
+    // in front (the usual build after new commits), else the walk is worked out again.
+    let order = if new.committed.windows(2).all(|w| w[0] > w[1]) {
+        (0..new.commits.len() as u32).collect()
+    } else {
+        walk_order(&new).ok()?
+    };
     if order.len() != new.commits.len() {
         return None;
     }
