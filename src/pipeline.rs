@@ -1090,8 +1090,8 @@ fn inputs_fingerprint(opts: &BuildOptions, loaded: &Loaded) -> Fingerprint {
 }
 
 /// The whole input of a build from a revision, for telling that nothing changed since the
-/// last one: the commit (its tree and history), the tags, the `.mailmap`, the options and
-/// this binary. `None` for the work tree, which has no such name, and for a protected site
+/// last one: the commit (its tree and history), the tags, the mailmap and the shallow
+/// boundary (`Repo::history_inputs`), the options and this binary. `None` for the work tree, which has no such name, and for a protected site
 /// (its passphrase, which may have changed, is never recorded).
 pub fn build_key(opts: &BuildOptions) -> Option<Fingerprint> {
     let Source::Rev(spec) = &opts.source else {
@@ -1106,16 +1106,15 @@ pub fn build_key(opts: &BuildOptions) -> Option<Fingerprint> {
     if !repo.has_site_files(&rev) {
         return None;
     }
-    let mailmap = repo
-        .workdir()
-        .and_then(|w| std::fs::read(w.join(".mailmap")).ok());
     let options = (opts.internal, &opts.base_url, opts.lint, repo.prefix());
     Some(
         Fingerprinter::default()
             .fingerprint(crate::buildcache::binary())
             .bytes(rev.id.as_bytes())
             .json(&repo.tags())
-            .json(&mailmap)
+            // The mailmap's sources and the shallow boundary: what history depends on
+            // besides the commit.
+            .bytes(repo.history_inputs().as_bytes())
             .json(&options)
             .finish(),
     )

@@ -107,6 +107,10 @@ pub struct HistoryIndex {
     /// history gives.
     #[serde(default)]
     pub committed: Vec<i64>,
+    /// A fingerprint of what else the index was made from (see `Repo::history_inputs`):
+    /// a cache made from other inputs is not used.
+    #[serde(default)]
+    pub inputs: String,
     /// Commits by id and by time, built on first use (not stored: derived from `commits`,
     /// which do not change once the index is built).
     #[serde(skip)]

@@ -291,17 +291,56 @@ impl Repo {
             ));
         }
         let file = cache::path(self.repo.path(), &self.prefix);
+        let inputs = self.history_inputs();
         let (cached, status) = match cache::load(&file, &self.prefix) {
-            Ok(Some(c)) => (Some(c), CacheUse::Used),
+            Ok(Some(c)) if c.inputs == inputs => (Some(c), CacheUse::Used),
+            // Made with another mailmap or shallow boundary: its authors or its history
+            // are not this repository's any more.
+            Ok(Some(_)) => (None, CacheUse::Rejected),
             Ok(None) => (None, CacheUse::Missing),
             Err(_) => (None, CacheUse::Rejected),
         };
         let current = cached.as_ref().is_some_and(|c| c.tip == rev.id);
-        let index = history::index(&self.repo, &self.prefix, rev, cached, tick, self.packs())?;
+        let mut index = history::index(&self.repo, &self.prefix, rev, cached, tick, self.packs())?;
+        index.inputs = inputs;
         if !current {
             let _ = cache::store(&file, &self.prefix, &index);
         }
         Ok((index, status))
+    }
+
+    /// A fingerprint of what the history index is made from besides the commits: the
+    /// mailmap's sources (the work tree's `.mailmap`, `mailmap.file` and its content,
+    /// `mailmap.blob` as it resolves, or `HEAD:.mailmap` in a bare repository) and the
+    /// parents git is told to pretend (`shallow`, `info/grafts`), which a fetch can change.
+    pub fn history_inputs(&self) -> String {
+        use std::hash::Hasher;
+        let mut h = siphasher::sip::SipHasher13::new();
+        let mut part = |name: &str, bytes: &[u8]| {
+            h.write(name.as_bytes());
+            h.write_usize(bytes.len());
+            h.write(bytes);
+        };
+        let read = |p: &Path| std::fs::read(p).unwrap_or_default();
+        if let Some(w) = self.repo.workdir() {
+            part(".mailmap", &read(&w.join(".mailmap")));
+        }
+        let config = self.repo.config().ok();
+        let setting = |key: &str| config.as_ref().and_then(|c| c.get_string(key).ok());
+        if let Some(f) = setting("mailmap.file") {
+            part("mailmap.file", f.as_bytes());
+            part("mailmap.file content", &read(Path::new(&f)));
+        }
+        let blob = setting("mailmap.blob")
+            .or_else(|| self.repo.is_bare().then(|| "HEAD:.mailmap".to_string()));
+        if let Some(b) = blob {
+            let id = self.repo.revparse_single(&b).map(|o| o.id().to_string());
+            part("mailmap.blob", id.unwrap_or_default().as_bytes());
+        }
+        let common = self.repo.commondir();
+        part("shallow", &read(&common.join("shallow")));
+        part("grafts", &read(&common.join("info").join("grafts")));
+        format!("{:016x}", h.finish())
     }
 
     /// Tags that point (through annotated tags) at commits: (name, commit id).

@@ -150,6 +150,42 @@ fn an_old_broken_version_is_skipped_with_a_warning() {
 }
 
 #[test]
+fn a_deepened_or_remapped_history_is_rebuilt_though_the_commit_is_the_same() {
+    let site = TestSite::new();
+    site.write("notes/a.md", &note("title: Old note", ""));
+    site.commit_at("old", "2026-01-01T09:00:00+08:00");
+    site.write("notes/b.md", &note("title: New note", ""));
+    let boundary = site.commit_at("new", "2026-01-05T09:00:00+08:00");
+    let shallow = site.repo.path().join("shallow");
+    std::fs::write(&shallow, format!("{boundary}\n")).unwrap();
+    site.build_ok(&[]);
+    assert!(
+        site.page("notes/a.html")
+            .contains("datetime=\"2026-01-05T09:00:00+08:00\"")
+    );
+    // `git fetch --unshallow`: the same commit, its whole history now.
+    std::fs::remove_file(&shallow).unwrap();
+    let out = site.build_ok(&[]);
+    assert!(!stderr(&out).contains("shallow clone"), "{}", stderr(&out));
+    assert!(
+        site.page("notes/a.html")
+            .contains("datetime=\"2026-01-01T09:00:00+08:00\""),
+        "dated by the commit that added it"
+    );
+    // A mailmap in the work tree names the author differently.
+    let before = site.page("notes/a.html");
+    std::fs::write(
+        site.dir.path().join(".mailmap"),
+        "Renamed Person <author@example.com> <author@example.com>\n",
+    )
+    .unwrap();
+    site.build_ok(&[]);
+    let after = site.page("notes/a.html");
+    assert_ne!(before, after);
+    assert!(after.contains("Renamed Person"), "{after}");
+}
+
+#[test]
 fn a_shallow_clone_builds_and_warns_that_history_is_cut_short() {
     let site = TestSite::new();
     site.write("notes/a.md", &note("title: Old note", ""));

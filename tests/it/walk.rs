@@ -886,3 +886,61 @@ fn a_rebased_commit_comes_first_in_an_extended_cache_as_in_a_whole_walk() {
     assert_eq!(rows(&warm), rows(&cold));
     assert_eq!(files(&warm), files(&cold));
 }
+
+/// The history cache is not used once what it was made from besides the commits has
+/// changed: a mailmap added to the work tree, a shallow clone deepened.
+#[test]
+fn a_cache_made_with_another_mailmap_or_shallow_boundary_is_not_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = Repository::init(dir.path()).unwrap();
+    std::fs::create_dir_all(dir.path().join("status")).unwrap();
+    let c0 = raw_commit(
+        &repo,
+        tree(&repo, &[("a.md", "one\n")], "r0"),
+        &[],
+        &sig("Bob <bob@x.org>", 1000, "+0000"),
+        b"one\n",
+    );
+    let c1 = raw_commit(
+        &repo,
+        tree(&repo, &[("a.md", "two\n")], "r0"),
+        &[c0],
+        &sig("Ann <ann@x.org>", 2000, "+0000"),
+        b"two\n",
+    );
+    let c2 = raw_commit(
+        &repo,
+        tree(&repo, &[("a.md", "two\n"), ("b.md", "b\n")], "r0"),
+        &[c1],
+        &sig("Ann <ann@x.org>", 3000, "+0000"),
+        b"three\n",
+    );
+    head_at(&repo, c2);
+    let build = |cache: bool| {
+        let site = Repo::discover(&dir.path().join("status")).unwrap();
+        site.history(&site.resolve("HEAD").unwrap(), cache)
+            .unwrap()
+            .0
+    };
+    build(true);
+    std::fs::write(
+        dir.path().join(".mailmap"),
+        "Robert <bob@x.org> Bob <bob@x.org>\n",
+    )
+    .unwrap();
+    let warm = build(true);
+    assert_eq!(rows(&warm), rows(&build(false)));
+    assert_eq!(warm.commits[2].author, "Robert");
+
+    // Shallow at c1, then deepened: the whole history again.
+    std::fs::write(dir.path().join(".git").join("shallow"), format!("{c1}\n")).unwrap();
+    let shallow = build(true);
+    assert!(shallow.shallow);
+    assert_eq!(shallow.commits.len(), 2);
+    std::fs::remove_file(dir.path().join(".git").join("shallow")).unwrap();
+    let deepened = build(true);
+    assert!(!deepened.shallow);
+    assert_eq!(rows(&deepened), rows(&build(false)));
+    assert_eq!(files(&deepened), files(&build(false)));
+    assert_eq!(events_of(&deepened, "a.md").len(), 2);
+}
