@@ -793,7 +793,6 @@ struct Reach<K> {
     reached: std::collections::HashSet<K>,
     /// Commits that came before they were reached, with what [`Walker::step`] needs.
     aside: HashMap<K, (Oid, Vec<Oid>, Vec<K>)>,
-    done: std::collections::HashSet<K>,
 }
 
 impl<K: Copy + Eq + std::hash::Hash> Reach<K> {
@@ -801,7 +800,6 @@ impl<K: Copy + Eq + std::hash::Hash> Reach<K> {
         Reach {
             reached: [tip].into(),
             aside: HashMap::new(),
-            done: Default::default(),
         }
     }
 
@@ -823,7 +821,6 @@ impl<K: Copy + Eq + std::hash::Hash> Reach<K> {
         }
         let mut work = vec![(key, tree, parent_trees, parents)];
         while let Some((key, tree, parent_trees, parents)) = work.pop() {
-            self.done.insert(key);
             let follow = match walker.step(tree, &parent_trees)? {
                 Step::Same(i) => {
                     // (A commit object cannot hold 4 billion parents.)

@@ -7,6 +7,14 @@ use std::collections::BTreeMap;
 use git2::{ObjectType, Oid, Repository};
 use vitrine::git::{Change, HistoryIndex, Repo};
 
+/// A new repository in a temporary folder, with an empty site root `status/`.
+fn site_repo() -> (tempfile::TempDir, Repository) {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = Repository::init(dir.path()).unwrap();
+    std::fs::create_dir_all(dir.path().join("status")).unwrap();
+    (dir, repo)
+}
+
 /// Writes a commit object exactly as given.
 fn raw_commit(repo: &Repository, tree: Oid, parents: &[Oid], headers: &str, msg: &[u8]) -> Oid {
     let mut body = format!("tree {tree}\n");
@@ -99,9 +107,7 @@ fn head_at(repo: &Repository, id: Oid) {
 
 #[test]
 fn the_walk_reads_odd_commits_merges_and_a_mailmap_as_libgit2_does() {
-    let dir = tempfile::tempdir().unwrap();
-    let repo = Repository::init(dir.path()).unwrap();
-    std::fs::create_dir_all(dir.path().join("status")).unwrap();
+    let (dir, repo) = site_repo();
     let two = [("a.md", "one\n"), ("b.md", "bee\nbee\n")];
     let c0 = raw_commit(
         &repo,
@@ -270,9 +276,7 @@ fn pack_everything(repo: &Repository, dir: &std::path::Path) {
 
 #[test]
 fn commits_with_equal_times_come_in_libgit2s_order() {
-    let dir = tempfile::tempdir().unwrap();
-    let repo = Repository::init(dir.path()).unwrap();
-    std::fs::create_dir_all(dir.path().join("status")).unwrap();
+    let (dir, repo) = site_repo();
     // A tangle of branches, merges and new roots whose committer times repeat and go
     // backwards, as clock skew and rebases leave them.
     let mut ids: Vec<Oid> = Vec::new();
@@ -380,9 +384,7 @@ fn events_of(idx: &HistoryIndex, path: &str) -> Vec<(String, Change)> {
 
 #[test]
 fn history_is_simplified_for_the_site_root_as_git_log_does() {
-    let dir = tempfile::tempdir().unwrap();
-    let repo = Repository::init(dir.path()).unwrap();
-    std::fs::create_dir_all(dir.path().join("status")).unwrap();
+    let (dir, repo) = site_repo();
     let one = [("a.md", "one\n")];
     let root = tree(&repo, &one, "r0");
     let c0 = raw_commit(
@@ -465,9 +467,7 @@ fn history_is_simplified_for_the_site_root_as_git_log_does() {
 
 #[test]
 fn a_parent_met_before_its_child_on_the_walk_is_still_read() {
-    let dir = tempfile::tempdir().unwrap();
-    let repo = Repository::init(dir.path()).unwrap();
-    std::fs::create_dir_all(dir.path().join("status")).unwrap();
+    let (dir, repo) = site_repo();
     let z = raw_commit(
         &repo,
         tree(&repo, &[("z.md", "one\n")], "r0"),
@@ -515,9 +515,7 @@ fn a_parent_met_before_its_child_on_the_walk_is_still_read() {
 
 #[test]
 fn a_cached_history_is_extended_as_a_whole_walk_would_when_a_merge_follows_an_older_branch() {
-    let dir = tempfile::tempdir().unwrap();
-    let repo = Repository::init(dir.path()).unwrap();
-    std::fs::create_dir_all(dir.path().join("status")).unwrap();
+    let (dir, repo) = site_repo();
     let x = raw_commit(
         &repo,
         tree(&repo, &[("a.md", "one\n")], "r0"),
@@ -594,9 +592,7 @@ fn files(i: &HistoryIndex) -> String {
 
 #[test]
 fn a_cached_history_is_walked_again_when_new_commits_reach_a_branch_it_left_out() {
-    let dir = tempfile::tempdir().unwrap();
-    let repo = Repository::init(dir.path()).unwrap();
-    std::fs::create_dir_all(dir.path().join("status")).unwrap();
+    let (dir, repo) = site_repo();
     let one = [("a.md", "one\n")];
     let x = raw_commit(
         &repo,
@@ -717,9 +713,7 @@ fn walkcheck() {
 
 #[test]
 fn extending_a_cache_finds_what_a_whole_walk_finds_in_a_tangle_of_merges() {
-    let dir = tempfile::tempdir().unwrap();
-    let repo = Repository::init(dir.path()).unwrap();
-    std::fs::create_dir_all(dir.path().join("status")).unwrap();
+    let (dir, repo) = site_repo();
     let mut seed = 11u64;
     let mut next = |n: u64| {
         seed = seed
@@ -851,9 +845,7 @@ fn extending_a_cache_finds_what_a_whole_walk_finds_in_a_tangle_of_merges() {
 
 #[test]
 fn a_rebased_commit_comes_first_in_an_extended_cache_as_in_a_whole_walk() {
-    let dir = tempfile::tempdir().unwrap();
-    let repo = Repository::init(dir.path()).unwrap();
-    std::fs::create_dir_all(dir.path().join("status")).unwrap();
+    let (dir, repo) = site_repo();
     let c1 = raw_commit(
         &repo,
         tree(&repo, &[("a.md", "one\n")], "r0"),
@@ -891,9 +883,7 @@ fn a_rebased_commit_comes_first_in_an_extended_cache_as_in_a_whole_walk() {
 /// changed: a mailmap added to the work tree, a shallow clone deepened.
 #[test]
 fn a_cache_made_with_another_mailmap_or_shallow_boundary_is_not_used() {
-    let dir = tempfile::tempdir().unwrap();
-    let repo = Repository::init(dir.path()).unwrap();
-    std::fs::create_dir_all(dir.path().join("status")).unwrap();
+    let (dir, repo) = site_repo();
     let c0 = raw_commit(
         &repo,
         tree(&repo, &[("a.md", "one\n")], "r0"),
