@@ -921,6 +921,19 @@ fn a_cache_made_with_another_mailmap_or_shallow_boundary_is_not_used() {
     let warm = build(true);
     assert_eq!(rows(&warm), rows(&build(false)));
     assert_eq!(warm.commits[2].author, "Robert");
+    // A mailmap named in the configuration, changed outside the repository.
+    let other = dir.path().join("other.mailmap");
+    std::fs::write(&other, "Bobby <bob@x.org> Bob <bob@x.org>\n").unwrap();
+    std::fs::remove_file(dir.path().join(".mailmap")).unwrap();
+    (repo.config().unwrap())
+        .set_str("mailmap.file", other.to_str().unwrap())
+        .unwrap();
+    assert_eq!(build(true).commits[2].author, "Bobby");
+    std::fs::write(&other, "Roberto <bob@x.org> Bob <bob@x.org>\n").unwrap();
+    let warm = build(true);
+    assert_eq!(warm.commits[2].author, "Roberto");
+    assert_eq!(rows(&warm), rows(&build(false)));
+    (repo.config().unwrap()).remove("mailmap.file").unwrap();
 
     // Shallow at c1, then deepened: the whole history again.
     std::fs::write(dir.path().join(".git").join("shallow"), format!("{c1}\n")).unwrap();
