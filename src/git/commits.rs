@@ -9,9 +9,10 @@
 //! (which libgit2 rewrites), is read through `find_commit` instead, so the result is always
 //! what libgit2 would give.
 //!
-//! The order is libgit2's `Sort::TIME` walk, reproduced exactly, ties included: a frontier
-//! kept newest committer time first (first come first among equals, as libgit2's
-//! date-ordered list), then libgit2's binary heap over that list.
+//! The order is libgit2's `Sort::TIME` walk, reproduced exactly, ties included (a frontier
+//! kept newest committer time first, first come first among equals, as libgit2's
+//! date-ordered list, then libgit2's binary heap over that list), made topological as
+//! `git log --date-order` is: no commit comes after one of its parents (see [`date_order`]).
 
 use std::collections::{BinaryHeap, HashMap};
 
@@ -347,7 +348,8 @@ fn cstr(s: &[u8]) -> &[u8] {
     memchr::memchr(0, s).map_or(s, |n| &s[..n])
 }
 
-/// The commits reachable from `tip` in libgit2's `Sort::TIME` order, each read once with
+/// The commits reachable from `tip` in libgit2's `Sort::TIME` order made topological
+/// ([`date_order`]), each read once with
 /// `read`. `popped` is told each commit (its slot in the returned reads, its read, its
 /// parents' trees and slots) once its parents have been read, in the walk's frontier
 /// order, so work on a commit (its changes, its metadata) can start before the walk ends.
@@ -367,6 +369,8 @@ pub(super) fn walk(
     let mut seq = 0u64;
     frontier.push((reads[0].time, std::cmp::Reverse(seq), 0u32));
     let mut listed = Vec::new();
+    // Each slot's parents' slots, in a row (`parent_at[slot]..parent_at[slot + 1]`).
+    let (mut parent_at, mut parent_of) = (vec![0u32; 1], Vec::new());
     while let Some((_, _, slot)) = frontier.pop() {
         for i in 0..reads[slot as usize].parents.len() {
             let pid = reads[slot as usize].parents[i];
@@ -386,11 +390,64 @@ pub(super) fn walk(
             .iter()
             .map(|p| reads[*p as usize].tree)
             .collect();
+        parent_of.extend_from_slice(&parent_slots);
+        parent_at.push(parent_of.len() as u32);
         popped(slot, &mut reads[slot as usize], parents, parent_slots);
         listed.push(slot);
     }
-    let order = heap_order(&listed, |s| reads[s as usize].time);
-    Ok((reads, order))
+    let by_time = heap_order(&listed, |s| reads[s as usize].time);
+    // Slots are popped in `listed` order: the parents of `listed[k]` are row k.
+    let mut row = vec![0u32; listed.len()];
+    for (k, s) in listed.iter().enumerate() {
+        row[*s as usize] = k as u32;
+    }
+    let parents_of = |s: u32| {
+        let k = row[s as usize] as usize;
+        &parent_of[parent_at[k] as usize..parent_at[k + 1] as usize]
+    };
+    Ok((reads, date_order(&by_time, parents_of)))
+}
+
+/// `by_time` (a walk's commits, newest first) with no commit after one of its parents, as
+/// `git log --date-order` shows them: each commit as early as `by_time` has it once all
+/// its children are out. Where committer clocks agree, that is `by_time` itself; where
+/// one went backwards, or a series of commits was made in the same second (a rebase), a
+/// time order alone would put a parent before its child, and a file's versions out of order.
+pub(super) fn date_order<'p>(by_time: &[u32], parents_of: impl Fn(u32) -> &'p [u32]) -> Vec<u32> {
+    let n = by_time.len();
+    let mut rank = vec![u32::MAX; n];
+    for (r, s) in by_time.iter().enumerate() {
+        rank[*s as usize] = r as u32;
+    }
+    // Children of each commit not yet out.
+    let mut waiting = vec![0u32; n];
+    for s in by_time {
+        for p in parents_of(*s) {
+            waiting[*p as usize] += 1;
+        }
+    }
+    let mut ready: BinaryHeap<std::cmp::Reverse<u32>> = (by_time.iter())
+        .filter(|s| waiting[**s as usize] == 0)
+        .map(|s| std::cmp::Reverse(rank[*s as usize]))
+        .collect();
+    let mut out = Vec::with_capacity(n);
+    while let Some(std::cmp::Reverse(r)) = ready.pop() {
+        let s = by_time[r as usize];
+        out.push(s);
+        for p in parents_of(s) {
+            let w = &mut waiting[*p as usize];
+            *w -= 1;
+            if *w == 0 {
+                ready.push(std::cmp::Reverse(rank[*p as usize]));
+            }
+        }
+    }
+    // A history has no cycles; were one there, the time order stands.
+    if out.len() == n {
+        out
+    } else {
+        by_time.to_vec()
+    }
 }
 
 /// The order libgit2's priority queue (`pqueue.c`) pops `items` in, all inserted first,

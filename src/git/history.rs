@@ -518,8 +518,9 @@ fn walk_all(
     })
 }
 
-/// The commits reachable from `tip` and not from `old` (a cached tip), in libgit2's order,
-/// with their changes: the few commits since the last build, on one thread. The cached
+/// The commits reachable from `tip` and not from `old` (a cached tip), in libgit2's order
+/// (which [`merge`] makes topological), with their changes: the few commits since the
+/// last build, on one thread. The cached
 /// commits the simplified walk reaches from them are in `entered` (usually `old`; a merge
 /// that follows only a branch begun before `old` reaches where the branch began instead).
 fn walk_new(
@@ -636,9 +637,10 @@ fn merge(mut new: HistoryIndex, old: HistoryIndex, inside: &[bool]) -> Option<Hi
     }
     new.committed.extend(old.committed);
     // A walk pops commits newest first by commit time, ties in an order that depends on
-    // the whole walk; without ties, new commits all newer than the cached ones simply go
-    // in front (the usual build after new commits), else the walk is worked out again.
-    let order = if new.committed.windows(2).all(|w| w[0] > w[1]) {
+    // the whole walk, then puts every commit before its parents; without ties, new commits
+    // all newer than the cached ones and each newer than its parents simply go in front
+    // (the usual build after new commits), else the walk is worked out again.
+    let order = if new.committed.windows(2).all(|w| w[0] > w[1]) && before_parents(&new, shift) {
         (0..new.commits.len() as u32).collect()
     } else {
         walk_order(&new).ok()?
@@ -672,6 +674,21 @@ fn merge(mut new: HistoryIndex, old: HistoryIndex, inside: &[bool]) -> Option<Hi
     Some(new)
 }
 
+/// Whether each of the first `n` commits comes before its parents among them.
+fn before_parents(index: &HistoryIndex, n: u32) -> bool {
+    let at: HashMap<&str, usize> = (index.commits.iter().take(n as usize))
+        .enumerate()
+        .map(|(i, c)| (c.id.as_str(), i))
+        .collect();
+    (index.commits.iter().take(n as usize))
+        .enumerate()
+        .all(|(i, c)| {
+            c.parents
+                .iter()
+                .all(|p| at.get(p.as_str()).is_none_or(|j| *j > i))
+        })
+}
+
 /// The order a walk of the whole history from the first commit of `index` would give its
 /// commits (as indexes), worked out from their parents and committer times alone, without
 /// reading an object: new commits put among cached ones (a rebased commit, written long
@@ -682,8 +699,9 @@ fn walk_order(index: &HistoryIndex) -> Result<Vec<u32>> {
         .collect::<Result<_, _>>()?;
     let at: HashMap<Oid, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
     let mut by_slot = Vec::with_capacity(ids.len());
+    // From the tip: not always the first by time (a clock gone back).
     let (_, order) = commits::walk(
-        *ids.first().ok_or_else(|| anyhow::anyhow!("no commits"))?,
+        Oid::from_str(&index.tip)?,
         |id| {
             let i = *at
                 .get(&id)

@@ -57,8 +57,21 @@ fn index_of(dir: &std::path::Path) -> HistoryIndex {
 }
 
 /// What libgit2's own walk and parser say: (id, author, email, time, offset, message,
-/// parents) in `Sort::TIME` order.
+/// parents) in `Sort::TIME` order made topological (see [`date_ordered`]).
 type Row = (String, String, String, i64, i32, String, Vec<String>);
+
+/// Rows in libgit2's time order, reordered as `git log --date-order` does: again and
+/// again, the first row whose children are all out (a parent never before its child).
+fn date_ordered(mut rows: Vec<Row>) -> Vec<Row> {
+    let mut out = Vec::with_capacity(rows.len());
+    while !rows.is_empty() {
+        let free = (0..rows.len())
+            .find(|i| !rows.iter().any(|r| r.6.contains(&rows[*i].0)))
+            .expect("a history has no cycles");
+        out.push(rows.remove(free));
+    }
+    out
+}
 
 fn oracle(dir: &std::path::Path) -> Vec<Row> {
     let repo = Repository::open(dir).unwrap();
@@ -66,21 +79,23 @@ fn oracle(dir: &std::path::Path) -> Vec<Row> {
     let mut walk = repo.revwalk().unwrap();
     walk.set_sorting(git2::Sort::TIME).unwrap();
     walk.push_head().unwrap();
-    walk.map(|id| {
-        let c = repo.find_commit(id.unwrap()).unwrap();
-        let raw = c.author();
-        let a = mailmap.resolve_signature(&raw).unwrap_or(raw);
-        (
-            c.id().to_string(),
-            String::from_utf8_lossy(a.name_bytes()).into_owned(),
-            String::from_utf8_lossy(a.email_bytes()).into_owned(),
-            a.when().seconds(),
-            a.when().offset_minutes() * 60,
-            String::from_utf8_lossy(c.message_bytes()).into_owned(),
-            c.parent_ids().map(|p| p.to_string()).collect(),
-        )
-    })
-    .collect()
+    date_ordered(
+        walk.map(|id| {
+            let c = repo.find_commit(id.unwrap()).unwrap();
+            let raw = c.author();
+            let a = mailmap.resolve_signature(&raw).unwrap_or(raw);
+            (
+                c.id().to_string(),
+                String::from_utf8_lossy(a.name_bytes()).into_owned(),
+                String::from_utf8_lossy(a.email_bytes()).into_owned(),
+                a.when().seconds(),
+                a.when().offset_minutes() * 60,
+                String::from_utf8_lossy(c.message_bytes()).into_owned(),
+                c.parent_ids().map(|p| p.to_string()).collect(),
+            )
+        })
+        .collect(),
+    )
 }
 
 fn rows(idx: &HistoryIndex) -> Vec<Row> {
@@ -275,7 +290,7 @@ fn pack_everything(repo: &Repository, dir: &std::path::Path) {
 }
 
 #[test]
-fn commits_with_equal_times_come_in_libgit2s_order() {
+fn commits_with_equal_times_come_in_libgit2s_order_never_before_a_child() {
     let (dir, repo) = site_repo();
     // A tangle of branches, merges and new roots whose committer times repeat and go
     // backwards, as clock skew and rebases leave them.
@@ -502,13 +517,13 @@ fn a_parent_met_before_its_child_on_the_walk_is_still_read() {
     head_at(&repo, m);
     let idx = index_of(dir.path());
     let order: Vec<&str> = idx.commits.iter().map(|c| c.message.trim()).collect();
-    assert_eq!(order, ["Merge", "docs", "root", "edit"], "the walk's order");
-    // Events come in the walk's order: the root's first here.
+    assert_eq!(order, ["Merge", "docs", "edit", "root"], "the walk's order");
+    // Events come in the walk's order, the child before its parent though it is older.
     assert_eq!(
         events_of(&idx, "z.md"),
         [
-            (z.to_string(), Change::Added),
-            (c.to_string(), Change::Modified)
+            (c.to_string(), Change::Modified),
+            (z.to_string(), Change::Added)
         ]
     );
 }
@@ -946,4 +961,95 @@ fn a_cache_made_with_another_mailmap_or_shallow_boundary_is_not_used() {
     assert_eq!(rows(&deepened), rows(&build(false)));
     assert_eq!(files(&deepened), files(&build(false)));
     assert_eq!(events_of(&deepened, "a.md").len(), 2);
+}
+
+/// A series of commits made in the same second (as `git rebase` writes them) or by a
+/// clock that went backwards: a file's versions come child first, so it was created by
+/// the first commit of the series and last changed by the last, its authors in order.
+#[test]
+fn a_file_made_by_commits_of_one_second_or_a_clock_gone_back_has_its_versions_in_order() {
+    let (dir, repo) = site_repo();
+    let mut parent: Vec<Oid> = Vec::new();
+    let mut ids = Vec::new();
+    for i in 0..6 {
+        let headers = format!(
+            "author U{i} <u{i}@x.org> {} +0000\ncommitter C <c@x.org> 5000 +0000\n",
+            1000 + i * 100
+        );
+        let text = format!("v{i}\n");
+        let id = raw_commit(
+            &repo,
+            tree(&repo, &[("a.md", &text)], "r0"),
+            &parent,
+            &headers,
+            format!("v{i}\n").as_bytes(),
+        );
+        parent = vec![id];
+        ids.push(id);
+    }
+    // Then one committed by a clock an hour behind its parent's.
+    let late = raw_commit(
+        &repo,
+        tree(&repo, &[("a.md", "v6\n")], "r0"),
+        &parent,
+        &sig("U6 <u6@x.org>", 1400, "+0000"),
+        b"v6\n",
+    );
+    ids.push(late);
+    head_at(&repo, late);
+    let idx = index_of(dir.path());
+    let newest_first: Vec<String> = ids.iter().rev().map(Oid::to_string).collect();
+    let events: Vec<String> = events_of(&idx, "a.md").into_iter().map(|e| e.0).collect();
+    assert_eq!(events, newest_first);
+    assert_eq!(idx.created("a.md").unwrap().author, "U0");
+    assert_eq!(idx.updated("a.md").unwrap().author, "U6");
+    assert_eq!(
+        idx.authors("a.md"),
+        ["U0", "U1", "U2", "U3", "U4", "U5", "U6"]
+    );
+}
+
+/// New commits all newer than the cached ones, but one committed by a clock behind its
+/// parent's: an extended cache puts the child first, as a whole walk does.
+#[test]
+fn new_commits_from_a_clock_gone_back_are_ordered_in_an_extended_cache_as_in_a_whole_walk() {
+    let (dir, repo) = site_repo();
+    let c1 = raw_commit(
+        &repo,
+        tree(&repo, &[("a.md", "one\n")], "r0"),
+        &[],
+        &sig("A <a@x.org>", 1000, "+0000"),
+        b"one\n",
+    );
+    head_at(&repo, c1);
+    let site = Repo::discover(&dir.path().join("status")).unwrap();
+    site.history(&site.resolve("HEAD").unwrap(), true).unwrap();
+    let c2 = raw_commit(
+        &repo,
+        tree(&repo, &[("a.md", "two\n")], "r0"),
+        &[c1],
+        &sig("B <b@x.org>", 3000, "+0000"),
+        b"two\n",
+    );
+    let c3 = raw_commit(
+        &repo,
+        tree(&repo, &[("a.md", "three\n")], "r0"),
+        &[c2],
+        &sig("C <c@x.org>", 2000, "+0000"),
+        b"three\n",
+    );
+    head_at(&repo, c3);
+    let site = Repo::discover(&dir.path().join("status")).unwrap();
+    let rev = site.resolve("HEAD").unwrap();
+    let (warm, walked) = warm_history(&site, &rev);
+    assert_eq!(walked, 0, "the cache was extended");
+    let (cold, _) = site.history(&rev, false).unwrap();
+    let ids: Vec<String> = [c3, c2, c1].iter().map(Oid::to_string).collect();
+    assert_eq!(
+        rows(&cold).into_iter().map(|r| r.0).collect::<Vec<_>>(),
+        ids
+    );
+    assert_eq!(rows(&warm), rows(&cold));
+    assert_eq!(files(&warm), files(&cold));
+    assert_eq!(warm.updated("a.md").unwrap().author, "C");
 }
