@@ -414,10 +414,11 @@ fn read_past(
     let (Some(repo), Some(h)) = (repo, history) else {
         return Past::default();
     };
-    let paths: Vec<String> = files
+    // Each content file with its version now (its life goes back from it).
+    let paths: Vec<(String, Option<String>)> = files
         .iter()
         .filter(|f| content::is_content_path(&f.path))
-        .map(|f| f.path.clone())
+        .map(|f| (f.path.clone(), f.blob.clone()))
         .collect();
     let key = {
         use std::hash::{Hash, Hasher};
@@ -441,7 +442,7 @@ fn read_past(
     let visible = Visible::build(
         h,
         &versions,
-        paths.iter().map(String::as_str),
+        paths.iter().map(|(p, b)| (p.as_str(), b.as_deref())),
         opts.internal,
     );
     let (states, warnings) = States::build(h, &versions, &visible, tz);
@@ -565,13 +566,13 @@ fn incident_bodies(repo: &Repo, p: &Project, visible: &Visible, internal: bool) 
 fn read_versions(
     repo: &Repo,
     h: &HistoryIndex,
-    paths: &[String],
+    paths: &[(String, Option<String>)],
     known: Option<&Versions>,
     diags: &mut Diagnostics,
 ) -> Versions {
     let mut wanted: Vec<(&str, &str, &str)> = Vec::new();
-    for path in paths {
-        for e in h.versions(path) {
+    for (path, now) in paths {
+        for e in h.versions_now(path, now.as_deref()) {
             wanted.push((e.blob.as_str(), path.as_str(), h.commit(e).id.as_str()));
         }
     }
@@ -1142,6 +1143,7 @@ pub(crate) fn config_at(repo: &Repo, rev: &Revision, spec: &str) -> Result<Confi
         .map(|bytes| SourceFile {
             path: "vitrine.toml".into(),
             bytes,
+            blob: None,
         });
     read_config(
         &file.into_iter().collect::<Vec<_>>(),

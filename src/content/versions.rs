@@ -52,14 +52,17 @@ impl Visible {
     pub fn build<'a>(
         index: &HistoryIndex,
         versions: &Versions,
-        paths: impl IntoIterator<Item = &'a str>,
+        paths: impl IntoIterator<Item = (&'a str, Option<&'a str>)>,
         team: bool,
     ) -> Visible {
         use rayon::prelude::*;
-        let paths: Vec<&str> = paths.into_iter().collect();
+        let paths: Vec<(&str, Option<&str>)> = paths.into_iter().collect();
         let files = paths
             .into_par_iter()
-            .map(|path| (path.to_string(), visible_of(index, versions, path, team)))
+            .map(|(path, now)| {
+                let v = visible_of(index, versions, path, now, team);
+                (path.to_string(), v)
+            })
             .collect();
         Visible { files }
     }
@@ -101,10 +104,16 @@ impl Visible {
     }
 }
 
-fn visible_of(index: &HistoryIndex, versions: &Versions, path: &str, team: bool) -> Vec<Version> {
+fn visible_of(
+    index: &HistoryIndex,
+    versions: &Versions,
+    path: &str,
+    now: Option<&str>,
+    team: bool,
+) -> Vec<Version> {
     let mut out = Vec::new();
     let mut hidden_before = false;
-    for e in index.versions(path) {
+    for e in index.versions_now(path, now) {
         let front = versions.get(&e.blob);
         let hidden = !team && front.is_none_or(|f| version_hidden(f));
         if hidden {
@@ -376,20 +385,22 @@ mod tests {
 
     #[test]
     fn states_skip_an_unreadable_version_with_a_warning() {
-        let event = |commit, change, blob: &str| FileEvent {
+        // Each version replaced the one before it.
+        let event = |commit, change, blob: &str, before: &[&str]| FileEvent {
             commit,
             change,
             blob: blob.into(),
             from: None,
+            before: before.iter().map(|b| crate::git::blob_key(b)).collect(),
         };
         let mut index = HistoryIndex::default();
         index.commits = vec![commit("c", 300), commit("b", 200), commit("a", 100)];
         index.files.insert(
             "issues/x.md".into(),
             vec![
-                event(0, Change::Modified, "3"),
-                event(1, Change::Modified, "2"),
-                event(2, Change::Added, "1"),
+                event(0, Change::Modified, "3", &["2"]),
+                event(1, Change::Modified, "2", &["1"]),
+                event(2, Change::Added, "1", &[]),
             ],
         );
         let mut versions = Versions::new();
@@ -397,7 +408,7 @@ mod tests {
             let v = front(serde_json::json!({"title": "X", "status": status}));
             versions.insert(blob.into(), Arc::new(v));
         }
-        let visible = Visible::build(&index, &versions, ["issues/x.md"], false);
+        let visible = Visible::build(&index, &versions, [("issues/x.md", None)], false);
         let (states, diags) = States::build(&index, &versions, &visible, &utc());
         let list = states.issue("issues/x.md");
         let seen: Vec<_> = list.iter().map(|s| (s.time, s.state.status)).collect();

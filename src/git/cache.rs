@@ -13,7 +13,7 @@ use super::history::HistoryIndex;
 /// Bumped whenever what the index holds changes (2: renames need 50% similar content; 3:
 /// the shared cache file header; 4: its checksum is SipHash; 5: files' histories as git's
 /// history simplification finds them, with how the walk left each commit and commit times;
-/// 6: commits in date order, never after a parent).
+/// 6: commits in date order, never after a parent, and the versions each change replaced).
 const FORMAT: u32 = 6;
 
 /// What happened to the cache in one build (for messages and tests).

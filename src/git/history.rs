@@ -82,6 +82,24 @@ pub struct FileEvent {
     /// For an addition that is a rename: the old path.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
+    /// The versions this one replaced, as keys of their blob ids (see [`blob_key`]): the
+    /// parent's version of a modification (each parent's for a merge), the old path's of
+    /// a rename; none for an addition. A file's life follows them back from the version
+    /// it has now (see [`HistoryIndex::versions_now`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub before: Vec<u64>,
+}
+
+/// The key a version is known by in [`FileEvent::before`]: the blob id's first 16 hex
+/// digits (two versions of one file are never told apart by fewer).
+pub fn blob_key(id: &str) -> u64 {
+    id_key(id)
+}
+
+fn oid_key(id: &Oid) -> u64 {
+    let mut b = [0u8; 8];
+    b.copy_from_slice(&id.as_bytes()[..8]);
+    u64::from_be_bytes(b)
 }
 
 /// Per-file history of the site root and every commit of the repository, newest first.
@@ -242,14 +260,36 @@ impl HistoryIndex {
         out
     }
 
-    /// The current life of the file: events back to (and including) the addition that
-    /// started it, skipping anything before its last deletion.
-    fn life(&self, path: &str) -> Vec<&FileEvent> {
-        let mut events = self.events(path);
-        if let Some(i) = events.iter().position(|e| e.change == Change::Deleted) {
-            events.truncate(i);
+    /// The current life of the file whose version now is the blob `now` (when known):
+    /// that version's event, and back from it the events of the versions each one
+    /// replaced (every parent's for a merge), to the addition that started it. A
+    /// deletion on a branch the file's content did not come through, or an edit a merge
+    /// left out, is no part of it. Without `now`, the newest version is the file's.
+    fn life(&self, path: &str, now: Option<&str>) -> Vec<&FileEvent> {
+        let events = self.events(path);
+        let kept = |e: &FileEvent| e.change != Change::Deleted;
+        let start = (now.and_then(|b| events.iter().position(|e| kept(e) && e.blob == b)))
+            .or_else(|| events.iter().position(|e| kept(e)));
+        let Some(start) = start else {
+            return Vec::new();
+        };
+        let mut wanted = events[start].before.clone();
+        let mut out = vec![events[start]];
+        for e in events[start + 1..].iter().filter(|e| kept(e)) {
+            if wanted.is_empty() {
+                break;
+            }
+            if let Some(i) = wanted.iter().position(|k| *k == blob_key(&e.blob)) {
+                wanted.swap_remove(i);
+                for k in &e.before {
+                    if !wanted.contains(k) {
+                        wanted.push(*k);
+                    }
+                }
+                out.push(e);
+            }
         }
-        events
+        out
     }
 
     pub fn commit(&self, e: &FileEvent) -> &CommitMeta {
@@ -258,18 +298,18 @@ impl HistoryIndex {
 
     /// The commit that added the file in its current life.
     pub fn created(&self, path: &str) -> Option<&CommitMeta> {
-        self.life(path).last().map(|e| self.commit(e))
+        self.life(path, None).last().map(|e| self.commit(e))
     }
 
     /// The commit that last changed the file.
     pub fn updated(&self, path: &str) -> Option<&CommitMeta> {
-        self.life(path).first().map(|e| self.commit(e))
+        self.life(path, None).first().map(|e| self.commit(e))
     }
 
     /// The distinct authors of the file's current life, first author first.
     pub fn authors(&self, path: &str) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
-        for e in self.life(path).iter().rev() {
+        for e in self.life(path, None).iter().rev() {
             let a = &self.commit(e).author;
             if !out.contains(a) {
                 out.push(a.clone());
@@ -280,7 +320,13 @@ impl HistoryIndex {
 
     /// The versions of the file in its current life, oldest first.
     pub fn versions(&self, path: &str) -> Vec<&FileEvent> {
-        let mut v = self.life(path);
+        self.versions_now(path, None)
+    }
+
+    /// The versions of the file in its current life, oldest first, when its version now
+    /// is the blob `now` (see [`HistoryIndex::life`]).
+    pub fn versions_now(&self, path: &str, now: Option<&str>) -> Vec<&FileEvent> {
+        let mut v = self.life(path, now);
         v.reverse();
         v
     }
@@ -384,6 +430,7 @@ pub(super) fn index(
                 change: d.change,
                 blob: d.blob.to_string(),
                 from,
+                before: d.before.iter().map(oid_key).collect(),
             });
         }
     }
@@ -779,7 +826,13 @@ impl<'r> Walker<'r> {
         for other in parents.iter().skip(1) {
             let mut theirs = Vec::new();
             self.trees.diff(*other, mine, &mut theirs)?;
-            changes.retain(|c| theirs.iter().any(|t| t.path == c.path));
+            changes.retain_mut(|c| match theirs.iter().find(|t| t.path == c.path) {
+                Some(t) => {
+                    c.before.extend(&t.before);
+                    true
+                }
+                None => false,
+            });
         }
         let objects = self.trees.objects();
         let read = |id: Oid| objects.read(id).ok().map(|(_, o)| o.to_vec());
@@ -883,7 +936,7 @@ fn pair_renames(
     let mut used = vec![false; deleted.len()];
     let mut old_lines: Vec<Option<Lines>> = vec![None; deleted.len()];
     let mut compared = 0usize;
-    let mut pairs: Vec<Option<String>> = Vec::with_capacity(changes.len());
+    let mut pairs: Vec<Option<(String, Oid)>> = Vec::with_capacity(changes.len());
     for d in &changes {
         let mut from = None;
         if d.change == Change::Added {
@@ -911,12 +964,20 @@ fn pair_renames(
             };
             if let Some(i) = exact.or_else(similar) {
                 used[i] = true;
-                from = Some(deleted[i].path.clone());
+                from = Some((deleted[i].path.clone(), deleted[i].blob));
             }
         }
         pairs.push(from);
     }
-    changes.into_iter().zip(pairs).collect()
+    (changes.into_iter().zip(pairs))
+        .map(|(mut d, from)| match from {
+            Some((path, blob)) => {
+                d.before.push(blob);
+                (d, Some(path))
+            }
+            None => (d, None),
+        })
+        .collect()
 }
 
 /// The lines of a file as a multiset of hashes, with the file's size.

@@ -17,7 +17,7 @@ use anyhow::{Context, Result, bail};
 use git2::{ObjectType, Repository};
 
 pub use cache::CacheUse;
-pub use history::{Change, CommitMeta, FileEvent, HistoryIndex};
+pub use history::{Change, CommitMeta, FileEvent, HistoryIndex, blob_key};
 pub use script::Scripted;
 
 /// A file of the site root as read from a tree or the work tree.
@@ -26,6 +26,8 @@ pub struct SourceFile {
     /// Path relative to the site root, with `/` separators.
     pub path: String,
     pub bytes: Vec<u8>,
+    /// Its blob id, when read from a commit (not from the work tree).
+    pub blob: Option<String>,
 }
 
 /// A problem found while reading a tree that is not fatal (a skipped entry).
@@ -196,9 +198,10 @@ impl Repo {
         walked?;
         let ids: Vec<git2::Oid> = blobs.iter().map(|(_, id)| *id).collect();
         let mut files = Vec::with_capacity(blobs.len());
-        for ((path, _), bytes) in blobs.into_iter().zip(self.read_objects(&ids)) {
+        for ((path, id), bytes) in blobs.into_iter().zip(self.read_objects(&ids)) {
             let bytes = bytes.with_context(|| format!("cannot read {path}"))?;
-            files.push(SourceFile { path, bytes });
+            let blob = Some(id.to_string());
+            files.push(SourceFile { path, bytes, blob });
         }
         Ok((files, skipped))
     }
@@ -492,7 +495,11 @@ pub fn read_worktree(
         .map(|(path, abs)| {
             let bytes =
                 std::fs::read(&abs).with_context(|| format!("cannot read {}", abs.display()))?;
-            Ok(SourceFile { path, bytes })
+            Ok(SourceFile {
+                path,
+                bytes,
+                blob: None,
+            })
         })
         .collect::<Result<_>>()?;
     if files.is_empty() {

@@ -34,6 +34,9 @@ pub struct Delta {
     pub path: String,
     pub change: Change,
     pub blob: Oid,
+    /// The versions this one replaced: the old blob of a modification (the history adds
+    /// a merge's other parents' and a rename's old path's); none otherwise.
+    pub before: Vec<Oid>,
 }
 
 /// One entry of a raw tree.
@@ -208,6 +211,7 @@ impl<'r> TreeReader<'r> {
                                 path: path(prefix, y.name),
                                 change: Change::Modified,
                                 blob: y.oid(),
+                                before: vec![x.oid()],
                             });
                         }
                     }
@@ -249,6 +253,7 @@ impl<'r> TreeReader<'r> {
                 path: path(prefix, e.name),
                 change,
                 blob: e.oid(),
+                before: Vec::new(),
             });
             return Ok(());
         }

@@ -1053,3 +1053,167 @@ fn new_commits_from_a_clock_gone_back_are_ordered_in_an_extended_cache_as_in_a_w
     assert_eq!(files(&warm), files(&cold));
     assert_eq!(warm.updated("a.md").unwrap().author, "C");
 }
+
+/// A tree of `status/<path>` files (paths may name folders) and a top-level README.
+fn nested(repo: &Repository, files: &[(&str, &str)], readme: &str) -> Oid {
+    fn folder(repo: &Repository, files: &[(&str, &str)]) -> Oid {
+        let mut b = repo.treebuilder(None).unwrap();
+        let mut subs: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::new();
+        for (path, text) in files {
+            match path.split_once('/') {
+                Some((dir, rest)) => subs.entry(dir).or_default().push((rest, text)),
+                None => {
+                    let blob = repo.blob(text.as_bytes()).unwrap();
+                    b.insert(path, blob, 0o100644).unwrap();
+                }
+            }
+        }
+        for (dir, inner) in subs {
+            b.insert(dir, folder(repo, &inner), 0o040000).unwrap();
+        }
+        b.write().unwrap()
+    }
+    let mut all: Vec<(String, &str)> = files
+        .iter()
+        .map(|(p, t)| (format!("status/{p}"), *t))
+        .collect();
+    all.push(("README".into(), readme));
+    let all: Vec<(&str, &str)> = all.iter().map(|(p, t)| (p.as_str(), *t)).collect();
+    folder(repo, &all)
+}
+
+fn blob_of(text: &str) -> String {
+    Oid::hash_object(ObjectType::Blob, text.as_bytes())
+        .unwrap()
+        .to_string()
+}
+
+/// A note whose body is `body`.
+fn note(body: &str) -> String {
+    format!("---\ntitle: Note\n---\n{body}")
+}
+
+/// The commits of a note's versions, oldest first, when its body now is `now`.
+fn life(idx: &HistoryIndex, path: &str, now: &str) -> Vec<String> {
+    let now = blob_of(&note(now));
+    (idx.versions_now(path, Some(&now)).iter())
+        .map(|e| idx.commit(e).id.clone())
+        .collect()
+}
+
+/// A file's life goes back through the versions its content came from, as
+/// `git log -- <file>` does: not through a deletion on a branch whose side of the file a
+/// merge dropped, nor through an edit a merge left out (even when the merge is followed
+/// for another file), but through both sides of a merge that joined two edits.
+#[test]
+fn a_files_life_follows_the_versions_its_content_came_from() {
+    let (dir, repo) = site_repo();
+    let toml = ("vitrine.toml", "title = \"T\"\n");
+    let c = |files: &[(&str, &str)], parents: &[Oid], who: &str, t: i64, msg: &str| {
+        let notes: Vec<(&str, String)> = files.iter().map(|(p, t)| (*p, note(t))).collect();
+        let mut all = vec![toml];
+        all.extend(notes.iter().map(|(p, t)| (*p, t.as_str())));
+        raw_commit(
+            &repo,
+            nested(&repo, &all, msg),
+            parents,
+            &sig(&format!("{who} <{}@x.org>", who.to_lowercase()), t, "+0000"),
+            format!("{msg}\n").as_bytes(),
+        )
+    };
+    let (a1, b1) = (("notes/a.md", "a one\n"), ("notes/b.md", "b one\n"));
+    let root = c(&[a1, b1], &[], "Alice", 1000, "init");
+    // Deleted on main while edited on a branch (later); the merge keeps the edit.
+    let a2 = ("notes/a.md", "a two\n");
+    let edit = c(&[a2, b1], &[root], "Bob", 2000, "edit a");
+    let b2 = ("notes/b.md", "b two\n");
+    let delete = c(&[b2], &[root], "Carol", 1500, "delete a");
+    let keep = c(&[a2, b2], &[delete, edit], "Dave", 4000, "keep edited a");
+    // An edit of c.md dropped by an `-s ours` merge, then c.md edited on main, and a
+    // branch from the dropped edit merged (with a change to d.md): the merge is
+    // followed, but c.md came from main.
+    let (c1, d1) = (("notes/c.md", "c one\n"), ("notes/d.md", "d one\n"));
+    let base = c(&[a2, b2, c1, d1], &[keep], "Erin", 5000, "add c, d");
+    let dropped = c(
+        &[a2, b2, ("notes/c.md", "c dropped\n"), d1],
+        &[base],
+        "Frank",
+        6000,
+        "edit c",
+    );
+    let ours = c(
+        &[a2, b2, c1, d1],
+        &[base, dropped],
+        "Erin",
+        7000,
+        "merge -s ours",
+    );
+    let d2 = ("notes/d.md", "d two\n");
+    let fork = c(
+        &[a2, b2, ("notes/c.md", "c dropped\n"), d2],
+        &[dropped],
+        "Gina",
+        8000,
+        "edit d",
+    );
+    // Both sides edit e.md; the merge joins them.
+    let c2 = ("notes/c.md", "c two\n");
+    let main = c(&[a2, b2, c2, d1], &[ours], "Kim", 7500, "edit c");
+    let both = c(&[a2, b2, c2, d2], &[main, fork], "Erin", 9000, "merge fork");
+    let e1 = ("notes/e.md", "e one\n");
+    let e_base = c(&[a2, b2, c2, d2, e1], &[both], "Erin", 10000, "add e");
+    let e_left = c(
+        &[a2, b2, c2, d2, ("notes/e.md", "e left\n")],
+        &[e_base],
+        "Hal",
+        11000,
+        "left",
+    );
+    let e_right = c(
+        &[a2, b2, c2, d2, ("notes/e.md", "e right\n")],
+        &[e_base],
+        "Ida",
+        12000,
+        "right",
+    );
+    let e3 = ("notes/e.md", "e joined\n");
+    let tip = c(
+        &[a2, b2, c2, d2, e3],
+        &[e_left, e_right],
+        "Erin",
+        13000,
+        "join e",
+    );
+    head_at(&repo, tip);
+    let idx = index_of(dir.path());
+    let ids = |c: &[Oid]| c.iter().map(Oid::to_string).collect::<Vec<_>>();
+    assert_eq!(life(&idx, "notes/a.md", a2.1), ids(&[root, edit]));
+    assert_eq!(life(&idx, "notes/c.md", c2.1), ids(&[base, main]));
+    assert_eq!(life(&idx, "notes/d.md", d2.1), ids(&[base, fork]));
+    let mut e = life(&idx, "notes/e.md", e3.1);
+    e[1..3].sort();
+    let mut sides = ids(&[e_left, e_right]);
+    sides.sort();
+    assert_eq!(e, [vec![e_base.to_string()], sides, ids(&[tip])].concat());
+
+    // The site says so: a.md by Alice and Bob, c.md by Erin and Kim.
+    repo.checkout_head(Some(git2::build::CheckoutBuilder::new().force()))
+        .unwrap();
+    let out = dir.path().join("out");
+    let built = crate::support::run(
+        &["-C", "status", "build", "-o", out.to_str().unwrap()],
+        dir.path(),
+    );
+    assert!(built.status.success(), "{}", crate::support::stderr(&built));
+    let page = |p: &str| crate::support::read(&out.join(p));
+    assert!(
+        page("notes/a.html").contains("by Alice, Bob · Updated"),
+        "{}",
+        page("notes/a.html")
+    );
+    assert!(
+        page("notes/c.html").contains("by Erin, Kim · Updated"),
+        "{}",
+        page("notes/c.html")
+    );
+}
