@@ -414,8 +414,10 @@ fn read_past(
     let (Some(repo), Some(h)) = (repo, history) else {
         return Past::default();
     };
-    // Each content file with its version now (its life goes back from it).
-    let paths: Vec<(String, Option<String>)> = files
+    // Each content file with its version now (its life goes back from it): for the work
+    // tree, HEAD's, whose history this is (found once the memo has not answered: it
+    // depends on the history's tip alone).
+    let mut paths: Vec<(String, Option<String>)> = files
         .iter()
         .filter(|f| content::is_content_path(&f.path))
         .map(|f| (f.path.clone(), f.blob.clone()))
@@ -432,6 +434,12 @@ fn read_past(
     if let Some((_, past, notes)) = kept {
         diagnostics.extend(notes);
         return past;
+    }
+    if paths.iter().any(|(_, now)| now.is_none()) {
+        let head = repo.blob_ids(&h.tip);
+        for (path, now) in paths.iter_mut().filter(|(_, now)| now.is_none()) {
+            *now = head.get(path.as_str()).cloned();
+        }
     }
     let mut notes = Diagnostics::default();
     let known = opts.memo.as_ref().map(|m| m.versions());

@@ -236,6 +236,34 @@ impl Repo {
         whole && walked.is_ok()
     }
 
+    /// The blob id of every file of the site root in commit `id`, by path (empty when it
+    /// cannot be read): what a file is now, for a build of the work tree, whose files'
+    /// histories are those of HEAD.
+    pub fn blob_ids(&self, id: &str) -> std::collections::HashMap<String, String> {
+        let mut ids = std::collections::HashMap::new();
+        let tree = git2::Oid::from_str(id)
+            .and_then(|id| self.repo.find_commit(id))
+            .and_then(|c| c.tree());
+        let root = match (tree, self.prefix.is_empty()) {
+            (Ok(tree), true) => Some(tree),
+            (Ok(tree), false) => tree
+                .get_path(Path::new(&self.prefix))
+                .and_then(|e| self.repo.find_tree(e.id()))
+                .ok(),
+            (Err(_), _) => None,
+        };
+        if let Some(root) = root {
+            let _ = root.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+                if entry.kind() == Some(ObjectType::Blob) {
+                    let name = String::from_utf8_lossy(entry.name_bytes());
+                    ids.insert(format!("{dir}{name}"), entry.id().to_string());
+                }
+                git2::TreeWalkResult::Ok
+            });
+        }
+        ids
+    }
+
     /// Reads one file of the site root at `rev`, if it exists.
     pub fn read_file(&self, rev: &Revision, path: &str) -> Result<Option<Vec<u8>>> {
         let commit = self.repo.find_commit(git2::Oid::from_str(&rev.id)?)?;

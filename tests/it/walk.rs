@@ -1129,13 +1129,18 @@ fn a_files_life_follows_the_versions_its_content_came_from() {
     let b2 = ("notes/b.md", "b two\n");
     let delete = c(&[b2], &[root], "Carol", 1500, "delete a");
     let keep = c(&[a2, b2], &[delete, edit], "Dave", 4000, "keep edited a");
-    // An edit of c.md dropped by an `-s ours` merge, then c.md edited on main, and a
-    // branch from the dropped edit merged (with a change to d.md): the merge is
-    // followed, but c.md came from main.
+    // An edit of b.md and c.md dropped by an `-s ours` merge, then c.md edited on main,
+    // and a branch from the dropped edit merged (with a change to d.md): the merge is
+    // followed, but b.md and c.md came from main (the dropped edit is b.md's newest).
     let (c1, d1) = (("notes/c.md", "c one\n"), ("notes/d.md", "d one\n"));
     let base = c(&[a2, b2, c1, d1], &[keep], "Erin", 5000, "add c, d");
     let dropped = c(
-        &[a2, b2, ("notes/c.md", "c dropped\n"), d1],
+        &[
+            a2,
+            ("notes/b.md", "b dropped\n"),
+            ("notes/c.md", "c dropped\n"),
+            d1,
+        ],
         &[base],
         "Frank",
         6000,
@@ -1150,7 +1155,12 @@ fn a_files_life_follows_the_versions_its_content_came_from() {
     );
     let d2 = ("notes/d.md", "d two\n");
     let fork = c(
-        &[a2, b2, ("notes/c.md", "c dropped\n"), d2],
+        &[
+            a2,
+            ("notes/b.md", "b dropped\n"),
+            ("notes/c.md", "c dropped\n"),
+            d2,
+        ],
         &[dropped],
         "Gina",
         8000,
@@ -1188,6 +1198,7 @@ fn a_files_life_follows_the_versions_its_content_came_from() {
     let idx = index_of(dir.path());
     let ids = |c: &[Oid]| c.iter().map(Oid::to_string).collect::<Vec<_>>();
     assert_eq!(life(&idx, "notes/a.md", a2.1), ids(&[root, edit]));
+    assert_eq!(life(&idx, "notes/b.md", b2.1), ids(&[root, delete]));
     assert_eq!(life(&idx, "notes/c.md", c2.1), ids(&[base, main]));
     assert_eq!(life(&idx, "notes/d.md", d2.1), ids(&[base, fork]));
     let mut e = life(&idx, "notes/e.md", e3.1);
@@ -1211,9 +1222,25 @@ fn a_files_life_follows_the_versions_its_content_came_from() {
         "{}",
         page("notes/a.html")
     );
+    assert!(page("notes/b.html").contains("by Alice, Carol · Updated"));
     assert!(
         page("notes/c.html").contains("by Erin, Kim · Updated"),
         "{}",
         page("notes/c.html")
     );
+    // And so does a build of the work tree (HEAD's history, HEAD's versions).
+    let built = crate::support::run(
+        &[
+            "-C",
+            "status",
+            "build",
+            "--worktree",
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert!(built.status.success(), "{}", crate::support::stderr(&built));
+    assert!(page("notes/c.html").contains("by Erin, Kim · Updated"));
+    assert!(page("notes/b.html").contains("by Alice, Carol · Updated"));
 }
