@@ -261,6 +261,8 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded, BuildError> {
     let mut timings = Vec::new();
     let t = Instant::now();
     let mut diagnostics = Diagnostics::default();
+    // The history cache's store, done while the content is read.
+    let mut storing = Finishing::default();
     // The site root's files are read on a thread of its own (with a repository handle of
     // its own) while the history is read here: the walk keeps two threads busy only where
     // commits are many and cheap to compare. (The other way round, the history's many
@@ -283,7 +285,13 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded, BuildError> {
                 (read, diags)
             });
             let mut diags = Diagnostics::default();
-            let h = read_history(opts, found.as_ref().ok(), Some(&rev), &mut diags);
+            let h = read_history(
+                opts,
+                found.as_ref().ok(),
+                Some(&rev),
+                &mut diags,
+                &mut storing.0,
+            );
             timings.push(("history", t.elapsed().as_secs_f64()));
             let (read, tree_diags) = reading
                 .join()
@@ -309,7 +317,13 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded, BuildError> {
             diagnostics.extend(diags);
             h?
         }
-        None => read_history(opts, repo.as_ref(), revision.as_ref(), &mut diagnostics)?,
+        None => read_history(
+            opts,
+            repo.as_ref(),
+            revision.as_ref(),
+            &mut diagnostics,
+            &mut storing.0,
+        )?,
     };
     timings.push(("tree", t.elapsed().as_secs_f64()));
     let tz = config.tz();
@@ -520,6 +534,7 @@ fn read_history(
     repo: Option<&Repo>,
     revision: Option<&Revision>,
     diagnostics: &mut Diagnostics,
+    storing: &mut Option<std::thread::JoinHandle<()>>,
 ) -> Result<Option<Arc<HistoryIndex>>, BuildError> {
     let (Some(repo), Some(rev)) = (repo, revision) else {
         return Ok(None);
@@ -533,13 +548,33 @@ fn read_history(
                     p.tick("history", n, None);
                 }
             };
-            Arc::new(repo.history_with(rev, opts.use_cache, &tick)?.0)
+            let (h, _, store) = repo.history_unstored(rev, opts.use_cache, &tick)?;
+            let h = Arc::new(h);
+            // Kept for the next build on a thread of its own while this one goes on.
+            if let Some(store) = store {
+                let kept = h.clone();
+                *storing = Some(std::thread::spawn(move || store.store(&kept)));
+            }
+            h
         }
     };
     for w in &h.warnings {
         diagnostics.push(Diagnostic::warning(w.clone()));
     }
     Ok(Some(h))
+}
+
+/// A thread finishing a side task of [`load`], waited for when this is dropped (at the
+/// latest when `load` returns, however it returns).
+#[derive(Default)]
+struct Finishing(Option<std::thread::JoinHandle<()>>);
+
+impl Drop for Finishing {
+    fn drop(&mut self) {
+        if let Some(t) = self.0.take() {
+            let _ = t.join();
+        }
+    }
 }
 
 /// The text blocks of each visible version of each incident note, by blob id.

@@ -33,6 +33,24 @@ pub struct BuildReport {
 /// Builds the site and swaps it into `opts.out`.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let repo = Repo::discover(&opts.root).ok();
+    // Parsed versions and rendered Markdown of earlier builds (`serve` keeps its own),
+    // read on a thread of their own while the output and the build cache are checked (a
+    // build that has nothing to do does not wait for them).
+    let memo_file = (repo.as_ref())
+        .filter(|_| opts.use_cache && opts.memo.is_none())
+        .and_then(|r| {
+            Some(buildcache::memo_path(
+                &crate::git::git_dir(&opts.root)?,
+                r.prefix(),
+            ))
+        });
+    let memo_loading = memo_file.map(|file| {
+        std::thread::spawn(move || {
+            let memo = Memo::load(&file);
+            let sizes = memo.sizes();
+            (Arc::new(memo), sizes)
+        })
+    });
     let repo_root = repo.as_ref().and_then(Repo::workdir);
     let recovered = output::recover(&opts.out)?;
     let audience = if opts.internal {
@@ -57,13 +75,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
             cache,
         })
     });
-    // Parsed versions and rendered Markdown of earlier builds (`serve` keeps its own).
     let t = Instant::now();
-    let memo = cache.as_ref().filter(|_| opts.memo.is_none()).map(|c| {
-        let memo = Memo::load(&c.memo_file);
-        let sizes = memo.sizes();
-        (Arc::new(memo), sizes)
-    });
+    let memo = match (&cache, memo_loading) {
+        (Some(_), Some(loading)) => loading.join().ok(),
+        _ => None,
+    };
     let with_memo = memo.as_ref().map(|(m, _)| BuildOptions {
         memo: Some(m.clone()),
         ..opts.clone()

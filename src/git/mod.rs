@@ -20,6 +20,20 @@ pub use cache::CacheUse;
 pub use history::{Change, CommitMeta, FileEvent, HistoryIndex, blob_key};
 pub use script::Scripted;
 
+/// Where a new history index is to be kept for the next build (see
+/// [`Repo::history_unstored`]).
+pub struct HistoryStore {
+    file: PathBuf,
+    prefix: String,
+}
+
+impl HistoryStore {
+    /// Writes the index; a cache that cannot be written only costs the next build its speed.
+    pub fn store(&self, index: &HistoryIndex) {
+        let _ = cache::store(&self.file, &self.prefix, index);
+    }
+}
+
 /// A file of the site root as read from a tree or the work tree.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
@@ -315,10 +329,27 @@ impl Repo {
         use_cache: bool,
         tick: &dyn Fn(u64),
     ) -> Result<(HistoryIndex, CacheUse)> {
+        let (index, status, store) = self.history_unstored(rev, use_cache, tick)?;
+        if let Some(store) = store {
+            store.store(&index);
+        }
+        Ok((index, status))
+    }
+
+    /// [`Repo::history_with`], leaving the caller to store the index for the next build
+    /// (when it is new) with the [`HistoryStore`] given: on another thread, while the
+    /// build goes on.
+    pub fn history_unstored(
+        &self,
+        rev: &Revision,
+        use_cache: bool,
+        tick: &dyn Fn(u64),
+    ) -> Result<(HistoryIndex, CacheUse, Option<HistoryStore>)> {
         if !use_cache {
             return Ok((
                 history::index(&self.repo, &self.prefix, rev, None, tick, self.packs())?,
                 CacheUse::Missing,
+                None,
             ));
         }
         let file = cache::path(self.repo.path(), &self.prefix);
@@ -334,10 +365,11 @@ impl Repo {
         let current = cached.as_ref().is_some_and(|c| c.tip == rev.id);
         let mut index = history::index(&self.repo, &self.prefix, rev, cached, tick, self.packs())?;
         index.inputs = inputs;
-        if !current {
-            let _ = cache::store(&file, &self.prefix, &index);
-        }
-        Ok((index, status))
+        let store = (!current).then(|| HistoryStore {
+            file,
+            prefix: self.prefix.clone(),
+        });
+        Ok((index, status, store))
     }
 
     /// A fingerprint of what the history index is made from besides the commits: the
