@@ -214,7 +214,12 @@ pub fn write_reusing(
         audience,
         source: source.to_string(),
         build: id,
-        files: files.iter().map(|f| f.path.clone()).collect(),
+        // In one order whatever was carried over: the same site, the same marker.
+        files: {
+            let mut paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
+            paths.sort_unstable();
+            paths
+        },
     };
     let from = Earlier { dir: &out, kept };
     let reused = spare.is_some_and(|s| fs::rename(s, &staging).is_ok());

@@ -164,9 +164,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
 /// The id of an output's content: its paths and what decided their bytes, so two builds
 /// of the same content give the same marker.
 fn content_id(files: &[crate::render::OutFile], records: &[FileRecord]) -> String {
+    // By path: which files were carried over changes their place in `files`.
+    let mut by_path: Vec<(&str, Fingerprint)> = (files.iter().zip(records))
+        .map(|(f, r)| (f.path.as_str(), r.output))
+        .collect();
+    by_path.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let mut h = buildcache::Fingerprinter::default();
-    for (f, r) in files.iter().zip(records) {
-        h.bytes(f.path.as_bytes()).fingerprint(r.output);
+    for (path, output) in by_path {
+        h.bytes(path.as_bytes()).fingerprint(output);
     }
     h.finish().hex()
 }
