@@ -129,6 +129,14 @@ pub struct HistoryIndex {
     /// a cache made from other inputs is not used.
     #[serde(default)]
     pub inputs: String,
+    /// Site-root-relative path → the merges (by index in `commits`, newest first) whose
+    /// version of the file is one of its other parents' as it was, with that parent's
+    /// position: the file's history goes on only through it (see [`HistoryIndex::events`]).
+    #[serde(default, skip_serializing_if = "HashMap::is_empty")]
+    pub took: HashMap<String, Vec<(u32, u32)>>,
+    /// The first-parent lines of `commits`, built on first use (see [`FirstParents`]).
+    #[serde(skip)]
+    first_parents: std::sync::OnceLock<FirstParents>,
     /// Commits by id and by time, built on first use (not stored: derived from `commits`,
     /// which do not change once the index is built).
     #[serde(skip)]
@@ -226,22 +234,154 @@ impl Lookup {
     }
 }
 
+/// The commits of an index as a forest of first parents: a commit's first-parent
+/// ancestors are those whose span holds its own (one comparison each way), so a file's
+/// history is found from the few commits where it leaves the first-parent line (see
+/// [`HistoryIndex::events`]) without walking the commits in between.
+#[derive(Debug, Default, Clone)]
+struct FirstParents {
+    /// By commit: when a depth-first walk of the forest entered and left it.
+    enter: Vec<u32>,
+    exit: Vec<u32>,
+    /// Whether any commit has more than one parent (without merges, every commit of a
+    /// history is on the tip's one line).
+    merges: bool,
+}
+
+impl FirstParents {
+    fn of(index: &HistoryIndex) -> FirstParents {
+        let n = index.commits.len();
+        let mut children: Vec<Vec<u32>> = vec![Vec::new(); n];
+        let mut roots = Vec::new();
+        let mut merges = false;
+        for (i, c) in index.commits.iter().enumerate() {
+            merges |= c.parents.len() > 1;
+            match c.parents.first().and_then(|p| index.index_of(p)) {
+                Some(p) => children[p].push(i as u32),
+                None => roots.push(i as u32),
+            }
+        }
+        let (mut enter, mut exit) = (vec![0u32; n], vec![0u32; n]);
+        let mut clock = 0u32;
+        let mut stack: Vec<(u32, usize)> = Vec::new();
+        for root in roots {
+            enter[root as usize] = clock;
+            clock += 1;
+            stack.push((root, 0));
+            while let Some((c, next)) = stack.last_mut() {
+                match children[*c as usize].get(*next) {
+                    Some(&child) => {
+                        *next += 1;
+                        enter[child as usize] = clock;
+                        clock += 1;
+                        stack.push((child, 0));
+                    }
+                    None => {
+                        exit[*c as usize] = clock;
+                        clock += 1;
+                        stack.pop();
+                    }
+                }
+            }
+        }
+        FirstParents {
+            enter,
+            exit,
+            merges,
+        }
+    }
+
+    /// Whether `a` is `d` or one of its first-parent ancestors.
+    fn holds(&self, a: u32, d: u32) -> bool {
+        let (a, d) = (a as usize, d as usize);
+        self.enter[a] <= self.enter[d] && self.exit[d] <= self.exit[a]
+    }
+}
+
+/// Part of a file's history: the first-parent line down from `top`, to `bottom` (a merge
+/// where the file's history leaves the line) or to the line's end.
+#[derive(Clone, Copy)]
+struct Stretch {
+    top: u32,
+    bottom: Option<u32>,
+}
+
 impl HistoryIndex {
+    fn first_parents(&self) -> &FirstParents {
+        self.first_parents.get_or_init(|| FirstParents::of(self))
+    }
+
+    /// The stretches of history of the file at `path` from commit `from`, as git's history
+    /// simplification for that path follows it: down first parents, except at a merge
+    /// whose version of the file is another parent's ([`HistoryIndex::took`]: only that
+    /// parent) and at one that changed it (every parent). `None` when every commit of the
+    /// index is on one line (no merges): all of them are.
+    fn stretches(&self, path: &str, from: u32) -> Option<Vec<Stretch>> {
+        let lines = self.first_parents();
+        if !lines.merges {
+            return None;
+        }
+        let took: &[(u32, u32)] = self.took.get(path).map_or(&[], Vec::as_slice);
+        let events: &[FileEvent] = self.files.get(path).map_or(&[], Vec::as_slice);
+        let parent = |c: u32, k: u32| {
+            let id = self.commits.get(c as usize)?.parents.get(k as usize)?;
+            self.index_of(id).map(|i| i as u32)
+        };
+        let mut out: Vec<Stretch> = Vec::new();
+        let mut starts = vec![from];
+        let mut seen = std::collections::HashSet::new();
+        while let Some(top) = starts.pop() {
+            if !seen.insert(top) {
+                continue;
+            }
+            // The nearest merge down the line that sends the file elsewhere.
+            let bottom = (took.iter())
+                .filter(|(m, _)| lines.holds(*m, top))
+                .max_by_key(|(m, _)| lines.enter[*m as usize]);
+            let s = Stretch {
+                top,
+                bottom: bottom.map(|b| b.0),
+            };
+            if let Some((m, k)) = bottom {
+                starts.extend(parent(*m, *k));
+            }
+            // Merges on the stretch that changed the file: every other parent too.
+            for e in events.iter().filter(|e| self.on(&s, e.commit)) {
+                let parents = self.commits[e.commit as usize].parents.len() as u32;
+                starts.extend((1..parents).filter_map(|k| parent(e.commit, k)));
+            }
+            out.push(s);
+        }
+        Some(out)
+    }
+
+    /// Whether commit `c` is on stretch `s`.
+    fn on(&self, s: &Stretch, c: u32) -> bool {
+        let lines = self.first_parents();
+        lines.holds(c, s.top) && s.bottom.is_none_or(|b| lines.holds(b, c))
+    }
+
     /// The events of the file now at `path`, newest first, following it back through
-    /// renames to the paths it had before.
+    /// renames to the paths it had before, as `git log --follow -- <path>` finds them
+    /// (see [`HistoryIndex::stretches`]).
     pub fn events(&self, path: &str) -> Vec<&FileEvent> {
         let mut out = Vec::new();
         let mut path = path.to_string();
         // Only events older than this commit (a larger index) once a rename is followed.
         let mut older_than: Option<u32> = None;
+        let tip = self.index_of(&self.tip).unwrap_or(0) as u32;
         for _ in 0..64 {
             let Some(events) = self.files.get(&path) else {
                 break;
             };
+            let stretches = self.stretches(&path, older_than.unwrap_or(tip));
+            let reached =
+                |c: u32| (stretches.as_ref()).is_none_or(|all| all.iter().any(|s| self.on(s, c)));
             let mut follow = None;
             for e in events
                 .iter()
                 .filter(|e| older_than.is_none_or(|c| e.commit > c))
+                .filter(|e| reached(e.commit))
             {
                 out.push(e);
                 if let Some(from) = &e.from {
@@ -424,7 +564,8 @@ pub(super) fn index(
         let slot = *slot as usize;
         idx.commits
             .push(*metas[slot].take().unwrap_or_else(|| unreachable!()));
-        for (d, from) in changes.remove(&(slot as u32)).unwrap_or_default() {
+        let found = changes.remove(&(slot as u32)).unwrap_or_default();
+        for (d, from) in found.changes {
             idx.files.entry(d.path).or_default().push(FileEvent {
                 commit: n as u32,
                 change: d.change,
@@ -432,6 +573,9 @@ pub(super) fn index(
                 from,
                 before: d.before.iter().map(oid_key).collect(),
             });
+        }
+        for (path, parent) in found.took {
+            idx.took.entry(path).or_default().push((n as u32, parent));
         }
     }
     if idx.shallow {
@@ -452,7 +596,7 @@ pub(super) fn index(
 }
 
 /// What each commit (by slot) changed under the site root, for the commits that did.
-type Changes = HashMap<u32, Vec<(Delta, Option<String>)>>;
+type Changes = HashMap<u32, Found>;
 
 /// The commits a walk read, by slot, their order (slots, newest first) and their changes.
 struct Walked {
@@ -508,7 +652,7 @@ fn walk_all(
             for (slot, tree, trees, parents, meta) in rx.into_iter().flatten() {
                 reach.commit(&mut walker, slot, tree, trees, parents, |s, f, c| {
                     follow.push((s, f));
-                    if !c.is_empty() {
+                    if !c.changes.is_empty() || !c.took.is_empty() {
                         found.insert(s, c);
                     }
                 })?;
@@ -682,6 +826,13 @@ fn merge(mut new: HistoryIndex, old: HistoryIndex, inside: &[bool]) -> Option<Hi
             new.files.entry(path).or_default().extend(kept);
         }
     }
+    for (path, took) in old.took {
+        let kept = (took.into_iter())
+            .filter(|(c, _)| inside.get(*c as usize).copied().unwrap_or(false))
+            .map(|(c, p)| (c + shift, p));
+        new.took.entry(path).or_default().extend(kept);
+    }
+    new.took.retain(|_, t| !t.is_empty());
     new.committed.extend(old.committed);
     // A walk pops commits newest first by commit time, ties in an order that depends on
     // the whole walk, then puts every commit before its parents; without ties, new commits
@@ -715,6 +866,12 @@ fn merge(mut new: HistoryIndex, old: HistoryIndex, inside: &[bool]) -> Option<Hi
             e.commit = rank[e.commit as usize];
         }
         events.sort_by_key(|e| e.commit);
+    }
+    for took in new.took.values_mut() {
+        for t in took.iter_mut() {
+            t.0 = rank[t.0 as usize];
+        }
+        took.sort_unstable();
     }
     new.warnings.extend(old.warnings);
     new.warnings.dedup();
@@ -805,47 +962,76 @@ impl<'r> Walker<'r> {
     }
 
     /// What the walk makes of a commit (its tree, its parents' trees), as git's default
-    /// history simplification does for a path: a commit whose site root is the same as a
-    /// parent's (TREESAME) changed nothing, and the walk follows only the first such parent
-    /// (a merge that took one side's site root as it was: the other side's commits did
-    /// not make it, or did nothing there); otherwise it changed the files that differ from
-    /// the first parent (for a merge, only what differs from *every* parent: conflict
-    /// resolutions), with renames paired up, and the walk follows every parent.
+    /// history simplification does for each file (`git log -- <file>`): a commit whose
+    /// site root is its first parent's (TREESAME) changed nothing, and the walk follows
+    /// only that parent (for a merge: what the other sides did there did not make it, or
+    /// was there already). Otherwise it changed the files that differ from the first
+    /// parent — for a merge, only those that differ from *every* parent (conflict
+    /// resolutions); each other file that differs from the first parent is some other
+    /// parent's as it was, and its history goes on through the first such parent only
+    /// ([`Found::took`]) — with renames paired up, and the walk follows every parent.
     fn step(&mut self, tree: Oid, parent_trees: &[Oid]) -> Result<Step> {
         let mine = self.site_tree(tree)?;
         let mut parents = Vec::with_capacity(parent_trees.len());
         for p in parent_trees {
             parents.push(self.site_tree(*p)?);
         }
-        if let Some(same) = parents.iter().position(|p| *p == mine) {
-            return Ok(Step::Same(same));
+        if parents.first() == Some(&mine) {
+            return Ok(Step::Same(0));
         }
         let mut changes = Vec::new();
         self.trees
             .diff(parents.first().copied().flatten(), mine, &mut changes)?;
-        for other in parents.iter().skip(1) {
+        // Of the files that differ from the first parent, those the same as another
+        // parent's take their history from the first such parent; the others changed here.
+        let mut took = Vec::new();
+        let mut open = vec![true; changes.len()];
+        for (j, other) in parents.iter().enumerate().skip(1) {
             let mut theirs = Vec::new();
-            self.trees.diff(*other, mine, &mut theirs)?;
-            changes.retain_mut(|c| match theirs.iter().find(|t| t.path == c.path) {
-                Some(t) => {
-                    c.before.extend(&t.before);
-                    true
+            if *other != mine {
+                self.trees.diff(*other, mine, &mut theirs)?;
+            }
+            for (c, open) in changes.iter_mut().zip(open.iter_mut()).filter(|(_, o)| **o) {
+                match theirs.iter().find(|t| t.path == c.path) {
+                    Some(t) => c.before.extend(&t.before),
+                    None => {
+                        *open = false;
+                        // (A commit object cannot hold 4 billion parents.)
+                        took.push((c.path.clone(), u32::try_from(j).unwrap_or(u32::MAX)));
+                    }
                 }
-                None => false,
-            });
+            }
         }
+        let mut open = open.into_iter();
+        changes.retain(|_| open.next().unwrap_or(false));
         let objects = self.trees.objects();
         let read = |id: Oid| objects.read(id).ok().map(|(_, o)| o.to_vec());
-        Ok(Step::Changed(pair_renames(changes, read)))
+        Ok(Step::Changed(Found {
+            changes: pair_renames(changes, read),
+            took,
+        }))
     }
+}
+
+/// What [`Walker::step`] found in a commit that changed the site root.
+#[derive(Default)]
+struct Found {
+    /// The files it changed (for a merge, those that differ from every parent), with the
+    /// old path of a rename.
+    changes: Vec<(Delta, Option<String>)>,
+    /// For a merge, the files that differ from the first parent but are another parent's
+    /// as they were: (path, that parent's position). A file's history goes on only
+    /// through that parent, as `git log -- <file>` follows it.
+    took: Vec<(String, u32)>,
 }
 
 /// See [`Walker::step`].
 enum Step {
     /// The same site root as this parent (by position): follow only it.
     Same(usize),
-    /// These changes: follow every parent.
-    Changed(Vec<(Delta, Option<String>)>),
+    /// These changes: follow every parent (each file's history follows only some; see
+    /// [`Found::took`]).
+    Changed(Found),
 }
 
 /// How the walk left a commit, as kept in [`HistoryIndex::follow`]: not reached
@@ -884,7 +1070,7 @@ impl<K: Copy + Eq + std::hash::Hash> Reach<K> {
         tree: Oid,
         parent_trees: Vec<Oid>,
         parents: Vec<K>,
-        mut stepped: impl FnMut(K, Follow, Vec<(Delta, Option<String>)>),
+        mut stepped: impl FnMut(K, Follow, Found),
     ) -> Result<()> {
         if !self.reached.contains(&key) {
             self.aside.insert(key, (tree, parent_trees, parents));
@@ -896,11 +1082,11 @@ impl<K: Copy + Eq + std::hash::Hash> Reach<K> {
                 Step::Same(i) => {
                     // (A commit object cannot hold 4 billion parents.)
                     let code = Follow::try_from(i).map_or(ALL_PARENTS, |i| i + ONLY_PARENT);
-                    stepped(key, code, Vec::new());
+                    stepped(key, code, Found::default());
                     vec![parents[i]]
                 }
-                Step::Changed(changes) => {
-                    stepped(key, ALL_PARENTS, changes);
+                Step::Changed(found) => {
+                    stepped(key, ALL_PARENTS, found);
                     parents
                 }
             };

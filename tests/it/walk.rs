@@ -553,8 +553,8 @@ fn a_cached_history_is_extended_as_a_whole_walk_would_when_a_merge_follows_an_ol
     assert_eq!(events_of(&cached, "main.md").len(), 1);
 
     // A branch from before `t` edits a.md; the merge takes the branch's site root whole
-    // (main.md is dropped), so the simplified walk follows the branch back to `x` and
-    // never meets `t`, whose events the cache holds.
+    // (main.md is dropped): the walk follows both parents, and main.md's history goes on
+    // through the branch alone, where it never was.
     let b_tree = tree(&repo, &[("a.md", "two\n")], "r0");
     let b = raw_commit(
         &repo,
@@ -581,7 +581,7 @@ fn a_cached_history_is_extended_as_a_whole_walk_would_when_a_merge_follows_an_ol
     let (cold, _) = site.history(&rev, false).unwrap();
     assert_eq!(rows(&warm), rows(&cold));
     assert_eq!(files(&warm), files(&cold));
-    assert!(!cold.files.contains_key("main.md"));
+    assert!(cold.events("main.md").is_empty());
     assert_eq!(
         events_of(&cold, "a.md"),
         [
@@ -601,8 +601,13 @@ fn warm_history(site: &Repo, rev: &vitrine::git::Revision) -> (HistoryIndex, u64
     (idx, walked.get())
 }
 
+/// Every file's events, and the merges where its history leaves the first-parent line.
 fn files(i: &HistoryIndex) -> String {
-    format!("{:?}", i.files.iter().collect::<BTreeMap<_, _>>())
+    format!(
+        "{:?} {:?}",
+        i.files.iter().collect::<BTreeMap<_, _>>(),
+        i.took.iter().collect::<BTreeMap<_, _>>()
+    )
 }
 
 #[test]
@@ -1243,4 +1248,61 @@ fn a_files_life_follows_the_versions_its_content_came_from() {
     assert!(built.status.success(), "{}", crate::support::stderr(&built));
     assert!(page("notes/c.html").contains("by Erin, Kim · Updated"));
     assert!(page("notes/b.html").contains("by Alice, Carol · Updated"));
+}
+
+/// At a merge, each file's history goes on through the first parent whose version of it
+/// the merge has, as `git log -- <file>` follows it, whichever parent the site root as a
+/// whole came from: an edit and its revert on the side branch are not the file's history
+/// when the merge kept the first parent's version, and the same on the first parent are
+/// when the merge's site root is the side branch's.
+#[test]
+fn each_files_history_goes_through_the_parent_its_version_came_from() {
+    let (dir, repo) = site_repo();
+    let toml = ("vitrine.toml", "title = \"T\"\n");
+    let c = |files: &[(&str, &str)], parents: &[Oid], who: &str, t: i64| {
+        let notes: Vec<(&str, String)> = files.iter().map(|(p, t)| (*p, note(t))).collect();
+        let mut all = vec![toml];
+        all.extend(notes.iter().map(|(p, t)| (*p, t.as_str())));
+        raw_commit(
+            &repo,
+            nested(&repo, &all, "r"),
+            parents,
+            &sig(&format!("{who} <{}@x.org>", who.to_lowercase()), t, "+0000"),
+            format!("{who}\n").as_bytes(),
+        )
+    };
+    let (a1, x1) = (("notes/a.md", "a one\n"), ("notes/x.md", "x one\n"));
+    let root = c(&[a1, x1], &[], "Alice", 1000);
+    // The side branch edits a.md and reverts it, then adds b.md.
+    let bob = c(&[("notes/a.md", "a two\n"), x1], &[root], "Bob", 2000);
+    let carol = c(&[a1, x1], &[bob], "Carol", 3000);
+    let b = ("notes/b.md", "b\n");
+    let erin = c(&[a1, x1, b], &[carol], "Erin", 4000);
+    // Main edits x.md and reverts it.
+    let dave = c(&[a1, ("notes/x.md", "x two\n")], &[root], "Dave", 2500);
+    let fay = c(&[a1, x1], &[dave], "Fay", 3500);
+    // The merge's site root is the side branch's.
+    let tip = c(&[a1, x1, b], &[fay, erin], "Gus", 5000);
+    head_at(&repo, tip);
+    let idx = index_of(dir.path());
+    let ids = |c: &[Oid]| c.iter().map(Oid::to_string).collect::<Vec<_>>();
+    assert_eq!(life(&idx, "notes/a.md", a1.1), ids(&[root]));
+    assert_eq!(life(&idx, "notes/x.md", x1.1), ids(&[root, dave, fay]));
+    assert_eq!(life(&idx, "notes/b.md", b.1), ids(&[erin]));
+
+    repo.checkout_head(Some(git2::build::CheckoutBuilder::new().force()))
+        .unwrap();
+    let out = dir.path().join("out");
+    let built = crate::support::run(
+        &["-C", "status", "build", "-o", out.to_str().unwrap()],
+        dir.path(),
+    );
+    assert!(built.status.success(), "{}", crate::support::stderr(&built));
+    let page = |p: &str| crate::support::read(&out.join(p));
+    assert!(
+        page("notes/a.html").contains("by Alice</p>"),
+        "{}",
+        page("notes/a.html")
+    );
+    assert!(page("notes/x.html").contains("by Alice, Dave, Fay · Updated"));
 }
