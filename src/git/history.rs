@@ -361,6 +361,21 @@ impl HistoryIndex {
         lines.holds(c, s.top) && s.bottom.is_none_or(|b| lines.holds(b, c))
     }
 
+    /// The events at `path` itself, newest first (renames not followed), as
+    /// `git log -- <path>` finds them: every life the path had.
+    pub fn events_at(&self, path: &str) -> Vec<&FileEvent> {
+        let Some(events) = self.files.get(path) else {
+            return Vec::new();
+        };
+        let tip = self.index_of(&self.tip).unwrap_or(0) as u32;
+        let stretches = self.stretches(path, tip);
+        (events.iter())
+            .filter(|e| {
+                (stretches.as_ref()).is_none_or(|all| all.iter().any(|s| self.on(s, e.commit)))
+            })
+            .collect()
+    }
+
     /// The events of the file now at `path`, newest first, following it back through
     /// renames to the paths it had before, as `git log --follow -- <path>` finds them
     /// (see [`HistoryIndex::stretches`]).

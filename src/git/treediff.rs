@@ -346,15 +346,13 @@ fn entry_at(buf: &[u8], off: usize) -> Option<(Entry<'_>, usize)> {
 
 /// Git's tree order: by name, a folder's name compared as if it ended in `/`.
 fn git_order(a: &Entry<'_>, b: &Entry<'_>) -> std::cmp::Ordering {
-    let key = |e: &Entry<'_>| {
-        let slash: &[u8] = if e.is_tree() { b"/" } else { b"" };
-        e.name.iter().chain(slash).copied().collect::<Vec<u8>>()
-    };
-    if a.is_tree() == b.is_tree() {
-        a.name.cmp(b.name)
-    } else {
-        key(a).cmp(&key(b))
-    }
+    // As git's `base_name_compare`: a folder's name sorts as if it ended in `/`, so the
+    // folder `a` comes after the folder `a-c` (`-` is before `/`), as a file `a` does not.
+    let n = a.name.len().min(b.name.len());
+    a.name[..n].cmp(&b.name[..n]).then_with(|| {
+        let end = |e: &Entry<'_>| e.name.get(n).copied().or(e.is_tree().then_some(b'/'));
+        end(a).cmp(&end(b))
+    })
 }
 
 #[cfg(test)]
@@ -382,6 +380,8 @@ mod tests {
             "a",
             "a.b",
             "a-c",
+            "a-c/f",
+            "a.b/g",
             "a/x",
             "a/y/z",
             "b",
@@ -412,9 +412,13 @@ mod tests {
                     state.insert(path, format!("v{step}"));
                 }
                 _ => {
-                    if path.starts_with("a/") {
-                        state.remove("a");
+                    // A file and a folder of one name cannot both be.
+                    let mut at = 0;
+                    while let Some(i) = path[at..].find('/') {
+                        state.remove(&path[..at + i]);
+                        at += i + 1;
                     }
+                    state.retain(|k, _| !k.starts_with(&format!("{path}/")));
                     state.insert(path, format!("v{step}"));
                 }
             }
