@@ -380,19 +380,24 @@ impl HistoryIndex {
     /// renames to the paths it had before, as `git log --follow -- <path>` finds them
     /// (see [`HistoryIndex::stretches`]).
     pub fn events(&self, path: &str) -> Vec<&FileEvent> {
-        let mut out = Vec::new();
-        let mut path = path.to_string();
-        // Only events older than this commit (a larger index) once a rename is followed.
-        let mut older_than: Option<u32> = None;
         let tip = self.index_of(&self.tip).unwrap_or(0) as u32;
-        for _ in 0..64 {
+        let mut out: Vec<&FileEvent> = Vec::new();
+        // Paths to read, each with the rename that led to it (only events older than it
+        // count there): a path's history can come both from a rename and from the path
+        // itself (a file re-added on one branch, renamed into place on another), so every
+        // rename is followed, and the file's life sorts out which versions it came from.
+        let mut todo: Vec<(String, Option<u32>)> = vec![(path.to_string(), None)];
+        let mut done = std::collections::HashSet::new();
+        while let Some((path, older_than)) = todo.pop() {
+            if done.len() >= 64 || !done.insert((path.clone(), older_than)) {
+                continue;
+            }
             let Some(events) = self.files.get(&path) else {
-                break;
+                continue;
             };
             let stretches = self.stretches(&path, older_than.unwrap_or(tip));
             let reached =
                 |c: u32| (stretches.as_ref()).is_none_or(|all| all.iter().any(|s| self.on(s, c)));
-            let mut follow = None;
             for e in events
                 .iter()
                 .filter(|e| older_than.is_none_or(|c| e.commit > c))
@@ -400,18 +405,12 @@ impl HistoryIndex {
             {
                 out.push(e);
                 if let Some(from) = &e.from {
-                    follow = Some((from.clone(), e.commit));
-                    break;
+                    todo.push((from.clone(), Some(e.commit)));
                 }
-            }
-            match follow {
-                Some((from, at)) => {
-                    path = from;
-                    older_than = Some(at);
-                }
-                None => break,
             }
         }
+        out.sort_by_key(|e| e.commit);
+        out.dedup_by(|a, b| std::ptr::eq(*a, *b));
         out
     }
 

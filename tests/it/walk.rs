@@ -1335,3 +1335,53 @@ fn each_files_history_goes_through_the_parent_its_version_came_from() {
     );
     assert!(page("notes/x.html").contains("by Alice, Dave, Fay · Updated"));
 }
+
+/// A path whose content comes both from a rename (on one branch) and from the path itself
+/// (re-added on another), joined by a merge: the file's history has both lines.
+#[test]
+fn a_file_renamed_on_one_branch_and_added_on_another_has_both_histories() {
+    let (dir, repo) = site_repo();
+    let toml = ("vitrine.toml", "title = \"T\"\n");
+    let c = |files: &[(&str, &str)], parents: &[Oid], who: &str, t: i64| {
+        let notes: Vec<(&str, String)> = files.iter().map(|(p, t)| (*p, note(t))).collect();
+        let mut all = vec![toml];
+        all.extend(notes.iter().map(|(p, t)| (*p, t.as_str())));
+        raw_commit(
+            &repo,
+            nested(&repo, &all, "r"),
+            parents,
+            &sig(&format!("{who} <{}@x.org>", who.to_lowercase()), t, "+0000"),
+            format!("{who}\n").as_bytes(),
+        )
+    };
+    let text = "one\ntwo\nthree\nfour\nfive\nsix\n";
+    let alice = c(&[("notes/b.md", text)], &[], "Alice", 1000);
+    let carol = c(
+        &[("notes/b.md", text), ("notes/a.md", "side\n")],
+        &[alice],
+        "Carol",
+        2000,
+    );
+    let dave = c(
+        &[("notes/b.md", text), ("notes/a.md", "side, edited\n")],
+        &[carol],
+        "Dave",
+        3000,
+    );
+    let erin = c(&[("notes/a.md", text)], &[alice], "Erin", 4000);
+    let fay = c(
+        &[("notes/a.md", "one\ntwo\nthree\nfour\nfive\nsix!\n")],
+        &[erin],
+        "Fay",
+        5000,
+    );
+    let joined = "both\n";
+    let gus = c(&[("notes/a.md", joined)], &[fay, dave], "Gus", 6000);
+    head_at(&repo, gus);
+    let idx = index_of(dir.path());
+    let ids = |c: &[Oid]| c.iter().map(Oid::to_string).collect::<Vec<_>>();
+    assert_eq!(
+        life(&idx, "notes/a.md", joined),
+        ids(&[alice, carol, dave, erin, fay, gus])
+    );
+}
