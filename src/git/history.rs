@@ -251,43 +251,55 @@ struct FirstParents {
 impl FirstParents {
     fn of(index: &HistoryIndex) -> FirstParents {
         let n = index.commits.len();
-        let mut children: Vec<Vec<u32>> = vec![Vec::new(); n];
-        let mut roots = Vec::new();
-        let mut merges = false;
-        for (i, c) in index.commits.iter().enumerate() {
-            merges |= c.parents.len() > 1;
-            match c.parents.first().and_then(|p| index.index_of(p)) {
-                Some(p) => children[p].push(i as u32),
-                None => roots.push(i as u32),
-            }
+        if !index.commits.iter().any(|c| c.parents.len() > 1) {
+            return FirstParents::default();
+        }
+        const NONE: u32 = u32::MAX;
+        let first: Vec<u32> = (index.commits.iter())
+            .map(|c| {
+                let p = c.parents.first().and_then(|p| index.index_of(p));
+                p.map_or(NONE, |p| p as u32)
+            })
+            .collect();
+        // Each commit's children on the first-parent forest, in one array (`at[c]..at[c + 1]`).
+        let mut at = vec![0u32; n + 1];
+        for p in first.iter().filter(|p| **p != NONE) {
+            at[*p as usize + 1] += 1;
+        }
+        for c in 0..n {
+            at[c + 1] += at[c];
+        }
+        let mut fill = at.clone();
+        let mut kids = vec![0u32; at[n] as usize];
+        for (c, p) in first.iter().enumerate().filter(|(_, p)| **p != NONE) {
+            kids[fill[*p as usize] as usize] = c as u32;
+            fill[*p as usize] += 1;
         }
         let (mut enter, mut exit) = (vec![0u32; n], vec![0u32; n]);
         let mut clock = 0u32;
-        let mut stack: Vec<(u32, usize)> = Vec::new();
-        for root in roots {
+        let mut stack: Vec<(u32, u32)> = Vec::new();
+        for root in (0..n as u32).filter(|c| first[*c as usize] == NONE) {
             enter[root as usize] = clock;
             clock += 1;
-            stack.push((root, 0));
+            stack.push((root, at[root as usize]));
             while let Some((c, next)) = stack.last_mut() {
-                match children[*c as usize].get(*next) {
-                    Some(&child) => {
-                        *next += 1;
-                        enter[child as usize] = clock;
-                        clock += 1;
-                        stack.push((child, 0));
-                    }
-                    None => {
-                        exit[*c as usize] = clock;
-                        clock += 1;
-                        stack.pop();
-                    }
+                if *next < at[*c as usize + 1] {
+                    let child = kids[*next as usize];
+                    *next += 1;
+                    enter[child as usize] = clock;
+                    clock += 1;
+                    stack.push((child, at[child as usize]));
+                } else {
+                    exit[*c as usize] = clock;
+                    clock += 1;
+                    stack.pop();
                 }
             }
         }
         FirstParents {
             enter,
             exit,
-            merges,
+            merges: true,
         }
     }
 
