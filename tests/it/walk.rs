@@ -1135,6 +1135,40 @@ fn life(idx: &HistoryIndex, path: &str, now: &str) -> Vec<String> {
         .collect()
 }
 
+/// A commit of a site with `vitrine.toml` and these notes (path, body) by `who` at `t`.
+fn notes_commit(
+    repo: &Repository,
+    files: &[(&str, &str)],
+    parents: &[Oid],
+    who: &str,
+    t: i64,
+    msg: &str,
+) -> Oid {
+    let notes: Vec<(&str, String)> = files.iter().map(|(p, t)| (*p, note(t))).collect();
+    let mut all = vec![("vitrine.toml", "title = \"T\"\n")];
+    all.extend(notes.iter().map(|(p, t)| (*p, t.as_str())));
+    raw_commit(
+        repo,
+        nested(repo, &all, msg),
+        parents,
+        &sig(&format!("{who} <{}@x.org>", who.to_lowercase()), t, "+0000"),
+        format!("{msg}\n").as_bytes(),
+    )
+}
+
+/// Builds the site of HEAD (with `args`) into `dir/out`, the work tree checked out, and
+/// returns a reader of its pages.
+fn built(repo: &Repository, dir: &std::path::Path, args: &[&str]) -> impl Fn(&str) -> String {
+    repo.checkout_head(Some(git2::build::CheckoutBuilder::new().force()))
+        .unwrap();
+    let out = dir.join("out");
+    let mut all = vec!["-C", "status", "build", "-o", out.to_str().unwrap()];
+    all.extend_from_slice(args);
+    let done = crate::support::run(&all, dir);
+    assert!(done.status.success(), "{}", crate::support::stderr(&done));
+    move |p: &str| crate::support::read(&out.join(p))
+}
+
 /// A file's life goes back through the versions its content came from, as
 /// `git log -- <file>` does: not through a deletion on a branch whose side of the file a
 /// merge dropped, nor through an edit a merge left out (even when the merge is followed
@@ -1142,18 +1176,8 @@ fn life(idx: &HistoryIndex, path: &str, now: &str) -> Vec<String> {
 #[test]
 fn a_files_life_follows_the_versions_its_content_came_from() {
     let (dir, repo) = site_repo();
-    let toml = ("vitrine.toml", "title = \"T\"\n");
     let c = |files: &[(&str, &str)], parents: &[Oid], who: &str, t: i64, msg: &str| {
-        let notes: Vec<(&str, String)> = files.iter().map(|(p, t)| (*p, note(t))).collect();
-        let mut all = vec![toml];
-        all.extend(notes.iter().map(|(p, t)| (*p, t.as_str())));
-        raw_commit(
-            &repo,
-            nested(&repo, &all, msg),
-            parents,
-            &sig(&format!("{who} <{}@x.org>", who.to_lowercase()), t, "+0000"),
-            format!("{msg}\n").as_bytes(),
-        )
+        notes_commit(&repo, files, parents, who, t, msg)
     };
     let (a1, b1) = (("notes/a.md", "a one\n"), ("notes/b.md", "b one\n"));
     let root = c(&[a1, b1], &[], "Alice", 1000, "init");
@@ -1242,15 +1266,7 @@ fn a_files_life_follows_the_versions_its_content_came_from() {
     assert_eq!(e, [vec![e_base.to_string()], sides, ids(&[tip])].concat());
 
     // The site says so: a.md by Alice and Bob, c.md by Erin and Kim.
-    repo.checkout_head(Some(git2::build::CheckoutBuilder::new().force()))
-        .unwrap();
-    let out = dir.path().join("out");
-    let built = crate::support::run(
-        &["-C", "status", "build", "-o", out.to_str().unwrap()],
-        dir.path(),
-    );
-    assert!(built.status.success(), "{}", crate::support::stderr(&built));
-    let page = |p: &str| crate::support::read(&out.join(p));
+    let page = built(&repo, dir.path(), &[]);
     assert!(
         page("notes/a.html").contains("by Alice, Bob · Updated"),
         "{}",
@@ -1263,18 +1279,7 @@ fn a_files_life_follows_the_versions_its_content_came_from() {
         page("notes/c.html")
     );
     // And so does a build of the work tree (HEAD's history, HEAD's versions).
-    let built = crate::support::run(
-        &[
-            "-C",
-            "status",
-            "build",
-            "--worktree",
-            "-o",
-            out.to_str().unwrap(),
-        ],
-        dir.path(),
-    );
-    assert!(built.status.success(), "{}", crate::support::stderr(&built));
+    let page = built(&repo, dir.path(), &["--worktree"]);
     assert!(page("notes/c.html").contains("by Erin, Kim · Updated"));
     assert!(page("notes/b.html").contains("by Alice, Carol · Updated"));
 }
@@ -1287,18 +1292,8 @@ fn a_files_life_follows_the_versions_its_content_came_from() {
 #[test]
 fn each_files_history_goes_through_the_parent_its_version_came_from() {
     let (dir, repo) = site_repo();
-    let toml = ("vitrine.toml", "title = \"T\"\n");
     let c = |files: &[(&str, &str)], parents: &[Oid], who: &str, t: i64| {
-        let notes: Vec<(&str, String)> = files.iter().map(|(p, t)| (*p, note(t))).collect();
-        let mut all = vec![toml];
-        all.extend(notes.iter().map(|(p, t)| (*p, t.as_str())));
-        raw_commit(
-            &repo,
-            nested(&repo, &all, "r"),
-            parents,
-            &sig(&format!("{who} <{}@x.org>", who.to_lowercase()), t, "+0000"),
-            format!("{who}\n").as_bytes(),
-        )
+        notes_commit(&repo, files, parents, who, t, who)
     };
     let (a1, x1) = (("notes/a.md", "a one\n"), ("notes/x.md", "x one\n"));
     let root = c(&[a1, x1], &[], "Alice", 1000);
@@ -1319,15 +1314,7 @@ fn each_files_history_goes_through_the_parent_its_version_came_from() {
     assert_eq!(life(&idx, "notes/x.md", x1.1), ids(&[root, dave, fay]));
     assert_eq!(life(&idx, "notes/b.md", b.1), ids(&[erin]));
 
-    repo.checkout_head(Some(git2::build::CheckoutBuilder::new().force()))
-        .unwrap();
-    let out = dir.path().join("out");
-    let built = crate::support::run(
-        &["-C", "status", "build", "-o", out.to_str().unwrap()],
-        dir.path(),
-    );
-    assert!(built.status.success(), "{}", crate::support::stderr(&built));
-    let page = |p: &str| crate::support::read(&out.join(p));
+    let page = built(&repo, dir.path(), &[]);
     assert!(
         page("notes/a.html").contains("by Alice</p>"),
         "{}",
@@ -1341,18 +1328,8 @@ fn each_files_history_goes_through_the_parent_its_version_came_from() {
 #[test]
 fn a_file_renamed_on_one_branch_and_added_on_another_has_both_histories() {
     let (dir, repo) = site_repo();
-    let toml = ("vitrine.toml", "title = \"T\"\n");
     let c = |files: &[(&str, &str)], parents: &[Oid], who: &str, t: i64| {
-        let notes: Vec<(&str, String)> = files.iter().map(|(p, t)| (*p, note(t))).collect();
-        let mut all = vec![toml];
-        all.extend(notes.iter().map(|(p, t)| (*p, t.as_str())));
-        raw_commit(
-            &repo,
-            nested(&repo, &all, "r"),
-            parents,
-            &sig(&format!("{who} <{}@x.org>", who.to_lowercase()), t, "+0000"),
-            format!("{who}\n").as_bytes(),
-        )
+        notes_commit(&repo, files, parents, who, t, who)
     };
     let text = "one\ntwo\nthree\nfour\nfive\nsix\n";
     let alice = c(&[("notes/b.md", text)], &[], "Alice", 1000);
