@@ -892,19 +892,25 @@ fn extending_a_cache_finds_what_a_whole_walk_finds_in_a_tangle_of_merges() {
     );
 }
 
+/// A first commit (a.md, by A at `time`) at HEAD, with its history cached.
+fn cached_first_commit(repo: &Repository, dir: &std::path::Path, time: i64) -> Oid {
+    let c1 = raw_commit(
+        repo,
+        tree(repo, &[("a.md", "one\n")], "r0"),
+        &[],
+        &sig("A <a@x.org>", time, "+0000"),
+        b"one\n",
+    );
+    head_at(repo, c1);
+    let site = Repo::discover(&dir.join("status")).unwrap();
+    site.history(&site.resolve("HEAD").unwrap(), true).unwrap();
+    c1
+}
+
 #[test]
 fn a_rebased_commit_comes_first_in_an_extended_cache_as_in_a_whole_walk() {
     let (dir, repo) = site_repo();
-    let c1 = raw_commit(
-        &repo,
-        tree(&repo, &[("a.md", "one\n")], "r0"),
-        &[],
-        &sig("A <a@x.org>", 2000, "+0000"),
-        b"one\n",
-    );
-    head_at(&repo, c1);
-    let site = Repo::discover(&dir.path().join("status")).unwrap();
-    site.history(&site.resolve("HEAD").unwrap(), true).unwrap();
+    let c1 = cached_first_commit(&repo, dir.path(), 2000);
     // Rebased: written before the commit it now follows, committed after it.
     let c2 = raw_commit(
         &repo,
@@ -1048,16 +1054,7 @@ fn a_file_made_by_commits_of_one_second_or_a_clock_gone_back_has_its_versions_in
 #[test]
 fn new_commits_from_a_clock_gone_back_are_ordered_in_an_extended_cache_as_in_a_whole_walk() {
     let (dir, repo) = site_repo();
-    let c1 = raw_commit(
-        &repo,
-        tree(&repo, &[("a.md", "one\n")], "r0"),
-        &[],
-        &sig("A <a@x.org>", 1000, "+0000"),
-        b"one\n",
-    );
-    head_at(&repo, c1);
-    let site = Repo::discover(&dir.path().join("status")).unwrap();
-    site.history(&site.resolve("HEAD").unwrap(), true).unwrap();
+    let c1 = cached_first_commit(&repo, dir.path(), 1000);
     let c2 = raw_commit(
         &repo,
         tree(&repo, &[("a.md", "two\n")], "r0"),
