@@ -44,7 +44,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
                 r.prefix(),
             ))
         });
-    let memo_loading = memo_file.map(|file| {
+    let memo_loading = memo_file.clone().map(|file| {
         std::thread::spawn(move || {
             let memo = Memo::load(&file);
             let sizes = memo.sizes();
@@ -108,8 +108,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let (memo_out, written) = rayon::join(
         || {
             let t = Instant::now();
-            if let (Some((m, sizes)), Some(c)) = (&memo, &cache) {
-                m.save(&c.memo_file, metas, *sizes);
+            if let (Some((m, sizes)), Some(file)) = (&memo, &memo_file) {
+                m.save(file, metas, *sizes);
             }
             t.elapsed().as_secs_f64()
         },
@@ -180,8 +180,6 @@ fn content_id(files: &[crate::render::OutFile], records: &[FileRecord]) -> Strin
 /// it is (the same output id in the folder's marker, every file there).
 struct Cache {
     file: PathBuf,
-    /// Where parsed versions and rendered Markdown are kept between builds.
-    memo_file: PathBuf,
     /// Where the output before last is kept, to be rewritten in place.
     spare: PathBuf,
     key: Option<Fingerprint>,
@@ -198,14 +196,12 @@ impl Cache {
         let git_dir = crate::git::git_dir(&opts.root)?;
         let out = absolute(&opts.out);
         let file = buildcache::path(&git_dir, repo.prefix(), &out);
-        let memo_file = buildcache::memo_path(&git_dir, repo.prefix());
         let spare = buildcache::spare_path(&git_dir, repo.prefix(), &out);
         let found = buildcache::load(&file).ok().flatten();
         let id = found.as_ref().and_then(|_| output::intact_id(&opts.out));
         let trusted = found.filter(|c| id.as_deref() == Some(c.output.as_str()));
         Some(Cache {
             file,
-            memo_file,
             spare,
             key: crate::pipeline::build_key(opts),
             trusted,

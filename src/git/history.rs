@@ -1003,7 +1003,7 @@ impl<'r> Walker<'r> {
             parents.push(self.site_tree(*p)?);
         }
         if parents.first() == Some(&mine) {
-            return Ok(Step::Same(0));
+            return Ok(Step::Same);
         }
         let mut changes = Vec::new();
         self.trees
@@ -1053,8 +1053,8 @@ struct Found {
 
 /// See [`Walker::step`].
 enum Step {
-    /// The same site root as this parent (by position): follow only it.
-    Same(usize),
+    /// The same site root as the first parent: follow only it.
+    Same,
     /// These changes: follow every parent (each file's history follows only some; see
     /// [`Found::took`]).
     Changed(Found),
@@ -1105,11 +1105,9 @@ impl<K: Copy + Eq + std::hash::Hash> Reach<K> {
         let mut work = vec![(key, tree, parent_trees, parents)];
         while let Some((key, tree, parent_trees, parents)) = work.pop() {
             let follow = match walker.step(tree, &parent_trees)? {
-                Step::Same(i) => {
-                    // (A commit object cannot hold 4 billion parents.)
-                    let code = Follow::try_from(i).map_or(ALL_PARENTS, |i| i + ONLY_PARENT);
-                    stepped(key, code, Found::default());
-                    vec![parents[i]]
+                Step::Same => {
+                    stepped(key, ONLY_PARENT, Found::default());
+                    parents.into_iter().take(1).collect()
                 }
                 Step::Changed(found) => {
                     stepped(key, ALL_PARENTS, found);
