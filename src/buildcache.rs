@@ -88,10 +88,14 @@ impl Fingerprinter {
 
     /// Adds a value serialised as JSON (streamed into the hash).
     pub fn json(&mut self, value: &impl Serialize) -> &mut Self {
-        let mut w = Stream(&mut self.0);
+        // serde_json writes a value in pieces of a few bytes; they go into the hash in
+        // blocks (the hash reads its input as one stream, however it is cut).
+        let mut w = std::io::BufWriter::with_capacity(8192, Stream(&mut self.0));
         // Writing into a hasher cannot fail; a value that cannot be serialised is marked,
         // so it never matches a value that can.
-        if serde_json::to_writer(&mut w, value).is_err() {
+        let ok = serde_json::to_writer(&mut w, value).is_ok();
+        drop(w);
+        if !ok {
             self.0.write(b"\0unserialisable");
         }
         self.0.write_u8(0xff);

@@ -40,9 +40,9 @@ const IDX_MAGIC: &[u8] = b"\xfftOc";
 const FANOUT: usize = 8;
 /// The pack is read in windows of this size (objects are packed newest first, commits
 /// before trees before blobs, so a walk reads a few windows again and again).
-const WINDOW: u64 = 1 << 20;
+const WINDOW: u64 = 1 << 16;
 /// Windows kept per pack; all are dropped when there would be more.
-const WINDOWS_KEPT: usize = 128;
+const WINDOWS_KEPT: usize = 2048;
 
 /// Bytes of a pack: a shared window, or a read of their own for what crosses a window.
 struct Span {
@@ -587,6 +587,17 @@ mod tests {
                 format!("{body}{step}\n"),
             );
             files.insert("big.bin".to_string(), "x".repeat(70_000 + step as usize));
+            // Text that does not compress below a window: objects that cross windows.
+            if step % 20 == 0 {
+                let mut x = u64::from(step) + 1;
+                let noise: String = (0..300_000)
+                    .map(|_| {
+                        x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                        char::from(b'a' + (x >> 59) as u8 % 26)
+                    })
+                    .collect();
+                files.insert(format!("noise{step}.txt"), noise);
+            }
             let tree = super::super::tree_from_files(
                 &repo,
                 files.iter().map(|(p, t)| (p.as_str(), t.as_bytes())),
@@ -609,6 +620,16 @@ mod tests {
         pb.insert_walk(&mut walk).unwrap();
         pb.write(&dir.join(".git/objects/pack"), 0o644).unwrap();
         let (read, deltas) = compare(&repo);
+        let pack_len = std::fs::read_dir(dir.join(".git/objects/pack"))
+            .unwrap()
+            .flatten()
+            .filter(|e| e.path().extension().is_some_and(|x| x == "pack"))
+            .map(|e| e.metadata().unwrap().len())
+            .sum::<u64>();
+        assert!(
+            pack_len > 3 * WINDOW,
+            "a pack of {pack_len} bytes spans windows"
+        );
         // 60 commits, 60 root and 60 `notes` trees, 60 + 60 blobs; some shared.
         assert!(read >= 250, "{read} objects read from the pack");
         assert!(deltas >= 50, "{deltas} of them deltas");
