@@ -377,11 +377,6 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded, BuildError> {
         diagnostics.push(d);
     }
     timings.push(("parse", t.elapsed().as_secs_f64()));
-    let t = Instant::now();
-    if !internal && opts.lint {
-        diagnostics.extend(crate::lint::lint(&project, &config));
-    }
-    timings.push(("lint", t.elapsed().as_secs_f64()));
     let bodies = match &repo {
         Some(repo) => incident_bodies(repo, &project, &visible, internal),
         None => Bodies::new(),
@@ -891,17 +886,71 @@ pub struct Prepared {
 pub fn prepare(opts: &BuildOptions) -> Result<(Prepared, Loaded, Timings), BuildError> {
     let mut loaded = load(opts)?;
     let mut timings = std::mem::take(&mut loaded.timings);
+    let mut unsafe_base = None;
     if let Some(url) = &opts.base_url {
         if crate::urls::safe_url(url) {
             loaded.config.base_url = Some(url.clone());
         } else {
-            let d = crate::config::unsafe_url("--base-url", url);
-            loaded.diagnostics.push(d);
+            unsafe_base = Some(crate::config::unsafe_url("--base-url", url));
         }
     }
-    if loaded.diagnostics.has_errors() {
-        return Err(BuildError::Content(loaded.diagnostics));
+    let linting = |loaded: &Loaded| {
+        let t = Instant::now();
+        let found = match !opts.internal && opts.lint {
+            true => crate::lint::lint(&loaded.project, &loaded.config),
+            false => Diagnostics::default(),
+        };
+        (found, t.elapsed().as_secs_f64())
+    };
+    // The content is linted while the views are made (they do not depend on each other,
+    // and the views leave most of a second core idle); every diagnostic is reported, and
+    // an error anywhere fails the build before it renders.
+    let ((lint, t_lint), viewed) = match loaded.diagnostics.has_errors() {
+        true => (linting(&loaded), None),
+        false => {
+            let (lint, viewed) = rayon::join(|| linting(&loaded), || views(opts, &loaded));
+            (lint, Some(viewed))
+        }
+    };
+    timings.push(("lint", t_lint));
+    loaded.diagnostics.extend(lint);
+    if let Some(d) = unsafe_base {
+        loaded.diagnostics.push(d);
     }
+    let Some(viewed) = viewed.filter(|_| !loaded.diagnostics.has_errors()) else {
+        return Err(BuildError::Content(loaded.diagnostics));
+    };
+    let (data, theme, t) = viewed?;
+    // What the views were made of is not needed to render them: freed before the pages
+    // take their memory.
+    loaded.versions = Arc::default();
+    loaded.visible = Arc::default();
+    loaded.states = Arc::default();
+    loaded.bodies = Bodies::default();
+    loaded.history = None;
+    if opts.lint && !opts.internal {
+        // Links are checked against the route table: exactly the pages this build writes.
+        let links = crate::lint::lint_links(&loaded.project, &data.routes);
+        loaded.diagnostics.extend(links);
+    }
+    let assets = std::mem::take(&mut loaded.project.assets);
+    timings.push(("views", t.elapsed().as_secs_f64()));
+    Ok((
+        Prepared {
+            data,
+            theme,
+            assets,
+        },
+        loaded,
+        timings,
+    ))
+}
+
+/// The theme and every view of the loaded site, and when their making began.
+fn views(
+    opts: &BuildOptions,
+    loaded: &Loaded,
+) -> Result<(SiteData, Arc<Theme>, Instant), BuildError> {
     let t = Instant::now();
     let theme = match &opts.memo {
         Some(m) => m.theme(&loaded.config.language, &loaded.project.theme),
@@ -928,35 +977,13 @@ pub fn prepare(opts: &BuildOptions) -> Result<(Prepared, Loaded, Timings), Build
         return Err(BuildError::Content(d));
     }
     let data = site_data(
-        &loaded,
+        loaded,
         opts.memo.as_deref(),
         &theme.lang,
         opts.internal,
         opts.source == Source::Worktree,
     );
-    // What the views were made of is not needed to render them: freed before the pages
-    // take their memory.
-    loaded.versions = Arc::default();
-    loaded.visible = Arc::default();
-    loaded.states = Arc::default();
-    loaded.bodies = Bodies::default();
-    loaded.history = None;
-    if opts.lint && !opts.internal {
-        // Links are checked against the route table: exactly the pages this build writes.
-        let links = crate::lint::lint_links(&loaded.project, &data.routes);
-        loaded.diagnostics.extend(links);
-    }
-    let assets = std::mem::take(&mut loaded.project.assets);
-    timings.push(("views", t.elapsed().as_secs_f64()));
-    Ok((
-        Prepared {
-            data,
-            theme,
-            assets,
-        },
-        loaded,
-        timings,
-    ))
+    Ok((data, theme, t))
 }
 
 /// Reads and renders the whole site into memory (`build` writes it, `publish` commits it).

@@ -127,6 +127,8 @@ fn check_reports_every_problem_with_file_line_and_hint() {
         "notes/b.md",
         &note("title: B", "<!-- internal -->\nnever closed"),
     );
+    // A problem the linter finds, beside the content's errors.
+    site.write("notes/c.md", &note("title: C", &">".repeat(300)));
     site.commit_at("all", "2026-01-05T10:00:00+08:00");
     let out = site.vitrine(&["check"]);
     assert_eq!(out.status.code(), Some(1));
@@ -154,6 +156,10 @@ fn check_reports_every_problem_with_file_line_and_hint() {
     );
     assert!(
         err.contains("notes/b.md:4:1: error: this `<!-- internal -->` block is never closed"),
+        "{err}"
+    );
+    assert!(
+        err.contains("notes/c.md:4:") && err.contains("levels deep"),
         "{err}"
     );
 
