@@ -335,6 +335,26 @@ pub const VISIBILITY_KEYS: [&str; 2] = ["visibility", "draft"];
 /// A key that looks like `visibility` or `draft` but is not spelled so (another case, a
 /// typo within a small edit distance): the one it was probably meant to be.
 pub fn misspelled_visibility_key(key: &str) -> Option<&'static str> {
+    // Every version of every file is asked about each of its keys, and the keys of a
+    // site are few: each is worked out once per thread.
+    thread_local! {
+        static KNOWN: std::cell::RefCell<std::collections::HashMap<String, Option<&'static str>>> =
+            std::cell::RefCell::default();
+    }
+    if let Some(known) = KNOWN.with_borrow(|k| k.get(key).copied()) {
+        return known;
+    }
+    let meant = looks_like_visibility_key(key);
+    KNOWN.with_borrow_mut(|k| {
+        // Bounded: keys are the site's own words, but a hostile site could have many.
+        if k.len() < 4096 {
+            k.insert(key.to_string(), meant);
+        }
+    });
+    meant
+}
+
+fn looks_like_visibility_key(key: &str) -> Option<&'static str> {
     let k: String = key
         .trim()
         .chars()

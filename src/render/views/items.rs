@@ -209,8 +209,9 @@ pub(super) fn issue_views(ctx: &Ctx<'_>) -> Vec<IssueView> {
             url: Route::Milestone(m.meta.slug.clone()).path(),
         })
     };
+    use rayon::prelude::*;
     p.issues
-        .iter()
+        .par_iter()
         .map(|i| IssueView {
             url: Route::Issue(i.meta.slug.clone()).path(),
             id: i.id.clone(),

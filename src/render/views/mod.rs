@@ -106,12 +106,16 @@ pub fn build(p: &Project, input: &ViewInput<'_>) -> SiteData {
         release_urls: input.routes.release_paths(),
         bodies: render_bodies(p, input, &linker),
     };
-    let notes: Vec<NoteView> = p
-        .notes
-        .iter()
-        .map(|n| note_view(n, ctx.html(&n.meta), input))
-        .collect();
-    let issues = items::issue_views(&ctx);
+    // The views of the many items, in parallel (each is its item's alone).
+    let (notes, issues) = rayon::join(
+        || -> Vec<NoteView> {
+            use rayon::prelude::*;
+            (p.notes.par_iter())
+                .map(|n| note_view(n, ctx.html(&n.meta), input))
+                .collect()
+        },
+        || items::issue_views(&ctx),
+    );
     let milestones = items::milestone_views(&ctx, &issues);
     let terms = items::term_views(&ctx);
     let feedback = items::feedback_views(&ctx, &issues);
