@@ -611,6 +611,20 @@ mod tests {
         }
     }
 
+    /// Answers are remembered per thread, up to a bound: a file with thousands of keys
+    /// still has its look-alike key caught, asked once or again, past the bound.
+    #[test]
+    fn look_alike_keys_are_caught_past_the_remembered_ones() {
+        for n in 0..5000 {
+            assert!(misspelled_visibility_key(&format!("key{n}x")).is_none());
+        }
+        for _ in 0..2 {
+            assert_eq!(misspelled_visibility_key("Visiblity"), Some("visibility"));
+            assert_eq!(misspelled_visibility_key("drfat"), Some("draft"));
+            assert_eq!(misspelled_visibility_key("title"), None);
+        }
+    }
+
     #[test]
     fn internal_trailers_are_found_in_any_case() {
         assert!(internal_commit("fix: x\n\nVisibility: internal\n"));
